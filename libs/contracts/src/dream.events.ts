@@ -1,0 +1,33 @@
+import { z } from 'zod';
+import { eventSchema } from './envelope';
+
+/** DREAMS stream: one aggregate per dream run, subject `dreams.<tenant>.<dreamId>`. */
+export const DreamTrigger = z.enum(['manual', 'schedule', 'session-count']);
+
+export const DreamRequested = eventSchema('DreamRequested', z.object({
+  trigger: DreamTrigger,
+  requestedBy: z.string().min(1).max(256),
+}));
+
+export const DreamStarted = eventSchema('DreamStarted', z.object({
+  /** Input window as SESSIONS stream sequences, inclusive. */
+  window: z.object({ fromSeq: z.number().int().nonnegative(), toSeq: z.number().int().nonnegative() }),
+  analyzerVersion: z.string().min(1),
+  thresholds: z.record(z.string(), z.number()),
+  synthesizer: z.string().min(1),
+}));
+
+export const DreamCompleted = eventSchema('DreamCompleted', z.object({
+  counts: z.record(z.string(), z.number().int().nonnegative()),
+  tokens: z.object({ input: z.number().int().nonnegative(), output: z.number().int().nonnegative() }),
+  durationMs: z.number().nonnegative(),
+  proposedLessonIds: z.array(z.string()),
+  reinforcedLessonIds: z.array(z.string()),
+}));
+
+export const DreamFailed = eventSchema('DreamFailed', z.object({
+  error: z.string().max(10_000),
+}));
+
+export const dreamEventSchema = z.discriminatedUnion('type', [DreamRequested, DreamStarted, DreamCompleted, DreamFailed]);
+export type DreamEvent = z.infer<typeof dreamEventSchema>;
