@@ -1,0 +1,39 @@
+import type { Evidence, Support } from '@reverie/contracts';
+
+/** The contract caps a lesson's evidence references at 50. */
+export const MAX_EVIDENCE_REFS = 50;
+
+/**
+ * Dreams are incremental (each reads only the sessions since the previous one), so the support a
+ * LessonEvidenceAdded carries is new support: sessions and occurrences add up. Distinct users
+ * cannot be added without the user ids (the same user may appear in both), so the larger count is
+ * kept: a lower bound, which errs on the safe side for corroboration rules.
+ */
+export function mergeSupport(current: Support, added: Support): Support {
+  return {
+    sessions: current.sessions + added.sessions,
+    occurrences: current.occurrences + added.occurrences,
+    distinctUsers: Math.max(current.distinctUsers, added.distinctUsers),
+    firstSeen: earliest(current.firstSeen, added.firstSeen),
+    lastSeen: latest(current.lastSeen, added.lastSeen),
+  };
+}
+
+/** Keeps the existing references first, adds new ones (deduplicated by event id) up to the cap; sums counts. */
+export function mergeEvidence(current: Evidence, added: Evidence): Evidence {
+  const seen = new Set(current.refs.map((r) => `${r.tenantId}/${r.sessionId}/${r.eventId}`));
+  const refs = [...current.refs];
+  for (const ref of added.refs) {
+    const key = `${ref.tenantId}/${ref.sessionId}/${ref.eventId}`;
+    if (refs.length >= MAX_EVIDENCE_REFS) break;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    refs.push(ref);
+  }
+  const counts = { ...current.counts };
+  for (const [name, n] of Object.entries(added.counts)) counts[name] = (counts[name] ?? 0) + n;
+  return { refs, counts };
+}
+
+const earliest = (a: string, b: string) => (Date.parse(b) < Date.parse(a) ? b : a);
+const latest = (a: string, b: string) => (Date.parse(b) > Date.parse(a) ? b : a);

@@ -1,0 +1,52 @@
+import type { Actor, Evidence, LessonClaim, Support } from '@reverie/contracts';
+
+/** Who asks, when, and in answer to what: the clock and the actor come in here, never from the decider. */
+export interface LessonCommandMetadata {
+  /** ISO date-time with offset; becomes occurredAt/recordedAt of the resulting events. */
+  now: string;
+  actor: Actor;
+  correlationId: string;
+  causationId?: string;
+}
+
+interface Command<T extends string, D> {
+  type: T;
+  data: D;
+  metadata: LessonCommandMetadata;
+}
+
+export type ProposeLesson = Command<'ProposeLesson', LessonClaim & { dreamId: string }>;
+export type AddLessonEvidence = Command<
+  'AddLessonEvidence',
+  { dreamId: string; support: Support; evidence: Evidence; confidence: number }
+>;
+/** The reviewer is the command's actor (`metadata.actor.id`). */
+export type ApproveLesson = Command<'ApproveLesson', { note?: string }>;
+export type RejectLesson = Command<'RejectLesson', { reason: string }>;
+export type ReopenLesson = Command<
+  'ReopenLesson',
+  {
+    dreamId: string;
+    reason: string;
+    /**
+     * A rejected lesson comes back only when its support (sessions) reached this factor times the
+     * support it had when rejected. Default REOPEN_SUPPORT_FACTOR. Reviewers reopen regardless,
+     * and only reviewers may reopen a retired lesson.
+     */
+    supportGrowthFactor?: number;
+  }
+>;
+export type RetireLesson = Command<'RetireLesson', { reason: string }>;
+
+export type LessonCommand =
+  | ProposeLesson
+  | AddLessonEvidence
+  | ApproveLesson
+  | RejectLesson
+  | ReopenLesson
+  | RetireLesson;
+export type LessonCommandType = LessonCommand['type'];
+
+export const REOPEN_SUPPORT_FACTOR = 2;
+/** Actor kinds allowed to approve or reject: people, never agents or services. */
+export const REVIEWER_KINDS: ReadonlyArray<Actor['kind']> = ['reviewer', 'user'];
