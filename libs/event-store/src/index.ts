@@ -1,1 +1,11 @@
-export {};
+export * from './errors';
+export * from './codec';
+export * from './trace-context';
+export * from './event-store';
+export * from './provisioning';
+export * from './consumer-runner';
+export * from './projection-runner';
+export * from './checkpoint';
+export * from './replay';
+export * from './backoff';
+export * from './deadletter';

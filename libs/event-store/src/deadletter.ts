@@ -1,0 +1,17 @@
+import { headers as natsHeaders, type JsMsg } from 'nats';
+import type { EventStore } from './event-store';
+
+/** Copies a poison message to DEADLETTER (`dlq.<consumer>`), keeping where it came from and why. */
+export async function deadletter(store: EventStore, consumer: string, m: JsMsg, reason: string): Promise<void> {
+  const h = natsHeaders();
+  h.set('Reverie-Original-Stream', m.info.stream);
+  h.set('Reverie-Original-Subject', m.subject);
+  h.set('Reverie-Original-Seq', String(m.seq));
+  h.set('Reverie-Consumer', consumer);
+  h.set('Reverie-Reason', reason.replace(/[\r\n]+/g, ' ').slice(0, 1000));
+  h.set('Reverie-Deliveries', String(m.info.redeliveryCount));
+  await store.js.publish(store.topology.deadletterSubject(consumer), m.data, {
+    msgID: `${m.info.stream}:${m.seq}:${consumer}`,
+    headers: h,
+  });
+}

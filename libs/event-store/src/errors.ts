@@ -1,0 +1,21 @@
+/** Another writer appended to the aggregate first: reload and decide again, or report. */
+export class ConcurrencyError extends Error {
+  constructor(readonly subject: string, readonly expectedSeq: number, cause?: unknown) {
+    super(`concurrent append to ${subject}: expected last subject sequence ${expectedSeq} is stale`, { cause });
+    this.name = 'ConcurrencyError';
+  }
+}
+
+/** The message can never be processed (unparseable, invalid, violates an invariant): dead-letter it. */
+export class PoisonMessageError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'PoisonMessageError';
+  }
+}
+
+/** JetStream answers 10071 when `expect.lastSubjectSequence` does not hold. */
+export function isWrongLastSequence(err: unknown): boolean {
+  const e = err as { api_error?: { err_code?: number }; message?: string } | undefined;
+  return e?.api_error?.err_code === 10071 || /wrong last sequence/i.test(e?.message ?? '');
+}

@@ -1,0 +1,120 @@
+import { headers as natsHeaders, type JetStreamClient, type JetStreamManager, type MsgHdrs, type NatsConnection, type PubAck } from 'nats';
+import type { Envelope, StreamKey, Topology } from '@reverie/contracts';
+import { decodeJson, encodeEvent } from './codec';
+import { ConcurrencyError, isWrongLastSequence } from './errors';
+import { injectTraceContext } from './trace-context';
+
+type AggregateStream = Exclude<StreamKey, 'deadletter'>;
+
+export interface StoredEvent<E extends Envelope = Envelope> {
+  event: E;
+  /** Stream sequence of the message. */
+  seq: number;
+  subject: string;
+}
+
+export interface AppendResult { seq: number; duplicate: boolean; }
+
+export interface AppendOptions {
+  /** Optimistic concurrency: the last sequence of the aggregate's subject (0 for a new aggregate). */
+  expectedLastSubjectSeq?: number;
+  headers?: MsgHdrs;
+}
+
+/**
+ * The event log on JetStream. Each event is a message on `<stream>.<tenant>.<aggregateId>` whose
+ * `Nats-Msg-Id` is the event id, so a re-sent event is dropped within the dedup window.
+ */
+export class EventStore {
+  readonly js: JetStreamClient;
+  private jsmPromise?: Promise<JetStreamManager>;
+
+  constructor(readonly nc: NatsConnection, readonly topology: Topology) {
+    this.js = nc.jetstream();
+  }
+
+  jsm(): Promise<JetStreamManager> {
+    return (this.jsmPromise ??= this.nc.jetstreamManager());
+  }
+
+  subjectOf(key: AggregateStream, event: Pick<Envelope, 'tenantId' | 'streamId'>): string {
+    return this.topology.subject(key, event.tenantId, event.streamId);
+  }
+
+  async append(key: AggregateStream, event: Envelope, options: AppendOptions = {}): Promise<AppendResult> {
+    const subject = this.subjectOf(key, event);
+    const expect = options.expectedLastSubjectSeq === undefined ? undefined : { lastSubjectSequence: options.expectedLastSubjectSeq };
+    try {
+      const ack = await this.js.publish(subject, encodeEvent(event), {
+        msgID: event.id,
+        expect,
+        headers: injectTraceContext(options.headers ?? natsHeaders()),
+      });
+      return { seq: ack.seq, duplicate: ack.duplicate };
+    } catch (err) {
+      if (expect && isWrongLastSequence(err)) throw new ConcurrencyError(subject, expect.lastSubjectSequence, err);
+      throw err;
+    }
+  }
+
+  /**
+   * Appends several events to one aggregate atomically with respect to other writers: the first
+   * carries the expected sequence, each next one expects the previous one's sequence.
+   */
+  async appendToAggregate(key: AggregateStream, events: Envelope[], expectedLastSubjectSeq: number): Promise<AppendResult[]> {
+    const results: AppendResult[] = [];
+    let expected = expectedLastSubjectSeq;
+    for (const event of events) {
+      const r = await this.append(key, event, { expectedLastSubjectSeq: expected });
+      results.push(r);
+      expected = r.seq;
+    }
+    return results;
+  }
+
+  /**
+   * Publishes many independent events with up to `maxInFlight` acknowledgements outstanding
+   * (awaiting one ack at a time would cap ingest at the round-trip rate). Results keep the input order.
+   */
+  async appendMany(key: AggregateStream, events: Envelope[], maxInFlight = 512): Promise<AppendResult[]> {
+    const results = new Array<AppendResult>(events.length);
+    let next = 0;
+    const worker = async () => {
+      while (next < events.length) {
+        const i = next++;
+        const ack: PubAck = await this.js.publish(this.subjectOf(key, events[i]), encodeEvent(events[i]), {
+          msgID: events[i].id,
+          headers: injectTraceContext(natsHeaders()),
+        });
+        results[i] = { seq: ack.seq, duplicate: ack.duplicate };
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(maxInFlight, events.length) }, worker));
+    return results;
+  }
+
+  /** Every event of one aggregate, in order, with the last subject sequence (0 when empty). */
+  async readAggregate<E extends Envelope = Envelope>(key: AggregateStream, tenantId: string, streamId: string): Promise<{ events: StoredEvent<E>[]; lastSeq: number }> {
+    const subject = this.topology.subject(key, tenantId, streamId);
+    const events = await this.readSubject<E>(key, subject);
+    return { events, lastSeq: events.length ? events[events.length - 1].seq : 0 };
+  }
+
+  /** Reads every message on a subject filter up to the stream's end at the time of the call. */
+  async readSubject<E extends Envelope = Envelope>(key: StreamKey, filterSubject: string, fromSeq = 1): Promise<StoredEvent<E>[]> {
+    const stream = this.topology.streamName(key);
+    const out: StoredEvent<E>[] = [];
+    const consumer = await this.js.consumers.get(stream, {
+      filterSubjects: filterSubject,
+      ...(fromSeq > 1 ? { deliver_policy: 'by_start_sequence' as never, opt_start_seq: fromSeq } : {}),
+    });
+    if ((await consumer.info()).num_pending === 0) return out;
+    const messages = await consumer.consume({ max_messages: 500 });
+    for await (const m of messages) {
+      out.push({ event: decodeJson(m.data) as E, seq: m.seq, subject: m.subject });
+      if (m.info.pending === 0) break;
+    }
+    await messages.close();
+    return out;
+  }
+}

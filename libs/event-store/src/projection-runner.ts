@@ -1,0 +1,113 @@
+import type { ConsumerMessages, JsMsg } from 'nats';
+import type { DataSource, EntityManager } from 'typeorm';
+import type { Envelope, StreamKey } from '@reverie/contracts';
+import { backoffMs as defaultBackoff } from './backoff';
+import { parseMessage, silentLogger, type EventParser, type RunnerLogger, type RunningConsumer } from './consumer-runner';
+import { deadletter } from './deadletter';
+import { PoisonMessageError } from './errors';
+import type { EventStore, StoredEvent } from './event-store';
+import { readCheckpoint, writeCheckpoint } from './checkpoint';
+
+/** A read model: applies a batch of events inside the runner's transaction. */
+export interface Projection<E extends Envelope> {
+  /** Checkpoint key; one row in `projection_checkpoints`. */
+  name: string;
+  apply(manager: EntityManager, events: StoredEvent<E>[]): Promise<void>;
+}
+
+export interface ProjectionRunnerOptions<E extends Envelope> {
+  store: EventStore;
+  dataSource: DataSource;
+  stream: StreamKey;
+  durable: string;
+  parser: EventParser<E>;
+  projection: Projection<E>;
+  batchSize?: number;
+  backoffMs?: (deliveryCount: number) => number;
+  logger?: RunnerLogger;
+  /** Called after each committed batch, before its acks; tests use it to stop or crash mid-way. */
+  afterCommit?: (lastSeq: number) => Promise<void> | void;
+}
+
+/**
+ * Applies events in batches: the batch and the checkpoint are written in one Postgres
+ * transaction, then the messages are acked. Events at or below the checkpoint are skipped, so a
+ * redelivery after a crash between commit and ack applies nothing twice.
+ */
+export async function runProjection<E extends Envelope>(opts: ProjectionRunnerOptions<E>): Promise<RunningConsumer> {
+  const { store, dataSource, durable, parser, projection, logger = silentLogger } = opts;
+  const batchSize = opts.batchSize ?? 500;
+  const backoff = opts.backoffMs ?? defaultBackoff;
+  const consumer = await store.js.consumers.get(store.topology.streamName(opts.stream), durable);
+  const maxDeliver = (await consumer.info(true)).config.max_deliver ?? -1;
+  const messages: ConsumerMessages = await consumer.consume({ max_messages: batchSize });
+
+  const commit = async (batch: { m: JsMsg; stored: StoredEvent<E> }[]): Promise<number> => {
+    let last = 0;
+    await dataSource.transaction(async (manager) => {
+      const checkpoint = await readCheckpoint(manager, projection.name, true);
+      const fresh = batch.filter((b) => b.stored.seq > checkpoint).map((b) => b.stored);
+      last = Math.max(checkpoint, ...batch.map((b) => b.stored.seq));
+      if (fresh.length) await projection.apply(manager, fresh);
+      if (last > checkpoint) await writeCheckpoint(manager, projection.name, last);
+    });
+    return last;
+  };
+
+  const fail = async (batch: { m: JsMsg }[], err: unknown) => {
+    for (const { m } of batch) {
+      const count = m.info.redeliveryCount;
+      if (err instanceof PoisonMessageError || (maxDeliver > 0 && count >= maxDeliver)) {
+        await deadletter(store, durable, m, (err as Error).message);
+        m.term();
+      } else {
+        m.nak(backoff(count));
+      }
+    }
+  };
+
+  const flush = async (batch: { m: JsMsg; stored: StoredEvent<E> }[]) => {
+    if (!batch.length) return;
+    try {
+      const last = await commit(batch);
+      await opts.afterCommit?.(last);
+      for (const { m } of batch) m.ack();
+    } catch (err) {
+      if (batch.length === 1) {
+        logger.warn('projection batch failed', { durable, seq: batch[0].m.seq, error: (err as Error).message });
+        await fail(batch, err);
+        return;
+      }
+      // Isolate the event that fails: one at a time, each in its own transaction.
+      for (const one of batch) await flush([one]);
+    }
+  };
+
+  const done = (async () => {
+    let batch: { m: JsMsg; stored: StoredEvent<E> }[] = [];
+    for await (const m of messages) {
+      const parsed = parseMessage(m, parser);
+      if ('reason' in parsed) {
+        await deadletter(store, durable, m, parsed.reason);
+        m.term();
+      } else {
+        batch.push({ m, stored: { event: parsed.event, seq: m.seq, subject: m.subject } });
+      }
+      if (batch.length >= batchSize || m.info.pending === 0) {
+        const current = batch;
+        batch = [];
+        await flush(current);
+      }
+    }
+    // Stopped with a partial batch: hand it back now rather than after the ack wait.
+    for (const { m } of batch) m.nak();
+  })();
+
+  return {
+    done,
+    async stop() {
+      await messages.close();
+      await done.catch(() => undefined);
+    },
+  };
+}

@@ -1,0 +1,58 @@
+import type { DataSource } from 'typeorm';
+import type { Envelope, StreamKey } from '@reverie/contracts';
+import { parseMessage, type EventParser } from './consumer-runner';
+import type { EventStore, StoredEvent } from './event-store';
+import type { Projection } from './projection-runner';
+import { readCheckpoint, writeCheckpoint } from './checkpoint';
+
+/**
+ * Reads a stream from the start (or `fromSeq`) to its current end through an ordered consumer,
+ * yielding batches. Invalid messages are skipped and counted, not fatal: replay is for rebuilding.
+ */
+export async function* replay<E extends Envelope>(store: EventStore, stream: StreamKey, parser: EventParser<E>, options: { fromSeq?: number; filterSubject?: string; batchSize?: number } = {}): AsyncGenerator<StoredEvent<E>[]> {
+  const batchSize = options.batchSize ?? 1000;
+  const consumer = await store.js.consumers.get(store.topology.streamName(stream), {
+    filterSubjects: options.filterSubject ?? store.topology.wildcard(stream),
+    ...(options.fromSeq && options.fromSeq > 1 ? { deliver_policy: 'by_start_sequence' as never, opt_start_seq: options.fromSeq } : {}),
+  });
+  if ((await consumer.info()).num_pending === 0) return;
+  const messages = await consumer.consume({ max_messages: batchSize });
+  let batch: StoredEvent<E>[] = [];
+  try {
+    for await (const m of messages) {
+      const parsed = parseMessage(m, parser);
+      if ('event' in parsed) batch.push({ event: parsed.event, seq: m.seq, subject: m.subject });
+      const atEnd = m.info.pending === 0;
+      if (batch.length >= batchSize || atEnd) {
+        if (batch.length) yield batch;
+        batch = [];
+      }
+      if (atEnd) break;
+    }
+  } finally {
+    await messages.close();
+  }
+}
+
+/** Rebuilds a projection from the log: `reset` empties its tables, then every event is re-applied. */
+export async function rebuildProjection<E extends Envelope>(opts: { store: EventStore; dataSource: DataSource; stream: StreamKey; parser: EventParser<E>; projection: Projection<E>; reset: (manager: import('typeorm').EntityManager) => Promise<void> }): Promise<{ events: number; lastSeq: number }> {
+  const { dataSource, projection } = opts;
+  await dataSource.transaction(async (manager) => {
+    await opts.reset(manager);
+    await readCheckpoint(manager, projection.name, true);
+    await writeCheckpoint(manager, projection.name, 0);
+  });
+  let events = 0;
+  let lastSeq = 0;
+  for await (const batch of replay(opts.store, opts.stream, opts.parser)) {
+    await dataSource.transaction(async (manager) => {
+      const checkpoint = await readCheckpoint(manager, projection.name, true);
+      const fresh = batch.filter((b) => b.seq > checkpoint);
+      if (fresh.length) await projection.apply(manager, fresh);
+      lastSeq = Math.max(checkpoint, batch[batch.length - 1].seq);
+      await writeCheckpoint(manager, projection.name, lastSeq);
+    });
+    events += batch.length;
+  }
+  return { events, lastSeq };
+}

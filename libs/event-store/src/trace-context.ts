@@ -1,0 +1,23 @@
+import { context, propagation, ROOT_CONTEXT, type Context, type TextMapGetter, type TextMapSetter } from '@opentelemetry/api';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { headers as natsHeaders, type MsgHdrs } from 'nats';
+
+// W3C trace context travels in NATS message headers (`traceparent`, `tracestate`). The propagator
+// is used directly so the context crosses NATS even where no global propagator was registered.
+const w3c = new W3CTraceContextPropagator();
+
+const setter: TextMapSetter<MsgHdrs> = { set: (carrier, key, value) => carrier.set(key, value) };
+const getter: TextMapGetter<MsgHdrs | undefined> = {
+  get: (carrier, key) => carrier?.get(key) || undefined,
+  keys: (carrier) => (carrier ? carrier.keys() : []),
+};
+
+export function injectTraceContext(hdrs: MsgHdrs = natsHeaders(), ctx: Context = context.active()): MsgHdrs {
+  w3c.inject(ctx, hdrs, setter);
+  propagation.inject(ctx, hdrs, setter);
+  return hdrs;
+}
+
+export function extractTraceContext(hdrs: MsgHdrs | undefined, base: Context = ROOT_CONTEXT): Context {
+  return w3c.extract(base, hdrs, getter);
+}
