@@ -19,3 +19,26 @@ export async function writeCheckpoint(manager: EntityManager, projection: string
     [projection, lastSeq],
   );
 }
+
+/**
+ * Claims stream sequences for a projection inside its transaction; returns the ones not applied
+ * before. This, not the checkpoint, is what makes redelivered messages (which come back out of
+ * order) take effect exactly once.
+ */
+export async function claimSequences(manager: EntityManager, projection: string, seqs: number[]): Promise<Set<number>> {
+  if (!seqs.length) return new Set();
+  const rows: { seq: string }[] = await manager.query(
+    `INSERT INTO projection_applied (projection, seq) SELECT $1, unnest($2::bigint[]) ON CONFLICT DO NOTHING RETURNING seq`,
+    [projection, seqs],
+  );
+  return new Set(rows.map((r) => Number(r.seq)));
+}
+
+/** Forgets claims at or below the consumer's ack floor: those messages can no longer be redelivered. */
+export async function pruneClaims(manager: EntityManager, projection: string, ackFloor: number): Promise<void> {
+  await manager.query(`DELETE FROM projection_applied WHERE projection = $1 AND seq <= $2`, [projection, ackFloor]);
+}
+
+export async function resetClaims(manager: EntityManager, projection: string): Promise<void> {
+  await manager.query(`DELETE FROM projection_applied WHERE projection = $1`, [projection]);
+}

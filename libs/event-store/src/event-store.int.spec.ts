@@ -141,6 +141,11 @@ describe('projection runner', () => {
   const projection = countingProjection(true);
   const counts = async () => Object.fromEntries((await ds.query(`SELECT session_id, applied FROM t_message_counts ORDER BY 1`)).map((r: { session_id: string; applied: number }) => [r.session_id, r.applied]));
   const checkpoint = async () => Number((await ds.query(`SELECT last_seq FROM projection_checkpoints WHERE projection = $1`, [projection.name]))[0]?.last_seq ?? 0);
+  const settled = async () => {
+    const c = await nats.nc.jetstream().consumers.get(nats.topology.streamName('sessions'), nats.topology.consumerName('test', 'projection'));
+    const info = await c.info();
+    return info.num_pending === 0 && info.num_ack_pending === 0;
+  };
   const start = (extra: Partial<Parameters<typeof runProjection>[0]> = {}) => runProjection({
     store, dataSource: ds, stream: 'sessions', durable: nats.topology.consumerName('test', 'projection'),
     parser: sessionEventSchema, projection, batchSize: 10, backoffMs: () => 20, ...extra,
@@ -155,8 +160,7 @@ describe('projection runner', () => {
       await nats.nc.jetstream().publish(store.subjectOf('sessions', e), encodeEvent(e), { msgID: `${e.id}-again`, headers: h });
     }
     const runner = await start();
-    const info = await nats.nc.jetstream().consumers.get(nats.topology.streamName('sessions'), nats.topology.consumerName('test', 'projection'));
-    await eventually(async () => (await info.info()).num_ack_pending === 0 && (await checkpoint()) === 80, { what: 'checkpoint at 80' });
+    await eventually(async () => (await checkpoint()) === 80 && (await settled()), { what: 'checkpoint at 80' });
     await runner.stop();
     expect(await counts()).toEqual({ p0: 10, p1: 10, p2: 10, p3: 10 });
   });
@@ -178,7 +182,8 @@ describe('projection runner', () => {
     await first.stop();
     expect(await checkpoint()).toBeLessThan(100);
     const second = await start({ projection: countingProjection(false) });
-    await eventually(async () => (await checkpoint()) === 100, { what: 'checkpoint at 100' });
+    // Messages the first runner had fetched but not handled come back after the ack wait.
+    await eventually(async () => (await checkpoint()) === 100 && (await settled()), { what: 'every message acked', timeoutMs: 20000 });
     await second.stop();
     expect(await counts()).toEqual({ q0: 20, q1: 20, q2: 20, q3: 20, q4: 20 });
   });

@@ -6,7 +6,7 @@ import { parseMessage, silentLogger, type EventParser, type RunnerLogger, type R
 import { deadletter } from './deadletter';
 import { PoisonMessageError } from './errors';
 import type { EventStore, StoredEvent } from './event-store';
-import { readCheckpoint, writeCheckpoint } from './checkpoint';
+import { claimSequences, pruneClaims, readCheckpoint, writeCheckpoint } from './checkpoint';
 
 /** A read model: applies a batch of events inside the runner's transaction. */
 export interface Projection<E extends Envelope> {
@@ -30,9 +30,9 @@ export interface ProjectionRunnerOptions<E extends Envelope> {
 }
 
 /**
- * Applies events in batches: the batch and the checkpoint are written in one Postgres
- * transaction, then the messages are acked. Events at or below the checkpoint are skipped, so a
- * redelivery after a crash between commit and ack applies nothing twice.
+ * Applies events in batches: the batch, the claim on its stream sequences and the checkpoint are
+ * written in one Postgres transaction, then the messages are acked. A message redelivered after a
+ * crash between commit and ack finds its sequence claimed and takes no effect the second time.
  */
 export async function runProjection<E extends Envelope>(opts: ProjectionRunnerOptions<E>): Promise<RunningConsumer> {
   const { store, dataSource, durable, parser, projection, logger = silentLogger } = opts;
@@ -46,12 +46,20 @@ export async function runProjection<E extends Envelope>(opts: ProjectionRunnerOp
     let last = 0;
     await dataSource.transaction(async (manager) => {
       const checkpoint = await readCheckpoint(manager, projection.name, true);
-      const fresh = batch.filter((b) => b.stored.seq > checkpoint).map((b) => b.stored);
+      const claimed = await claimSequences(manager, projection.name, batch.map((b) => b.stored.seq));
+      const fresh = batch.filter((b) => claimed.has(b.stored.seq)).map((b) => b.stored);
       last = Math.max(checkpoint, ...batch.map((b) => b.stored.seq));
       if (fresh.length) await projection.apply(manager, fresh);
       if (last > checkpoint) await writeCheckpoint(manager, projection.name, last);
     });
+    if (++commits % 50 === 0) await prune();
     return last;
+  };
+
+  let commits = 0;
+  const prune = async () => {
+    const ackFloor = (await consumer.info()).ack_floor.stream_seq;
+    await dataSource.transaction((manager) => pruneClaims(manager, projection.name, ackFloor));
   };
 
   const fail = async (batch: { m: JsMsg }[], err: unknown) => {

@@ -3,7 +3,7 @@ import type { Envelope, StreamKey } from '@reverie/contracts';
 import { parseMessage, type EventParser } from './consumer-runner';
 import type { EventStore, StoredEvent } from './event-store';
 import type { Projection } from './projection-runner';
-import { readCheckpoint, writeCheckpoint } from './checkpoint';
+import { claimSequences, readCheckpoint, resetClaims, writeCheckpoint } from './checkpoint';
 
 /**
  * Reads a stream from the start (or `fromSeq`) to its current end through an ordered consumer,
@@ -41,13 +41,15 @@ export async function rebuildProjection<E extends Envelope>(opts: { store: Event
     await opts.reset(manager);
     await readCheckpoint(manager, projection.name, true);
     await writeCheckpoint(manager, projection.name, 0);
+    await resetClaims(manager, projection.name);
   });
   let events = 0;
   let lastSeq = 0;
   for await (const batch of replay(opts.store, opts.stream, opts.parser)) {
     await dataSource.transaction(async (manager) => {
       const checkpoint = await readCheckpoint(manager, projection.name, true);
-      const fresh = batch.filter((b) => b.seq > checkpoint);
+      const claimed = await claimSequences(manager, projection.name, batch.map((b) => b.seq));
+      const fresh = batch.filter((b) => claimed.has(b.seq));
       if (fresh.length) await projection.apply(manager, fresh);
       lastSeq = Math.max(checkpoint, batch[batch.length - 1].seq);
       await writeCheckpoint(manager, projection.name, lastSeq);

@@ -12,6 +12,12 @@ export class InitialSchema1732190000000 implements MigrationInterface {
       projection text PRIMARY KEY,
       last_seq bigint NOT NULL DEFAULT 0,
       updated_at timestamptz NOT NULL DEFAULT now())`);
+    // Stream sequences a projection has applied and whose acks may not have reached the server:
+    // redeliveries arrive out of order, so a high-water mark alone would skip or repeat them.
+    await q.query(`CREATE TABLE projection_applied (
+      projection text NOT NULL,
+      seq bigint NOT NULL,
+      PRIMARY KEY (projection, seq))`);
 
     // session-ingest
     await q.query(`CREATE TABLE ingest_sessions (
@@ -108,7 +114,7 @@ export class InitialSchema1732190000000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const t of ['serving_active_lessons', 'governance_dreams', 'governance_audit', 'governance_lessons', 'dreaming_tenant_state', 'dreaming_lesson_index', 'dreaming_session_signals', 'ingest_event_ids', 'ingest_sessions', 'projection_checkpoints']) {
+    for (const t of ['serving_active_lessons', 'governance_dreams', 'governance_audit', 'governance_lessons', 'dreaming_tenant_state', 'dreaming_lesson_index', 'dreaming_session_signals', 'ingest_event_ids', 'ingest_sessions', 'projection_applied', 'projection_checkpoints']) {
       await q.query(`DROP TABLE IF EXISTS ${t}`);
     }
   }
