@@ -17,7 +17,7 @@ import { FallbackLedger } from './fallback-ledger';
 export interface ClaudeWriterOptions {
   apiKey: string;
   baseURL?: string;
-  /** Default 'claude-sonnet-4-5'. */
+  /** Default 'claude-sonnet-4-6'. */
   model?: string;
   /** Retries of 408/409/429/5xx (incl. 529 overloaded) done by the SDK. Default 4. */
   maxRetries?: number;
@@ -36,7 +36,8 @@ export interface ClaudeWriterOptions {
   logger?: (msg: string, fields: Record<string, unknown>) => void;
 }
 
-export const DEFAULT_MODEL = 'claude-sonnet-4-5';
+// claude-sonnet-4-5 is on the SDK's deprecation list (end of life 2026-11-30) and makes it warn on every call.
+export const DEFAULT_MODEL = 'claude-sonnet-4-6';
 /** Output tokens reserved per request: a lesson (≤ 300 chars) + rationale + JSON is well under 200 tokens. */
 const OUTPUT_TOKENS_BASE = 256;
 const OUTPUT_TOKENS_PER_CANDIDATE = 200;
@@ -109,6 +110,7 @@ export function createClaudeWriter(opts: ClaudeWriterOptions, fallback: LessonWr
   async function runSequential(requests: ChunkRequest[], budget: number, meter: TokenMeter, ledger: FallbackLedger) {
     const out: LessonCandidate[][][] = [];
     let stopped: string | undefined;
+    let exhausted = false;
     for (const req of requests) {
       const templates = req.entries.map((e) => [e.template]);
       if (stopped) {
@@ -116,8 +118,10 @@ export function createClaudeWriter(opts: ClaudeWriterOptions, fallback: LessonWr
         out.push(templates);
         continue;
       }
-      if (meter.total + req.estimate > budget) {
+      if (exhausted || meter.total + req.estimate > budget) {
+        // Once one request does not fit, no later one is sent either: the budget is a stop, not a packing problem.
         ledger.add(req.entries, 'budget exhausted', `request needs ~${req.estimate} tokens, ${budget - meter.total} left of ${budget}`);
+        exhausted = true;
         out.push(templates);
         continue;
       }
@@ -140,9 +144,11 @@ export function createClaudeWriter(opts: ClaudeWriterOptions, fallback: LessonWr
     const templates = (req: ChunkRequest) => req.entries.map((e) => [e.template]);
     // Budget is checked up front: a batch is paid for whole, so only requests that fit are sent.
     let planned = meter.total;
+    let full = false;
     const send: ChunkRequest[] = [];
     for (const req of requests) {
-      if (planned + req.estimate > budget) {
+      full = full || planned + req.estimate > budget;
+      if (full) {
         ledger.add(req.entries, 'budget exhausted', `request needs ~${req.estimate} tokens, ${budget - planned} left of ${budget}`);
         out.set(req.customId, templates(req));
       } else {
