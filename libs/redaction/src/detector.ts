@@ -1,0 +1,14 @@
+/**
+ * One kind of sensitive value. `pattern` is global; when it has the named groups `p` and `v`,
+ * only `v` is replaced and the prefix `p` (e.g. `password=`) is kept.
+ */
+export interface Detector {
+  kind: string;
+  pattern: RegExp;
+  /** Cheap pre-check: the regex runs only if the text contains one of these substrings. */
+  hints?: readonly string[];
+  /** Second look at a match, e.g. a Luhn check; `offset` is where the match starts in `text`. */
+  accept?: (value: string, text: string, offset: number) => boolean;
+}
+
+export const placeholder = (kind: string): string => `[REDACTED:${kind}]`;

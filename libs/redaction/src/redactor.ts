@@ -1,0 +1,138 @@
+import { placeholder, type Detector } from './detector';
+import { PII_DETECTORS } from './pii.detectors';
+import { HIGH_ENTROPY_DETECTOR, SECRET_DETECTORS } from './secret.detectors';
+import { RedactionRulesError, type RedactionResult, type RedactionRules, type Redactor } from './redaction.types';
+
+/**
+ * Built-in detectors in the order they run. Specific token formats go first so that a key is
+ * counted under its own kind before the generic `secret_assignment` / `high_entropy_secret` see it;
+ * card numbers run before phone numbers, IPv4 before IPv6.
+ */
+export const BUILT_IN_DETECTORS: readonly Detector[] = [...SECRET_DETECTORS, ...PII_DETECTORS, HIGH_ENTROPY_DETECTOR];
+export const BUILT_IN_KINDS: readonly string[] = [...new Set(BUILT_IN_DETECTORS.map((d) => d.kind))];
+
+const KIND_NAME = /^[a-z][a-z0-9_]{0,63}$/;
+const ALLOWED_FLAGS = /^[imsuy]*$/;
+
+function compileCustom(rules: RedactionRules): Detector[] {
+  if (rules.custom !== undefined && !Array.isArray(rules.custom)) {
+    throw new RedactionRulesError('custom must be an array of { kind, pattern, flags? }');
+  }
+  return (rules.custom ?? []).map((rule, i) => {
+    const where = `custom[${i}]${rule && typeof rule.kind === 'string' ? ` (kind '${rule.kind}')` : ''}`;
+    if (!rule || typeof rule !== 'object') throw new RedactionRulesError(`${where}: expected an object { kind, pattern, flags? }`);
+    if (typeof rule.kind !== 'string' || !KIND_NAME.test(rule.kind)) {
+      throw new RedactionRulesError(`${where}.kind: expected lower-case letters, digits and _ (1-64, starting with a letter), received ${JSON.stringify(rule.kind)}`);
+    }
+    if (typeof rule.pattern !== 'string' || rule.pattern.length === 0) {
+      throw new RedactionRulesError(`${where}.pattern: expected a non-empty regular expression source`);
+    }
+    const flags = rule.flags ?? '';
+    if (typeof flags !== 'string' || !ALLOWED_FLAGS.test(flags)) {
+      throw new RedactionRulesError(`${where}.flags: expected a combination of i, m, s, u, y (g is always added), received ${JSON.stringify(flags)}`);
+    }
+    let pattern: RegExp;
+    try {
+      pattern = new RegExp(rule.pattern, `${[...new Set(flags)].join('')}g`);
+    } catch (e) {
+      throw new RedactionRulesError(`${where}.pattern: invalid regular expression /${rule.pattern}/: ${(e as Error).message}`);
+    }
+    if (pattern.test('')) {
+      throw new RedactionRulesError(`${where}.pattern: /${rule.pattern}/ matches the empty string, so it would redact nothing useful`);
+    }
+    pattern.lastIndex = 0;
+    return { kind: rule.kind, pattern };
+  });
+}
+
+function checkDisabled(rules: RedactionRules, custom: Detector[]): Set<string> {
+  if (rules.disabled !== undefined && !Array.isArray(rules.disabled)) throw new RedactionRulesError('disabled must be an array of redaction kinds');
+  const known = new Set([...BUILT_IN_KINDS, ...custom.map((d) => d.kind)]);
+  for (const kind of rules.disabled ?? []) {
+    if (typeof kind !== 'string' || !known.has(kind)) {
+      throw new RedactionRulesError(`disabled: unknown redaction kind ${JSON.stringify(kind)}; known kinds: ${[...known].join(', ')}`);
+    }
+  }
+  return new Set(rules.disabled ?? []);
+}
+
+function checkAllowlist(rules: RedactionRules): Set<string> {
+  const list = rules.allowlist ?? [];
+  if (!Array.isArray(list) || list.some((v) => typeof v !== 'string')) throw new RedactionRulesError('allowlist must be an array of strings');
+  return new Set(list);
+}
+
+function applyDetector(text: string, d: Detector, allow: Set<string>, counts: Record<string, number>): string {
+  if (d.hints && !d.hints.some((h) => text.includes(h))) return text;
+  d.pattern.lastIndex = 0;
+  const replacement = placeholder(d.kind);
+  return text.replace(d.pattern, (...args: unknown[]) => {
+    const match = args[0] as string;
+    const last = args[args.length - 1];
+    const hasGroups = typeof last === 'object' && last !== null;
+    const groups = hasGroups ? (last as Record<string, string | undefined>) : undefined;
+    const offset = args[args.length - (hasGroups ? 3 : 2)] as number;
+    if (match.length === 0) return match;
+    const prefix = groups?.p ?? '';
+    const value = groups?.v ?? match;
+    if (allow.has(value) || (d.accept && !d.accept(value, text, offset + prefix.length))) return match;
+    counts[d.kind] = (counts[d.kind] ?? 0) + 1;
+    return prefix + replacement + match.slice(prefix.length + value.length);
+  });
+}
+
+/**
+ * Top-level `data` fields that are identifiers other events and read models join on. Redacting
+ * them would unlink a tool result from its call or merge all users into one, so they are kept.
+ */
+export const IDENTIFIER_FIELDS: ReadonlySet<string> = new Set(['toolCallId', 'parentSessionId', 'agentId', 'userId']);
+
+function redactData(data: unknown, redactString: (s: string) => string): unknown {
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) return redactValue(data, redactString);
+  return Object.fromEntries(
+    Object.entries(data).map(([k, v]) => [k, IDENTIFIER_FIELDS.has(k) ? v : redactValue(v, redactString)]),
+  );
+}
+
+function redactValue(value: unknown, redactString: (s: string) => string): unknown {
+  if (typeof value === 'string') return redactString(value);
+  if (Array.isArray(value)) return value.map((v) => redactValue(v, redactString));
+  if (value !== null && typeof value === 'object') {
+    // fromEntries defines own properties, so a `__proto__` key stays data and never becomes a prototype.
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactValue(v, redactString)]));
+  }
+  return value;
+}
+
+export function createRedactor(rules: RedactionRules = {}): Redactor {
+  if (rules === null || typeof rules !== 'object' || Array.isArray(rules)) {
+    throw new RedactionRulesError('redaction rules must be an object { disabled?, custom?, allowlist? }');
+  }
+  const custom = compileCustom(rules);
+  const disabled = checkDisabled(rules, custom);
+  const allow = checkAllowlist(rules);
+  // Custom rules run first: a tenant's own formats win over the generic detectors.
+  const detectors = [...custom, ...BUILT_IN_DETECTORS].filter((d) => !disabled.has(d.kind));
+
+  const redactInto = (text: string, counts: Record<string, number>): string => {
+    let out = text;
+    for (const d of detectors) out = applyDetector(out, d, allow, counts);
+    return out;
+  };
+
+  return {
+    redactText(text: string): RedactionResult {
+      const counts: Record<string, number> = {};
+      return { text: redactInto(text, counts), counts };
+    },
+    redactEvent(event) {
+      const counts: Record<string, number> = {};
+      const data = redactData(event.data, (s) => redactInto(s, counts));
+      const merged: Record<string, number> = { ...(event.redactions ?? {}) };
+      for (const [kind, n] of Object.entries(counts)) merged[kind] = (merged[kind] ?? 0) + n;
+      const out = { ...event, data };
+      if (Object.keys(merged).length > 0) out.redactions = merged;
+      return out;
+    },
+  };
+}
