@@ -1,1 +1,5 @@
-export {};
+export type { ImportFormat, ImportOptions, ImportedSession, ImportRejection, ImportResult, ImportStats } from './import.types';
+export { IMPORT_FORMATS } from './import.types';
+export { ImportError } from './import.error';
+export { detectFormat } from './detect-format';
+export { importContent, parseOtlpTraces } from './import-content';

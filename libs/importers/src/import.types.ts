@@ -1,0 +1,50 @@
+import type { SessionEvent, SessionOutcome } from '@reverie/contracts';
+
+export type ImportFormat = 'claude-code' | 'anthropic' | 'openai' | 'tau-bench' | 'tau2' | 'swe-agent' | 'otel';
+
+export const IMPORT_FORMATS: readonly ImportFormat[] = [
+  'claude-code', 'anthropic', 'openai', 'tau-bench', 'tau2', 'swe-agent', 'otel',
+];
+
+export interface ImportOptions {
+  tenantId: string;
+  /** Defaults per format: 'claude-code', 'anthropic', 'openai', 'tau-bench', 'tau2', 'swe-agent', 'otel'. */
+  agentId?: string;
+  userId?: string;
+  format?: ImportFormat | 'auto';
+  /** ISO time used as recordedAt and as the base of fallback timestamps (else 1970-01-01T00:00:00Z). */
+  now?: string;
+}
+
+export interface ImportStats {
+  /** UserMessageRecorded + AssistantMessageRecorded events. */
+  messages: number;
+  toolCalls: number;
+  /** ToolResultRecorded events with isError true. */
+  toolErrors: number;
+  outcome: SessionOutcome;
+}
+
+export interface ImportedSession {
+  sessionId: string;
+  events: SessionEvent[];
+  stats: ImportStats;
+}
+
+export interface ImportRejection {
+  file: string;
+  line?: number;
+  reason: string;
+}
+
+export interface ImportResult {
+  format: ImportFormat;
+  sessions: ImportedSession[];
+  rejected: ImportRejection[];
+}
+
+/** What every format importer returns before the format name is attached. */
+export interface FormatImport {
+  sessions: ImportedSession[];
+  rejected: ImportRejection[];
+}
