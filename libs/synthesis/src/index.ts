@@ -10,3 +10,13 @@ export {
 } from './lesson-prompt';
 export { checkLessonText, type GuardVerdict } from './lesson-text.guard';
 export { recordLessonsInputSchema, type RecordLessonsInput } from './lesson-output.schema';
+// Test support for other libs' and apps' tests: a loopback fake of the Messages and Batches API.
+export {
+  startFakeAnthropic,
+  echoLessons,
+  type FakeAnthropicServer,
+  type FakeStep,
+  type MessagesParams,
+  type ProcessedMessages,
+  type RecordedRequest,
+} from './testing/fake-anthropic.server';
