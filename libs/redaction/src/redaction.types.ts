@@ -33,7 +33,7 @@ export interface Redactor {
    * `toolCallId`, `parentSessionId`, `agentId`, `userId` are kept), and whose `redactions`
    * holds the counts merged with any the event already had. The input is not modified.
    */
-  redactEvent<E extends { data: unknown; redactions?: Record<string, number> }>(event: E): E;
+  redactEvent<E extends { data: unknown; redactions?: Record<string, number> }>(event: E): E & { redactions?: Record<string, number> };
 }
 
 export class RedactionRulesError extends Error {

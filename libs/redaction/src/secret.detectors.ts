@@ -5,7 +5,7 @@ import { shannonEntropy } from './entropy';
 const CODE_LIKE = /^[A-Za-z_$][A-Za-z_$]*(?:\.[A-Za-z_$][A-Za-z_$]*)*$/;
 
 function looksLikeLiteralSecret(value: string): boolean {
-  if (CODE_LIKE.test(value)) return false;
+  if (CODE_LIKE.test(value.replace(/[.:!?]+$/, ''))) return false; // `Secret: none.` is prose
   if (/^\d+$/.test(value)) return false; // counts such as `max_token: 4096`
   if (/^[$%{<~./]/.test(value)) return false; // ${VAR}, %VAR%, {{tpl}}, <placeholder>, paths
   if (/^(.)\1*$/.test(value)) return false; // ****** or xxxxxx
