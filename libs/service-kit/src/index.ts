@@ -1,1 +1,12 @@
-export {};
+export * from './config/config';
+export * from './config/common-config';
+export * from './logging/logger';
+export * from './logging/nest-logger';
+export * from './tracing/tracing';
+export * from './tracing/http-tracing';
+export * from './http/problem-details.filter';
+export * from './health/health.options';
+export * from './health/health-report';
+export * from './health/health.controller';
+export * from './health/health.module';
+export * from './bootstrap/bootstrap-service';

@@ -1,0 +1,15 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { HealthController } from './health.controller';
+import { HEALTH_OPTIONS, type HealthOptions } from './health.options';
+
+@Module({})
+export class HealthModule {
+  /** Serves `GET /health` with a HealthReport. */
+  static forRoot(options: HealthOptions): DynamicModule {
+    return {
+      module: HealthModule,
+      controllers: [HealthController],
+      providers: [{ provide: HEALTH_OPTIONS, useValue: options }],
+    };
+  }
+}
