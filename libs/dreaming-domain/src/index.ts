@@ -1,1 +1,17 @@
-export {};
+export { ANALYZER_VERSION, DEFAULT_THRESHOLDS, resolveThresholds, type DreamThresholds } from './thresholds';
+export type {
+  SessionSignals, ErrorSignal, RetrySignal, InputChange, RejectionSignal, CorrectionSignal, CorrectionPolarity,
+  FeedbackSignal, StateChangeSignal,
+} from './signals/session-signals.model';
+export { extractSignals } from './signals/extract-signals.extractor';
+export { errorSignature, normalizeMessage, informativeLine } from './text/error-signature.normalizer';
+export { correctiveStatements } from './signals/corrective.classifier';
+export { isStateChanging } from './signals/state-change.classifier';
+export { stepKey, commandHead } from './signals/step-key';
+export { fisherExact, benjaminiHochberg, logFactorial, type FisherResult } from './stats/fisher.stats';
+export { wilsonLower, confidenceOf } from './stats/confidence.score';
+export { mineCandidates } from './mining/mine-candidates';
+export { templateWriter, templateText } from './writer/template.writer';
+export { dedupAgainst, type ExistingLesson, type DedupDecision } from './dedup/dedup.decider';
+export { planDream, type DreamPlan } from './plan-dream';
+export * from './synthetic';

@@ -1,0 +1,89 @@
+import type { LessonCandidate } from '@reverie/contracts';
+import { resolveThresholds, type DreamThresholds } from '../thresholds';
+
+/** What dedup needs to know about a lesson that already exists (from the LESSONS read model). */
+export interface ExistingLesson {
+  id: string;
+  fingerprint: string;
+  status: 'proposed' | 'approved' | 'rejected' | 'retired';
+  supportSessions: number;
+  /** Support when it was rejected; the lesson is reopened only past `rejectedRegrowthFactor` × this. */
+  supportAtRejection?: number;
+  evidenceEventIds: string[];
+}
+
+export type DedupDecision =
+  | { action: 'propose'; candidate: LessonCandidate }
+  /** New evidence for an existing lesson; `candidate.evidence.refs` holds only refs the lesson does not have yet. */
+  | { action: 'reinforce'; lessonId: string; candidate: LessonCandidate }
+  | { action: 'reopen'; lessonId: string; candidate: LessonCandidate }
+  | { action: 'skip'; lessonId: string; reason: string }
+  /** Bounded drift: a new proposal over this dream's cap, left for a later dream. */
+  | { action: 'defer'; candidate: LessonCandidate; reason: string };
+
+/**
+ * Dedup by fingerprint:
+ * - unknown pattern → propose (at most `maxProposalsPerDream`, highest confidence first; the rest deferred);
+ * - proposed/approved lesson → reinforce with the new evidence only, skip when there is none;
+ * - rejected/retired lesson → reopen when support ≥ factor × support at rejection, else reinforce
+ *   (it stays rejected; its evidence still grows) or skip when there is no new evidence.
+ */
+export function dedupAgainst(candidates: readonly LessonCandidate[], existing: readonly ExistingLesson[], thresholds?: Partial<DreamThresholds>): DedupDecision[] {
+  const t = resolveThresholds(thresholds);
+  const byFingerprint = new Map<string, ExistingLesson>();
+  for (const l of [...existing].sort((a, b) => (a.id < b.id ? -1 : 1))) {
+    const prev = byFingerprint.get(l.fingerprint);
+    // Several lessons with one fingerprint: the live one wins over the rejected/retired one.
+    if (!prev || (isClosed(prev) && !isClosed(l))) byFingerprint.set(l.fingerprint, l);
+  }
+  const decisions: DedupDecision[] = [];
+  const fresh: LessonCandidate[] = [];
+  const seen = new Set<string>();
+  for (const c of candidates) {
+    if (seen.has(c.fingerprint)) throw new Error(`dedupAgainst: fingerprint ${c.fingerprint} appears twice among the candidates`);
+    seen.add(c.fingerprint);
+    const lesson = byFingerprint.get(c.fingerprint);
+    if (!lesson) { fresh.push(c); continue; }
+    const known = new Set(lesson.evidenceEventIds);
+    const newRefs = c.evidence.refs.filter((r) => !known.has(r.eventId));
+    const withNew: LessonCandidate = { ...c, evidence: { ...c.evidence, refs: newRefs } };
+    if (isClosed(lesson)) {
+      const base = lesson.supportAtRejection ?? lesson.supportSessions;
+      if (c.support.sessions >= t.rejectedRegrowthFactor * Math.max(1, base)) {
+        fresh.push(c); // competes for the drift cap with the new proposals
+        continue;
+      }
+      if (newRefs.length === 0 && c.support.sessions <= lesson.supportSessions) {
+        decisions.push({ action: 'skip', lessonId: lesson.id, reason: `${lesson.status}; no new evidence` });
+      } else {
+        decisions.push({ action: 'reinforce', lessonId: lesson.id, candidate: withNew });
+      }
+      continue;
+    }
+    if (newRefs.length === 0 && c.support.sessions <= lesson.supportSessions) {
+      decisions.push({ action: 'skip', lessonId: lesson.id, reason: 'no new evidence' });
+    } else {
+      decisions.push({ action: 'reinforce', lessonId: lesson.id, candidate: withNew });
+    }
+  }
+  fresh.sort((a, b) => b.confidence - a.confidence || b.support.sessions - a.support.sessions || (a.fingerprint < b.fingerprint ? -1 : 1));
+  fresh.forEach((c, i) => {
+    const lesson = byFingerprint.get(c.fingerprint);
+    if (i >= t.maxProposalsPerDream) {
+      decisions.push({ action: 'defer', candidate: c, reason: `over the cap of ${t.maxProposalsPerDream} proposals per dream` });
+    } else if (lesson) {
+      decisions.push({ action: 'reopen', lessonId: lesson.id, candidate: c });
+    } else {
+      decisions.push({ action: 'propose', candidate: c });
+    }
+  });
+  return decisions.sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : keyOf(a) > keyOf(b) ? 1 : 0));
+}
+
+function isClosed(l: ExistingLesson): boolean {
+  return l.status === 'rejected' || l.status === 'retired';
+}
+
+function keyOf(d: DedupDecision): string {
+  return d.action === 'skip' ? `~${d.lessonId}` : d.candidate.fingerprint;
+}

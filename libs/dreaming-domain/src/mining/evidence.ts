@@ -1,0 +1,80 @@
+import { deterministicId, type EvidenceRef, type LessonKind, type LessonScope, type Support } from '@reverie/contracts';
+import type { SessionSignals } from '../signals/session-signals.model';
+
+/** One sighting of a pattern: which session, which event, who, when. */
+export interface Occurrence {
+  session: SessionSignals;
+  eventId: string;
+  at: string;
+  userId?: string;
+  excerpt?: string;
+}
+
+export const MAX_REFS = 5;
+
+const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Distinct known users, plus ONE for all anonymous sightings together (never one per session). */
+export function distinctUsers(occurrences: readonly Occurrence[]): number {
+  const users = new Set<string>();
+  let anonymous = false;
+  for (const o of occurrences) {
+    const u = o.userId ?? o.session.userId;
+    if (u) users.add(u); else anonymous = true;
+  }
+  return users.size + (anonymous ? 1 : 0);
+}
+
+export function supportOf(occurrences: readonly Occurrence[]): Support {
+  if (occurrences.length === 0) throw new Error('supportOf: a pattern needs at least one occurrence');
+  let first = occurrences[0].at;
+  let last = occurrences[0].at;
+  const sessions = new Set<string>();
+  for (const o of occurrences) {
+    sessions.add(o.session.sessionId);
+    if (o.at < first) first = o.at;
+    if (o.at > last) last = o.at;
+  }
+  return { sessions: sessions.size, distinctUsers: distinctUsers(occurrences), occurrences: occurrences.length, firstSeen: first, lastSeen: last };
+}
+
+/**
+ * A few representative references: the first sighting in each session, sessions taken in time
+ * order and spread evenly over the pattern's history (first and last always included).
+ */
+export function refsOf(occurrences: readonly Occurrence[], max = MAX_REFS): EvidenceRef[] {
+  const firstPerSession = new Map<string, Occurrence>();
+  const ordered = [...occurrences].sort((a, b) => byText(a.at, b.at) || byText(a.session.sessionId, b.session.sessionId) || byText(a.eventId, b.eventId));
+  for (const o of ordered) if (!firstPerSession.has(o.session.sessionId)) firstPerSession.set(o.session.sessionId, o);
+  const list = [...firstPerSession.values()];
+  const picked = list.length <= max ? list : Array.from({ length: max }, (_, i) => list[Math.round((i * (list.length - 1)) / (max - 1))]);
+  return picked.map((o) => ({
+    tenantId: o.session.tenantId,
+    sessionId: o.session.sessionId,
+    eventId: o.eventId,
+    ...(o.excerpt ? { excerpt: o.excerpt.slice(0, 300) } : {}),
+  }));
+}
+
+export function scopeOf(tenantId: string, sessions: Iterable<SessionSignals>, extra: { tools?: string[]; taskCluster?: string } = {}): LessonScope {
+  const agents = new Set<string>();
+  for (const s of sessions) agents.add(s.agentId);
+  return {
+    tenantId,
+    ...(agents.size === 1 ? { agentId: [...agents][0] } : {}),
+    ...(extra.tools && extra.tools.length ? { tools: [...new Set(extra.tools)].sort().slice(0, 50) } : {}),
+    ...(extra.taskCluster ? { taskCluster: extra.taskCluster.slice(0, 500) } : {}),
+  };
+}
+
+/** Hash of kind + tenant + normalized pattern: never of the text or the evidence, so it survives rewording and growth. */
+export function fingerprintOf(kind: LessonKind, tenantId: string, pattern: string): string {
+  return `${kind}:${deterministicId('reverie-lesson-pattern', kind, tenantId, pattern)}`;
+}
+
+export function isFailed(s: SessionSignals): boolean {
+  return s.outcome === 'failure' || s.outcome === 'abandoned';
+}
+export function hasKnownOutcome(s: SessionSignals): boolean {
+  return s.outcome !== 'unknown';
+}

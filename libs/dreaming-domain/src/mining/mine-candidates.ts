@@ -1,0 +1,50 @@
+import type { LessonCandidate } from '@reverie/contracts';
+import { resolveThresholds, type DreamThresholds } from '../thresholds';
+import type { SessionSignals } from '../signals/session-signals.model';
+import { mineErrorClusters } from './error-cluster.miner';
+import { mineFailureAssociations } from './failure-association.miner';
+import { minePreferences } from './preference.miner';
+import { mineRejections } from './rejection.miner';
+import { mineWorkflows } from './workflow.miner';
+
+const byKey = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * Every miner, tenant by tenant (patterns never mix tenants). Sessions are sorted first and the
+ * candidates last, so the same signals in any order give the same candidates.
+ */
+export function mineCandidates(signals: readonly SessionSignals[], thresholds?: Partial<DreamThresholds>): LessonCandidate[] {
+  const t = resolveThresholds(thresholds);
+  const byTenant = new Map<string, SessionSignals[]>();
+  const seen = new Set<string>();
+  for (const s of signals) {
+    const id = `${s.tenantId}/${s.sessionId}`;
+    if (seen.has(id)) throw new Error(`mineCandidates: session ${id} appears twice in the input`);
+    seen.add(id);
+    const list = byTenant.get(s.tenantId);
+    if (list) list.push(s); else byTenant.set(s.tenantId, [s]);
+  }
+  const out: LessonCandidate[] = [];
+  for (const tenantId of [...byTenant.keys()].sort(byKey)) {
+    const sessions = byTenant.get(tenantId)!.sort((a, b) => byKey(a.sessionId, b.sessionId));
+    const errors = mineErrorClusters(tenantId, sessions, t);
+    const accepted = new Set(errors.map((c) => `${(c.facts as { step: string }).step}\u0001${(c.facts as { signature: string }).signature}`));
+    const errorSessionsByStep = new Map<string, Set<string>>();
+    for (const s of sessions) {
+      for (const e of s.errors) {
+        if (!accepted.has(`${e.step}\u0001${e.signature}`)) continue;
+        const set = errorSessionsByStep.get(e.step) ?? new Set<string>();
+        set.add(s.sessionId);
+        errorSessionsByStep.set(e.step, set);
+      }
+    }
+    out.push(
+      ...errors,
+      ...mineFailureAssociations(tenantId, sessions, t, { errorSessionsByStep }),
+      ...mineRejections(tenantId, sessions, t),
+      ...minePreferences(tenantId, sessions, t),
+      ...mineWorkflows(tenantId, sessions, t),
+    );
+  }
+  return out.sort((a, b) => byKey(a.fingerprint, b.fingerprint));
+}

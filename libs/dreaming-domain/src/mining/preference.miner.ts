@@ -1,0 +1,69 @@
+import type { LessonCandidate } from '@reverie/contracts';
+import type { DreamThresholds } from '../thresholds';
+import type { CorrectionSignal, SessionSignals } from '../signals/session-signals.model';
+import { confidenceOf } from '../stats/confidence.score';
+import { clusterBySimilarity, coreTokens } from './similarity.cluster';
+import { fingerprintOf, refsOf, scopeOf, supportOf, type Occurrence } from './evidence';
+import { templateText } from '../writer/template.writer';
+
+/**
+ * Preferences: corrective statements from USER messages, clustered across sessions. One user
+ * repeating a demand in one session counts once; a preference needs `minPreferenceUsers`
+ * distinct users and `minSessions` sessions. Statements of opposite polarity in one cluster
+ * ("always X" and "never X") contradict each other: nothing is proposed.
+ */
+export function minePreferences(tenantId: string, sessions: readonly SessionSignals[], t: DreamThresholds): LessonCandidate[] {
+  const keys: string[] = [];
+  const byKey = new Map<string, Array<{ c: CorrectionSignal; s: SessionSignals }>>();
+  for (const s of sessions) {
+    for (const c of s.corrections) {
+      let list = byKey.get(c.normalized);
+      if (!list) { list = []; byKey.set(c.normalized, list); keys.push(c.normalized); }
+      list.push({ c, s });
+    }
+  }
+  keys.sort();
+  const clusters = clusterBySimilarity(keys.map((k) => k.split(' ')), t.similarity);
+  const out: LessonCandidate[] = [];
+  for (const members of clusters) {
+    const statements = members.flatMap((i) => byKey.get(keys[i])!);
+    const occurrences: Occurrence[] = statements.map(({ c, s }) => ({ session: s, eventId: c.eventId, at: c.at, userId: c.userId, excerpt: c.text }));
+    const support = supportOf(occurrences);
+    if (support.sessions < t.minSessions || support.distinctUsers < t.minPreferenceUsers) continue;
+    const polarities = new Set(statements.map(({ c }) => c.polarity));
+    if (polarities.has('do') && polarities.has('avoid')) continue;
+    const representative = pickRepresentative(statements.map(({ c, s }) => ({ c, sessionId: s.sessionId })));
+    const core = coreTokens(members.map((i) => keys[i].split(' ')));
+    const sessionSet = new Map(statements.map(({ s }) => [s.sessionId, s] as const));
+    const candidate: LessonCandidate = {
+      kind: 'preference',
+      scope: scopeOf(tenantId, sessionSet.values()),
+      text: '-',
+      fingerprint: fingerprintOf('preference', tenantId, core.join(' ')),
+      support,
+      effectSize: null,
+      confidence: confidenceOf({ hits: 1, trials: 1, sessions: support.sessions, minSessions: t.minSessions, users: support.distinctUsers, minUsers: t.minPreferenceUsers }),
+      evidence: { refs: refsOf(occurrences), counts: { statements: statements.length, sessions: support.sessions, users: support.distinctUsers } },
+      facts: { pattern: 'preference', statement: representative.text, polarity: representative.polarity, keyTokens: core, source: 'user messages only' },
+    };
+    candidate.text = templateText(candidate);
+    out.push(candidate);
+  }
+  return out;
+}
+
+/** The most common wording (counted once per session), then the shortest, then alphabetical. */
+function pickRepresentative(statements: ReadonlyArray<{ c: CorrectionSignal; sessionId: string }>): CorrectionSignal {
+  const sessionsPerWording = new Map<string, Set<string>>();
+  const firstOfWording = new Map<string, CorrectionSignal>();
+  for (const { c, sessionId } of statements) {
+    const w = c.text.toLowerCase().replace(/[^a-z0-9 ]+/g, ' ').replace(/\s+/g, ' ').trim();
+    const set = sessionsPerWording.get(w) ?? new Set<string>();
+    set.add(sessionId);
+    sessionsPerWording.set(w, set);
+    const prev = firstOfWording.get(w);
+    if (!prev || c.text < prev.text) firstOfWording.set(w, c);
+  }
+  const [best] = [...sessionsPerWording].sort((a, b) => b[1].size - a[1].size || a[0].length - b[0].length || (a[0] < b[0] ? -1 : 1));
+  return firstOfWording.get(best[0])!;
+}

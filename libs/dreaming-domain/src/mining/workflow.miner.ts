@@ -1,0 +1,100 @@
+import type { LessonCandidate } from '@reverie/contracts';
+import type { DreamThresholds } from '../thresholds';
+import type { SessionSignals } from '../signals/session-signals.model';
+import { contentTokens } from '../text/tokens';
+import { excerptOf } from '../text/error-signature.normalizer';
+import { confidenceOf, round3 } from '../stats/confidence.score';
+import { clusterBySimilarity, coreTokens } from './similarity.cluster';
+import { fingerprintOf, hasKnownOutcome, isFailed, refsOf, scopeOf, supportOf, type Occurrence } from './evidence';
+import { templateText } from '../writer/template.writer';
+
+const MAX_TASK_TOKENS = 40;
+/** A step is part of a cluster's workflow when it occurs in at least this share of its successful sessions. */
+const CORE_STEP_SHARE = 0.6;
+
+/** The session's steps in order of first occurrence, restricted to `core`. */
+function projection(s: SessionSignals, core: ReadonlySet<string>): string[] {
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const step of s.toolSequence) if (core.has(step) && !seen.has(step)) { seen.add(step); out.push(step); }
+  return out;
+}
+
+/**
+ * Recurring tasks: task prompts clustered as near-duplicates (Jaccard over content tokens,
+ * MinHash/LSH), then, per cluster, the ordered workflow of common steps that most often succeeded.
+ */
+export function mineWorkflows(tenantId: string, sessions: readonly SessionSignals[], t: DreamThresholds): LessonCandidate[] {
+  const withTask = sessions.filter((s) => s.task && s.toolSequence.length > 0 && hasKnownOutcome(s));
+  const tokens = withTask.map((s) => contentTokens(s.task!).slice(0, MAX_TASK_TOKENS));
+  const idx = tokens.map((tk, i) => [tk, i] as const).filter(([tk]) => tk.length >= 2);
+  const clusters = clusterBySimilarity(idx.map(([tk]) => tk), t.similarity);
+  const out: LessonCandidate[] = [];
+  for (const members of clusters) {
+    if (members.length < t.minTaskSessions) continue;
+    const group = members.map((m) => withTask[idx[m][1]]);
+    const groupTokens = members.map((m) => idx[m][0]);
+    const ok = group.filter((s) => !isFailed(s));
+    if (ok.length < t.minSessions) continue;
+    const df = new Map<string, number>();
+    for (const s of ok) for (const step of new Set(s.toolSequence)) df.set(step, (df.get(step) ?? 0) + 1);
+    const core = new Set([...df].filter(([, n]) => n >= CORE_STEP_SHARE * ok.length).map(([st]) => st));
+    const byWorkflow = new Map<string, { steps: string[]; ok: SessionSignals[]; failed: SessionSignals[] }>();
+    for (const s of group) {
+      const steps = projection(s, core);
+      const key = steps.join('\u0000');
+      const w = byWorkflow.get(key) ?? { steps, ok: [], failed: [] };
+      (isFailed(s) ? w.failed : w.ok).push(s);
+      byWorkflow.set(key, w);
+    }
+    const [winner] = [...byWorkflow.values()]
+      .filter((w) => w.steps.length >= 2 && w.ok.length >= t.minSessions)
+      .sort((a, b) => b.ok.length - a.ok.length || b.ok.length / (b.ok.length + b.failed.length) - a.ok.length / (a.ok.length + a.failed.length) || (a.steps.join() < b.steps.join() ? -1 : 1));
+    if (!winner) continue;
+    const winTotal = winner.ok.length + winner.failed.length;
+    const winRate = winner.ok.length / winTotal;
+    const otherTotal = group.length - winTotal;
+    const otherOk = ok.length - winner.ok.length;
+    const otherRate = otherTotal > 0 ? otherOk / otherTotal : null;
+    if (winRate < 0.5 || (otherRate !== null && winRate <= otherRate)) continue;
+    const occurrences: Occurrence[] = winner.ok.map((s) => ({ session: s, eventId: s.taskEventId, at: s.startedAt, excerpt: excerptOf(s.task!, 160) }));
+    const support = supportOf(occurrences);
+    if (support.distinctUsers < t.minDistinctUsers) continue;
+    const clusterName = coreTokens(groupTokens).join(' ');
+    const example = representativeTask(group, groupTokens);
+    const candidate: LessonCandidate = {
+      kind: 'workflow',
+      scope: scopeOf(tenantId, group, { tools: winner.steps.map((s) => s.replace(/\(.*$/, '')), taskCluster: clusterName }),
+      text: '-',
+      fingerprint: fingerprintOf('workflow', tenantId, `${clusterName}\u0000${winner.steps.join('\u0000')}`),
+      support,
+      effectSize: otherRate === null ? null : round3(winRate - otherRate),
+      confidence: confidenceOf({ hits: winner.ok.length, trials: winTotal, sessions: support.sessions, minSessions: t.minSessions, users: support.distinctUsers, minUsers: t.minDistinctUsers }),
+      evidence: {
+        refs: refsOf(occurrences),
+        counts: { clusterSessions: group.length, workflowSessions: winTotal, workflowSucceeded: winner.ok.length, otherSessions: otherTotal, otherSucceeded: otherOk },
+      },
+      facts: {
+        pattern: 'workflow', taskCluster: clusterName, exampleTask: example, steps: winner.steps,
+        succeeded: winner.ok.length, total: winTotal, successRate: round3(winRate),
+        otherSucceeded: otherOk, otherTotal, otherSuccessRate: otherRate === null ? null : round3(otherRate),
+      },
+    };
+    candidate.text = templateText(candidate);
+    out.push(candidate);
+  }
+  return out;
+}
+
+/** The task whose tokens are most typical of the cluster (most shared tokens), ties by session id. */
+function representativeTask(group: readonly SessionSignals[], tokens: ReadonlyArray<readonly string[]>): string {
+  const df = new Map<string, number>();
+  for (const tk of tokens) for (const x of tk) df.set(x, (df.get(x) ?? 0) + 1);
+  let best = 0;
+  let bestScore = -1;
+  tokens.forEach((tk, i) => {
+    const score = tk.reduce((acc, x) => acc + (df.get(x)! >= tokens.length / 2 ? 1 : 0), 0) / Math.max(1, tk.length);
+    if (score > bestScore || (score === bestScore && group[i].sessionId < group[best].sessionId)) { best = i; bestScore = score; }
+  });
+  return excerptOf(group[best].task!, 120);
+}

@@ -1,0 +1,157 @@
+import type { SessionEvent } from '@reverie/contracts';
+import { correctiveStatements } from './corrective.classifier';
+import { errorSignature, excerptOf, informativeLine } from '../text/error-signature.normalizer';
+import { inputChange } from './input-change';
+import { actionVerbs, authorizes, isStateChanging } from './state-change.classifier';
+import { stepKey } from './step-key';
+import type { SessionSignals } from './session-signals.model';
+
+/** How far ahead (in tool calls) a call of the same tool still counts as a retry of a failed one. */
+const RETRY_WINDOW = 5;
+const MAX_TASK = 500;
+/** Claude Code reports a refused tool call as an error result with this text: a rejection, not an error. */
+const REJECTION_OUTPUT = /^the user doesn'?t want to proceed with this tool use|tool use was rejected/i;
+const INTERRUPT_MESSAGE = /^\[request interrupted by user/i;
+
+interface Call {
+  tool: string;
+  step: string;
+  input: unknown;
+  eventId: string;
+  toolCallId: string;
+  at: string;
+  result?: { isError: boolean; output: string; eventId: string; at: string };
+}
+
+/**
+ * One pass over the events of ONE session (any order: sorted by `data.seq`) into its signals.
+ * Text from tool output is only ever kept as error evidence; corrections come only from user
+ * messages and user feedback.
+ */
+export function extractSignals(events: readonly SessionEvent[]): SessionSignals {
+  if (events.length === 0) throw new Error('extractSignals: a session needs at least one event');
+  const { tenantId, streamId: sessionId } = events[0];
+  for (const e of events) {
+    if (e.tenantId !== tenantId || e.streamId !== sessionId) {
+      throw new Error(`extractSignals: events of one session expected, got ${e.tenantId}/${e.streamId} and ${tenantId}/${sessionId} (event ${e.id})`);
+    }
+  }
+  const sorted = [...events].sort((a, b) => a.data.seq - b.data.seq || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+
+  const s: SessionSignals = {
+    tenantId, sessionId, agentId: 'unknown', startedAt: sorted[0].occurredAt, endedAt: sorted[sorted.length - 1].occurredAt,
+    outcome: 'unknown', taskEventId: sorted[0].id, toolSequence: [], toolEventIds: [], errors: [], retries: [], rejections: [], corrections: [],
+    feedback: [], unconfirmedStateChanges: [], eventCount: sorted.length,
+  };
+  const calls: Call[] = [];
+  const byCallId = new Map<string, Call>();
+  const rejectedCallIds = new Set<string>();
+  let firstUserText: { text: string; eventId: string } | undefined;
+  let sessionUser: string | undefined;
+  let lastUser: string | undefined;
+  /** User messages since the last state-changing call, to decide whether the next one was authorized. */
+  let userTextsSinceChange: string[] = [];
+
+  for (const e of sorted) {
+    switch (e.type) {
+      case 'SessionStarted':
+        s.agentId = e.data.agentId;
+        sessionUser = e.data.userId;
+        s.startedAt = e.data.startedAt;
+        if (e.data.task) { s.task = e.data.task.slice(0, MAX_TASK); s.taskEventId = e.id; }
+        break;
+      case 'UserMessageRecorded': {
+        const user = e.data.userId ?? sessionUser ?? (e.actor.kind === 'user' ? e.actor.id : undefined);
+        lastUser = user ?? lastUser;
+        if (INTERRUPT_MESSAGE.test(e.data.text.trim())) {
+          const last = calls[calls.length - 1];
+          if (last) s.rejections.push({ tool: last.tool, step: last.step, kind: 'interrupted', eventId: e.id, userId: user, at: e.occurredAt });
+          break;
+        }
+        if (!firstUserText) firstUserText = { text: e.data.text, eventId: e.id };
+        userTextsSinceChange.push(e.data.text);
+        for (const c of correctiveStatements(e.data.text)) {
+          s.corrections.push({ ...c, eventId: e.id, userId: user, at: e.occurredAt });
+        }
+        break;
+      }
+      case 'ToolCallRecorded': {
+        const step = stepKey(e.data.toolName, e.data.input);
+        const call: Call = { tool: e.data.toolName, step, input: e.data.input, eventId: e.id, toolCallId: e.data.toolCallId, at: e.occurredAt };
+        calls.push(call);
+        byCallId.set(call.toolCallId, call);
+        s.toolSequence.push(step);
+        s.toolEventIds.push(e.id);
+        if (isStateChanging(call.tool, call.input)) {
+          const verbs = actionVerbs(call.tool, call.input);
+          if (!userTextsSinceChange.some((t) => authorizes(t, verbs))) {
+            s.unconfirmedStateChanges.push({ tool: call.tool, step, eventId: e.id, at: e.occurredAt });
+          }
+          userTextsSinceChange = [];
+        }
+        break;
+      }
+      case 'ToolResultRecorded': {
+        const call = byCallId.get(e.data.toolCallId);
+        if (!call) break;
+        call.result = { isError: e.data.isError, output: e.data.output, eventId: e.id, at: e.occurredAt };
+        if (e.data.isError && REJECTION_OUTPUT.test(e.data.output.trim())) {
+          call.result.isError = false;
+          if (!rejectedCallIds.has(call.toolCallId)) {
+            rejectedCallIds.add(call.toolCallId);
+            s.rejections.push({ tool: call.tool, step: call.step, kind: 'rejected_tool_call', eventId: e.id, userId: lastUser ?? sessionUser, at: e.occurredAt });
+          }
+        }
+        break;
+      }
+      case 'FeedbackRecorded': {
+        const user = e.data.userId ?? sessionUser;
+        s.feedback.push({ kind: e.data.kind, eventId: e.id, toolCallId: e.data.toolCallId, text: e.data.text, userId: user });
+        if ((e.data.kind === 'rejected_tool_call' || e.data.kind === 'interrupted') && !(e.data.toolCallId && rejectedCallIds.has(e.data.toolCallId))) {
+          const call = e.data.toolCallId ? byCallId.get(e.data.toolCallId) : calls[calls.length - 1];
+          if (call) {
+            if (e.data.toolCallId) rejectedCallIds.add(e.data.toolCallId);
+            s.rejections.push({ tool: call.tool, step: call.step, kind: e.data.kind, eventId: e.id, userId: user, at: e.occurredAt });
+          }
+        }
+        if (e.data.text && (e.actor.kind === 'user' || e.data.kind === 'comment' || e.data.kind === 'thumbs_down')) {
+          for (const c of correctiveStatements(e.data.text)) {
+            s.corrections.push({ ...c, eventId: e.id, userId: user, at: e.occurredAt });
+          }
+        }
+        break;
+      }
+      case 'SessionEnded':
+        s.outcome = e.data.outcome;
+        break;
+      case 'AssistantMessageRecorded':
+      case 'CompactionRecorded':
+        break;
+      default: {
+        const never: never = e;
+        throw new Error(`extractSignals: unknown event type ${(never as { type: string }).type}`);
+      }
+    }
+  }
+
+  s.userId = sessionUser ?? s.corrections[0]?.userId ?? lastUser;
+  if (!s.task && firstUserText) { s.task = firstUserText.text.slice(0, MAX_TASK); s.taskEventId = firstUserText.eventId; }
+
+  for (let i = 0; i < calls.length; i++) {
+    const c = calls[i];
+    if (!c.result?.isError) continue;
+    const signature = errorSignature(c.tool, c.result.output);
+    s.errors.push({ signature, tool: c.tool, step: c.step, eventId: c.result.eventId, excerpt: excerptOf(informativeLine(c.result.output)), at: c.result.at });
+    for (let j = i + 1; j < Math.min(calls.length, i + 1 + RETRY_WINDOW); j++) {
+      if (calls[j].tool !== c.tool) continue;
+      const between = [...new Set(calls.slice(i + 1, j).map((x) => x.step))].sort();
+      s.retries.push({
+        tool: c.tool, step: c.step, signature, errorEventId: c.result.eventId, retryEventId: calls[j].eventId,
+        recovered: calls[j].result !== undefined && !calls[j].result!.isError,
+        change: inputChange(c.input, calls[j].input), between,
+      });
+      break;
+    }
+  }
+  return s;
+}

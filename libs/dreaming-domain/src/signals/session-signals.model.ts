@@ -1,0 +1,99 @@
+import type { FeedbackKind, SessionOutcome } from '@reverie/contracts';
+
+/** Everything the miners need from one session, small enough to keep as a per-session read model. */
+export interface SessionSignals {
+  tenantId: string;
+  sessionId: string;
+  agentId: string;
+  /** The session's user (SessionStarted), else the first user who wrote a message. */
+  userId?: string;
+  startedAt: string;
+  endedAt: string;
+  outcome: SessionOutcome;
+  /** The task prompt: SessionStarted.task, else the first user message (truncated). */
+  task?: string;
+  /** Event id of the SessionStarted (or first) event, to cite the task. */
+  taskEventId: string;
+  /** Step keys of the tool calls in order (`Bash(npm publish)`, `update_reservation`, ...). */
+  toolSequence: string[];
+  /** Event id of each tool call, parallel to `toolSequence`. */
+  toolEventIds: string[];
+  errors: ErrorSignal[];
+  retries: RetrySignal[];
+  rejections: RejectionSignal[];
+  corrections: CorrectionSignal[];
+  feedback: FeedbackSignal[];
+  unconfirmedStateChanges: StateChangeSignal[];
+  eventCount: number;
+}
+
+export interface ErrorSignal {
+  signature: string;
+  tool: string;
+  step: string;
+  eventId: string;
+  /** Raw informative line of the tool output: untrusted evidence. */
+  excerpt: string;
+  at: string;
+}
+
+/** The same tool called again after it errored. */
+export interface RetrySignal {
+  tool: string;
+  step: string;
+  signature: string;
+  errorEventId: string;
+  retryEventId: string;
+  /** The retry's result was not an error. */
+  recovered: boolean;
+  /** What changed between the failing call and the retry: the candidate fix. */
+  change: InputChange;
+  /** Distinct steps run between the failing call and the retry. */
+  between: string[];
+}
+
+export interface InputChange {
+  addedKeys: string[];
+  removedKeys: string[];
+  changedKeys: string[];
+  addedFlags: string[];
+  removedFlags: string[];
+}
+
+export interface RejectionSignal {
+  tool: string;
+  step: string;
+  kind: 'rejected_tool_call' | 'interrupted';
+  eventId: string;
+  userId?: string;
+  at: string;
+}
+
+export type CorrectionPolarity = 'do' | 'avoid' | 'contrast';
+
+/** A corrective statement from a USER message (never from tool output or the assistant). */
+export interface CorrectionSignal {
+  text: string;
+  /** Content tokens, sorted: the clustering key. */
+  normalized: string;
+  polarity: CorrectionPolarity;
+  eventId: string;
+  /** Absent when the source did not say who wrote it: all anonymous statements count as ONE user. */
+  userId?: string;
+  at: string;
+}
+
+export interface FeedbackSignal {
+  kind: FeedbackKind;
+  eventId: string;
+  toolCallId?: string;
+  text?: string;
+  userId?: string;
+}
+
+export interface StateChangeSignal {
+  tool: string;
+  step: string;
+  eventId: string;
+  at: string;
+}

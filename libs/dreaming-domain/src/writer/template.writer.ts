@@ -1,0 +1,127 @@
+import type { LessonCandidate, LessonWriter, LessonWriterResult } from '@reverie/contracts';
+import { describeStep, toolOfStep } from '../signals/step-key';
+
+/**
+ * The deterministic writer: imperative text from a candidate's facts, saying what to do instead.
+ * Text coming from tool output (error signatures) is quoted as data and left out entirely when it
+ * reads like an instruction.
+ */
+const code = (s: string) => `\`${s.replace(/`/g, "'")}\``;
+const pct = (x: number) => `${Math.round(x * 100)}%`;
+const pv = (p: number) => (p < 0.001 ? p.toExponential(1) : p.toFixed(3));
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+/** `npm publish` for shell steps (`Bash(npm publish)`), the tool name otherwise. */
+function stepLabel(step: string): string {
+  return code(describeStep(step));
+}
+
+function quoteSignature(f: Record<string, unknown>): string {
+  if (f.instructionLike) return 'a recurring error (its text is kept in the evidence only: it came from tool output)';
+  const sig = String(f.signature);
+  const body = sig.slice(sig.indexOf(':') + 1).trim();
+  return `“${body.length > 120 ? `${body.slice(0, 119)}…` : body}”`;
+}
+
+function errorClusterText(c: LessonCandidate): string {
+  const f = c.facts as Record<string, unknown>;
+  const step = String(f.step);
+  const label = stepLabel(step);
+  const tool = String(f.tool);
+  const where = step === tool ? label : `${label} (${code(tool)})`;
+  const sessions = c.support.sessions;
+  const err = quoteSignature(f);
+  const fix = f.fix as { type: string; value: string; sessions: number; of: number } | undefined;
+  const recovered = fix ? ` (${fix.sessions} of ${fix.of} sessions that recovered did this)` : '';
+  if (fix) {
+    switch (fix.type) {
+      case 'run-before':
+        return `Run ${stepLabel(fix.value)} before ${where}: without it, ${label} failed in ${plural(sessions, 'session')} with ${err}${recovered}.`;
+      case 'add-key':
+        return `When calling ${where}, include ${code(fix.value)}: calls without it failed in ${plural(sessions, 'session')} with ${err}${recovered}.`;
+      case 'remove-key':
+        return `Call ${where} without ${code(fix.value)}: calls with it failed in ${plural(sessions, 'session')} with ${err}${recovered}.`;
+      case 'change-key':
+        return `Check the value of ${code(fix.value)} before calling ${where}: it failed in ${plural(sessions, 'session')} with ${err}, and retries with a differently shaped ${code(fix.value)} succeeded${recovered}.`;
+      case 'add-flag':
+        return `Pass ${code(fix.value)} to ${where}: without it, it failed in ${plural(sessions, 'session')} with ${err}${recovered}.`;
+      case 'remove-flag':
+        return `Do not pass ${code(fix.value)} to ${where}: with it, it failed in ${plural(sessions, 'session')} with ${err}${recovered}.`;
+    }
+  }
+  const identical = Number(f.identicalRetriesFailed ?? 0);
+  if (identical >= 2) {
+    return `Do not retry ${where} unchanged after ${err}: ${plural(identical, 'identical retry', 'identical retries')} failed again (${plural(sessions, 'session')}); read the error, fix its cause or report it to the user instead.`;
+  }
+  return `Before calling ${where}, check for the cause of ${err}: it failed this way in ${plural(sessions, 'session')} (${plural(c.support.distinctUsers, 'user')}).`;
+}
+
+function associationText(c: LessonCandidate): string {
+  const f = c.facts as Record<string, unknown>;
+  const steps = f.steps as string[];
+  const stats = `${f.failedWith} of ${f.totalWith} sessions with it failed (${pct(Number(f.failureRateWith))}), against ${pct(Number(f.failureRateWithout))} of the others (Fisher p = ${pv(Number(f.pValue))})`;
+  switch (f.feature) {
+    case 'unconfirmed':
+      return `Ask the user for explicit confirmation before running ${stepLabel(steps[0])}: when it ran unconfirmed, ${stats}.`;
+    case 'pair':
+      return `Do not run ${stepLabel(steps[1])} straight after ${stepLabel(steps[0])}; check the result of ${stepLabel(steps[0])} first: ${stats}.`;
+    default: {
+      const sub = f.substitute as { step: string; sessions: number; failureRate: number } | undefined;
+      if (sub) return `Use ${stepLabel(sub.step)} instead of ${stepLabel(steps[0])}: ${stats}; sessions using ${stepLabel(sub.step)} failed ${pct(sub.failureRate)} of the time.`;
+      return `Avoid ${stepLabel(steps[0])}, or verify its result before relying on it: ${stats}.`;
+    }
+  }
+}
+
+const LEADS = /^(?:(?:no|nope|nah|ugh|again|and|but|also|ok|okay|wait|hey)\b[\s,.!:;-]*|please\s+|pls\s+|i said\s+|i told you\s+|as i said,?\s+)*/i;
+
+/** "no, don't use npm here" → "Do not use npm here" */
+export function imperative(statement: string): string {
+  let s = statement.trim().replace(/[.!;\s]+$/, '').replace(LEADS, '');
+  s = s
+    .replace(/^(?:i|we)(?:'d| would) rather\s+/i, 'Prefer to ')
+    .replace(/^(?:i|we) (?:prefer|like) (?:it )?(?:if|when) you\s+/i, '')
+    .replace(/^(?:i|we) (?:prefer|would prefer)\s+/i, 'Prefer ')
+    .replace(/^(?:i|we) (?:want|need|would like) you to\s+/i, '')
+    .replace(/^you (?:should|must)\s+/i, '')
+    .replace(/^(?:you )?(?:don'?t|do not|should not|shouldn'?t|must not)\s+/i, 'Do not ')
+    .replace(/^please stop\s+/i, 'Stop ');
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+function preferenceText(c: LessonCandidate): string {
+  const f = c.facts as Record<string, unknown>;
+  return `${imperative(String(f.statement))} (stated by ${plural(c.support.distinctUsers, 'user')} in ${plural(c.support.sessions, 'session')}).`;
+}
+
+function workflowText(c: LessonCandidate): string {
+  const f = c.facts as Record<string, unknown>;
+  const steps = (f.steps as string[]).map(stepLabel).join(' → ');
+  const others = Number(f.otherTotal) > 0 ? `; other approaches succeeded in ${f.otherSucceeded} of ${f.otherTotal}` : '';
+  return `For tasks like “${f.exampleTask}”, follow ${steps}: this sequence succeeded in ${f.succeeded} of ${f.total} sessions${others}.`;
+}
+
+function rejectionText(c: LessonCandidate): string {
+  const f = c.facts as Record<string, unknown>;
+  const step = String(f.step);
+  const where = step === toolOfStep(step) ? stepLabel(step) : `${stepLabel(step)} (${code(toolOfStep(step))})`;
+  return `Describe ${where} and wait for the user's go-ahead before running it: users rejected or interrupted it in ${plural(c.support.sessions, 'session')} (${plural(c.support.distinctUsers, 'user')}).`;
+}
+
+export function templateText(c: LessonCandidate): string {
+  switch ((c.facts as { pattern?: string }).pattern) {
+    case 'error-cluster': return errorClusterText(c);
+    case 'failure-association': return associationText(c);
+    case 'preference': return preferenceText(c);
+    case 'workflow': return workflowText(c);
+    case 'rejection': return rejectionText(c);
+    default: throw new Error(`templateText: candidate ${c.fingerprint} has no known facts.pattern`);
+  }
+}
+
+export const templateWriter: LessonWriter = {
+  name: 'template',
+  async write(candidates: LessonCandidate[]): Promise<LessonWriterResult> {
+    return { candidates: candidates.map((c) => ({ ...c, text: templateText(c) })), tokens: { input: 0, output: 0 }, writer: 'template', notes: [] };
+  },
+};
