@@ -52,6 +52,8 @@ describe('lesson decider', () => {
     it('refuses to approve twice', () => given([proposed(), approved()]).when(approve(bob)).thenThrows('already-approved'));
     it('refuses to approve a rejected lesson', () =>
       given([proposed(), rejected()]).when(approve()).thenThrows('not-proposed', /reopen it first/));
+    it('refuses to approve a retired lesson', () =>
+      given([proposed(), approved(), retired()]).when(approve(bob)).thenThrows('already-retired'));
     it('refuses to approve a lesson never proposed', () => given([]).when(approve()).thenThrows('not-found'));
     it('refuses an approval by a service or an agent', () => {
       given([proposed()]).when(approve(dreaming)).thenThrows('not-a-reviewer', /service "dreaming"/);
