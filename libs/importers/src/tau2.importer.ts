@@ -30,8 +30,9 @@ export function importTau2(ctx: ImportContext, value: unknown): FormatImport {
     const { task } = recordChatSteps(b, tau2Steps(sim['messages']));
     const rewardInfo = isRecord(sim['reward_info']) ? sim['reward_info'] : {};
     const termination = str(sim['termination_reason']);
-    let { outcome, reward } = rewardOutcome(rewardInfo['reward']);
-    if (outcome === 'unknown' && termination && FAILED_TERMINATIONS.has(termination)) outcome = 'failure';
+    const scored = rewardOutcome(rewardInfo['reward']);
+    const reward = scored.reward;
+    const outcome = scored.outcome === 'unknown' && termination && FAILED_TERMINATIONS.has(termination) ? 'failure' : scored.outcome;
     sessions.push(b.build(
       { task, startedAt: sim['start_time'], metadata: { taskId: sim['task_id'] ?? null, trial: sim['trial'] ?? null } },
       { outcome, reward, reason: termination ? `termination: ${termination}` : undefined, endedAt: sim['end_time'] },
