@@ -43,6 +43,8 @@ export interface IngestResult {
   accepted: number;
   duplicates: number;
   rejected: IngestRejection[];
+  /** What redaction removed from the accepted events, by kind (counts only, never values). */
+  redactions?: Record<string, number>;
 }
 
 export type LessonStatus = 'proposed' | 'approved' | 'rejected' | 'retired';
@@ -57,6 +59,8 @@ export interface LessonView extends LessonClaim {
   decidedAt?: string;
   decidedBy?: string;
   decisionNote?: string;
+  /** Event ids already folded into this view: makes the projection idempotent by event id. */
+  appliedEventIds?: string[];
 }
 
 export interface ServedLesson { id: string; kind: LessonKind; text: string; version: number; scope: LessonClaim['scope']; }

@@ -10,3 +10,4 @@ export * from './health/health-report';
 export * from './health/health.controller';
 export * from './health/health.module';
 export * from './bootstrap/bootstrap-service';
+export * from './infrastructure';

@@ -1,0 +1,79 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+import { cliConfig } from './cli-config';
+import { CliError } from './http';
+import { createOutput } from './output';
+import { setupCommand } from './commands/setup.command';
+import { statusCommand } from './commands/status.command';
+import { ingestCommand, FORMATS } from './commands/ingest.command';
+import { dreamCommand } from './commands/dream.command';
+import { agentLessonsCommand, lessonsDecideCommand, lessonsListCommand, lessonsShowCommand } from './commands/lessons.command';
+
+/** Runs one command; returns its exit code. Errors print as one line (or `{ "error" }` with --json). */
+export async function run(argv: string[]): Promise<number> {
+  let exitCode = 0;
+  const program = new Command('reverie')
+    .description('Reverie: lessons for AI agents from their past sessions, governed and traceable.')
+    .option('--json', 'print one JSON document instead of text for people')
+    .showHelpAfterError()
+    .exitOverride();
+
+  const act = (fn: (...args: never[]) => Promise<number | void>) => async (...args: unknown[]) => {
+    const out = createOutput(program.opts().json === true);
+    exitCode = (await (fn as (...a: unknown[]) => Promise<number | void>)(cliConfig(), out, ...args)) ?? 0;
+  };
+  const jsonFlag = (c: Command) => c.option('--json', 'print JSON');
+
+  jsonFlag(program.command('setup').description('create or update the streams, consumers and database schema'))
+    .action(act((config, out) => setupCommand(config, out)));
+  jsonFlag(program.command('status').description('health of every service (exit code 0 only when all are healthy)'))
+    .action(act((config, out) => statusCommand(config, out)));
+  jsonFlag(program.command('ingest').description('import agent logs (files or directories) into Reverie'))
+    .argument('<path...>', 'files or directories, e.g. ~/.claude/projects')
+    .option('--format <format>', `one of ${FORMATS.join(', ')}`, 'auto')
+    .option('--agent <agentId>', 'agent id for the imported sessions')
+    .option('--user <userId>', 'user id for the imported sessions')
+    .option('--batch <n>', 'events per request', '500')
+    .action(act((config, out, paths: string[], opts: Record<string, string>) => ingestCommand(config, out, paths, opts)));
+  jsonFlag(program.command('dream').description('run a dream over the sessions since the last one'))
+    .option('--wait', 'wait for the dream to finish and print its proposals')
+    .option('--timeout <seconds>', 'how long --wait waits', '300')
+    .action(act((config, out, opts: { wait?: boolean; timeout?: string }) => dreamCommand(config, out, opts)));
+
+  const lessons = program.command('lessons').description('review lessons');
+  jsonFlag(lessons.command('list').description('list lessons'))
+    .option('--status <status>', 'proposed, approved, rejected or retired')
+    .option('--limit <n>', 'at most this many')
+    .action(act((config, out, opts: { status?: string; limit?: string }) => lessonsListCommand(config, out, opts)));
+  jsonFlag(lessons.command('show').description('one lesson with its evidence and history').argument('<id>'))
+    .action(act((config, out, id: string) => lessonsShowCommand(config, out, id)));
+  jsonFlag(lessons.command('approve').description('approve a proposed lesson').argument('<id>'))
+    .option('--reviewer <name>', 'who approves (default $REVERIE_REVIEWER or $USER)')
+    .option('--note <text>', 'a note for the audit trail')
+    .action(act((config, out, id: string, opts: Record<string, string>) => lessonsDecideCommand(config, out, id, 'approve', opts)));
+  jsonFlag(lessons.command('reject').description('reject a proposed lesson').argument('<id>'))
+    .requiredOption('--reason <text>', 'why (kept in the audit trail)')
+    .option('--reviewer <name>', 'who rejects')
+    .action(act((config, out, id: string, opts: Record<string, string>) => lessonsDecideCommand(config, out, id, 'reject', opts)));
+  const agent = program.command('agent').description('what agents are served');
+  jsonFlag(agent.command('lessons').description('the approved lessons an agent is served now').argument('<agentId>'))
+    .option('--session <sessionId>', 'record the serving against this session')
+    .action(act((config, out, agentId: string, opts: { session?: string }) => agentLessonsCommand(config, out, agentId, opts)));
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (err) {
+    const e = err as Error & { code?: string; exitCode?: number };
+    if (e.code?.startsWith('commander.')) return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help' ? 0 : e.exitCode ?? 2;
+    const json = argv.includes('--json');
+    const message = err instanceof CliError ? err.message : `unexpected error: ${e.message}`;
+    if (json) process.stdout.write(`${JSON.stringify({ error: message })}\n`);
+    else process.stderr.write(`reverie: ${message}\n`);
+    return err instanceof CliError ? err.exitCode : 1;
+  }
+}
+
+if (require.main === module) {
+  run(process.argv.slice(2)).then((code) => { process.exitCode = code; });
+}

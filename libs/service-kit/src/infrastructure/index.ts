@@ -1,0 +1,3 @@
+export * from './infrastructure.tokens';
+export * from './managed-consumers';
+export * from './infrastructure.module';

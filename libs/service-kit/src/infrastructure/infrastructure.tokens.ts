@@ -1,0 +1,5 @@
+/** Injection tokens for the connections every service holds. */
+export const NATS_CONNECTION = Symbol('NATS_CONNECTION');
+export const EVENT_STORE = Symbol('EVENT_STORE');
+export const DATA_SOURCE = Symbol('DATA_SOURCE');
+export const TOPOLOGY = Symbol('TOPOLOGY');

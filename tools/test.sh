@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# The whole test suite: lint (with the Nx module boundaries), type check, unit and integration
+# tests against the real NATS and Postgres on localhost (started if missing).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+[ -d node_modules ] || npm install --no-audit --no-fund
+bash tools/ensure-infra.sh
+export NX_DAEMON=false NX_NO_CLOUD=true
+npx nx show projects >/dev/null            # the boundary rule reads Nx's project graph
+npx eslint . --max-warnings=-1
+npx tsc -p tsconfig.json
+npm run --silent build                      # the e2e tests run the compiled CLI and services
+npx jest --ci "$@"

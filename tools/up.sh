@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Quickstart: install, make sure NATS and Postgres are up, build, provision, start the four
+# services, and on an empty store ingest the bundled sample sessions and run a first dream.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+
+step "Installing dependencies"
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm install --no-audit --no-fund
+else
+  echo "node_modules is up to date"
+fi
+
+step "NATS and Postgres"
+bash tools/ensure-infra.sh
+
+step "Building"
+npm run --silent build
+
+export NATS_URL="${NATS_URL:-nats://127.0.0.1:4222}"
+export DATABASE_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/reverie}"
+export REVERIE_API_KEYS="${REVERIE_API_KEYS:-dev-key:default}"
+REVERIE="node bin/reverie"
+
+step "Provisioning streams, consumers and the database schema"
+$REVERIE setup
+
+step "Starting the services"
+bash tools/services.sh start
+for _ in $(seq 1 60); do
+  $REVERIE status --json >/dev/null 2>&1 && break
+  sleep 0.5
+done
+$REVERIE status || { echo "Some services did not become healthy; see .reverie/logs/" >&2; exit 1; }
+
+lessons=$($REVERIE lessons list --json | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).length))')
+if [ "$lessons" = "0" ]; then
+  step "Ingesting the bundled sample sessions (samples/)"
+  $REVERIE ingest samples
+  step "Dreaming over them"
+  $REVERIE dream --wait
+else
+  step "The store already holds $lessons lesson(s); not re-ingesting the samples"
+  $REVERIE lessons list --status proposed
+fi
+
+cat <<'NEXT'
+
+Reverie is running (logs in .reverie/logs, stop with `npm run down`). Next:
+  node bin/reverie lessons list --status proposed     review what was proposed
+  node bin/reverie lessons approve <id>               approve one (reject with --reason)
+  node bin/reverie agent lessons <agentId>            what an agent is served now
+  node bin/reverie ingest ~/.claude/projects          import your own agent logs
+  node bin/reverie dream --wait                       dream again over the new sessions
+NEXT
