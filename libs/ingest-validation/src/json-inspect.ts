@@ -6,8 +6,8 @@
 export function depthOf(value: unknown, limit: number): number {
   let max = 0;
   const stack: [unknown, number][] = [[value, 1]];
-  while (stack.length > 0) {
-    const [v, d] = stack.pop()!;
+  for (let top = stack.pop(); top !== undefined; top = stack.pop()) {
+    const [v, d] = top;
     if (v === null || typeof v !== 'object') continue;
     if (d > limit) return limit + 1;
     if (d > max) max = d;
@@ -38,8 +38,8 @@ const joinPath = (path: string, key: string | number) =>
  */
 export function findJsonProblem(value: unknown, maxDepth: number): JsonProblem | undefined {
   const stack: [unknown, string, number, boolean][] = [[value, '', 0, false]];
-  while (stack.length > 0) {
-    const [v, path, depth, inArray] = stack.pop()!;
+  for (let top = stack.pop(); top !== undefined; top = stack.pop()) {
+    const [v, path, depth, inArray] = top;
     const at = path || '(event)';
     switch (typeof v) {
       case 'string': {
