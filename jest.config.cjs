@@ -21,13 +21,13 @@ module.exports = {
     {
       ...common,
       displayName: 'unit',
-      testMatch: ['<rootDir>/{apps,libs,bench,tools}/**/*.spec.ts'],
+      testMatch: ['<rootDir>/{apps,libs,bench,tools,e2e}/**/*.spec.ts'],
       testPathIgnorePatterns: ['\\.int\\.spec\\.ts$', '/node_modules/'],
     },
     {
       ...common,
       displayName: 'integration',
-      testMatch: ['<rootDir>/{apps,libs,bench,tools}/**/*.int.spec.ts'],
+      testMatch: ['<rootDir>/{apps,libs,bench,tools,e2e}/**/*.int.spec.ts'],
       testTimeout: 60000,
     },
   ],

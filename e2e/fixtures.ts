@@ -1,0 +1,69 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { deterministicId, type SessionEvent } from '@reverie/contracts';
+
+/**
+ * Sessions in which the agent runs `npm publish` before building and fails with an ENOENT on
+ * `dist/`, each with other ids and paths, then builds and publishes successfully.
+ */
+export function publishWithoutBuildSessions(tenantId: string, count: number): SessionEvent[][] {
+  return Array.from({ length: count }, (_, i) => {
+    const sessionId = `e2e-${tenantId}-${i}`;
+    const user = `user-${i % 3}`;
+    const t0 = Date.UTC(2026, 10, 1 + i, 9, 0, 0);
+    let seq = 0;
+    const ev = (type: SessionEvent['type'], data: Record<string, unknown>, actor: 'agent' | 'user' = 'agent'): SessionEvent => ({
+      id: deterministicId(sessionId, String(seq)), type, schemaVersion: 1, tenantId, streamId: sessionId,
+      occurredAt: new Date(t0 + seq * 1000).toISOString(), recordedAt: new Date(t0 + seq * 1000).toISOString(),
+      actor: actor === 'agent' ? { kind: 'agent', id: 'release-bot' } : { kind: 'user', id: user },
+      correlationId: sessionId, data: { seq: seq++, ...data },
+    }) as SessionEvent;
+    return [
+      ev('SessionStarted', { agentId: 'release-bot', userId: user, source: 'native', startedAt: new Date(t0).toISOString() }),
+      ev('UserMessageRecorded', { text: `Publish version 1.${i}.0 of the package`, userId: user }, 'user'),
+      ev('ToolCallRecorded', { toolCallId: `c${i}a`, toolName: 'Bash', input: { command: 'npm publish' } }),
+      ev('ToolResultRecorded', { toolCallId: `c${i}a`, toolName: 'Bash', isError: true, output: `npm ERR! code ENOENT\nnpm ERR! path /home/${user}/pkg-${1000 + i}/dist/index.js\nnpm ERR! errno -2\nnpm ERR! enoent ENOENT: no such file or directory, open '/home/${user}/pkg-${1000 + i}/dist/index.js'` }),
+      ev('ToolCallRecorded', { toolCallId: `c${i}b`, toolName: 'Bash', input: { command: 'npm run build' } }),
+      ev('ToolResultRecorded', { toolCallId: `c${i}b`, toolName: 'Bash', isError: false, output: 'built dist/ in 1.2s' }),
+      ev('ToolCallRecorded', { toolCallId: `c${i}c`, toolName: 'Bash', input: { command: 'npm publish' } }),
+      ev('ToolResultRecorded', { toolCallId: `c${i}c`, toolName: 'Bash', isError: false, output: `+ pkg@1.${i}.0` }),
+      ev('SessionEnded', { outcome: 'success' }),
+    ];
+  });
+}
+
+/** The same story as Claude Code transcripts (`~/.claude/projects` JSONL), written into `dir`. */
+export async function writeClaudeCodeTranscripts(dir: string, count: number): Promise<string[]> {
+  await mkdir(dir, { recursive: true });
+  const files: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const sessionId = deterministicId('cc-e2e', String(i));
+    const cwd = `/home/dev${i}/proj-${4200 + i}`;
+    let n = 0;
+    let parent: string | null = null;
+    const ts = () => new Date(Date.UTC(2026, 10, 2 + i, 10, 0, n)).toISOString();
+    const line = (o: Record<string, unknown>) => {
+      const uuid = deterministicId(sessionId, 'line', String(n++));
+      const l = JSON.stringify({ parentUuid: parent, isSidechain: false, userType: 'external', cwd, sessionId, version: '2.1.14', gitBranch: 'main', uuid, timestamp: ts(), ...o });
+      parent = uuid;
+      return l;
+    };
+    const toolUse = (id: string, command: string) => line({ type: 'assistant', message: { model: 'claude-opus-4-5', id: `msg_${i}_${id}`, type: 'message', role: 'assistant', content: [{ type: 'tool_use', id, name: 'Bash', input: { command } }] } });
+    const toolResult = (id: string, content: string, isError: boolean) => line({ type: 'user', message: { role: 'user', content: [{ type: 'tool_result', tool_use_id: id, content, is_error: isError }] }, toolUseResult: isError ? `Error: ${content}` : { stdout: content, stderr: '', interrupted: false } });
+    const lines = [
+      line({ type: 'user', message: { role: 'user', content: 'Publish the package to npm' } }),
+      toolUse(`toolu_${i}a`, 'npm publish'),
+      toolResult(`toolu_${i}a`, `Exit code 254\nnpm ERR! code ENOENT\nnpm ERR! enoent ENOENT: no such file or directory, open '${cwd}/dist/index.js'`, true),
+      toolUse(`toolu_${i}b`, 'npm run build'),
+      toolResult(`toolu_${i}b`, 'built dist/', false),
+      toolUse(`toolu_${i}c`, 'npm publish'),
+      toolResult(`toolu_${i}c`, `+ proj-${4200 + i}@1.0.0`, false),
+      line({ type: 'assistant', message: { model: 'claude-opus-4-5', id: `msg_${i}_done`, type: 'message', role: 'assistant', content: [{ type: 'text', text: 'Published.' }] } }),
+    ];
+    const file = path.join(dir, `project-${i}`, `${sessionId}.jsonl`);
+    await mkdir(path.dirname(file), { recursive: true });
+    await writeFile(file, lines.join('\n') + '\n');
+    files.push(file);
+  }
+  return files;
+}
