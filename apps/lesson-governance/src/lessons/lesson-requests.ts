@@ -1,0 +1,21 @@
+import { z } from 'zod';
+
+const reviewer = z.string({ error: 'expected the reviewer id (a string)' }).trim().min(1, 'must not be empty').max(256);
+const reason = z.string({ error: 'expected a string' }).max(4000);
+
+/** Bodies of the decision routes. Shape is checked here (400); meaning, e.g. a blank reason, by the decider (422). */
+export const approveBody = z.object({ reviewer, note: z.string({ error: 'expected a string' }).max(4000).optional() });
+export const rejectBody = z.object({ reviewer, reason });
+export const retireBody = z.object({ by: reviewer, reason });
+export type ApproveBody = z.infer<typeof approveBody>;
+export type RejectBody = z.infer<typeof rejectBody>;
+export type RetireBody = z.infer<typeof retireBody>;
+
+export const LESSON_STATUSES = ['proposed', 'approved', 'rejected', 'retired'] as const;
+export const listLessonsQuery = z.object({
+  status: z.enum(LESSON_STATUSES, { error: `expected one of ${LESSON_STATUSES.join(', ')}` }).optional(),
+  limit: z.coerce.number({ error: 'expected a number' }).int('expected a whole number').min(1).max(500).default(50),
+});
+export type ListLessonsQuery = z.infer<typeof listLessonsQuery>;
+
+export const lessonIdParam = z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, 'lesson id must be 1-128 characters of A-Z a-z 0-9 _ -');

@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { LessonDecisionsService } from './lesson-decisions.service';
+import { LessonQueriesService } from './lesson-queries.service';
+import { LessonsController } from './lessons.controller';
+import { LessonsProjectionRunner } from './lessons-projection.runner';
+
+@Module({
+  controllers: [LessonsController],
+  providers: [LessonQueriesService, LessonDecisionsService, LessonsProjectionRunner],
+})
+export class LessonsModule {}
