@@ -33,10 +33,10 @@ describe('redactEvent', () => {
     expect(JSON.stringify(event)).toBe(before);
   });
 
-  it('keeps identifier fields and envelope fields as they are', () => {
+  it('keeps envelope fields and pseudonymizes a personal identifier', () => {
     const out = redactor.redactEvent({ id: 'a@b.io', data: { seq: 0, userId: 'alice@acme.io', agentId: 'agent-1', text: 'from alice@acme.io' } });
     expect(out.id).toBe('a@b.io');
-    expect(out.data).toEqual({ seq: 0, userId: 'alice@acme.io', agentId: 'agent-1', text: 'from [REDACTED:email]' });
+    expect(out.data).toEqual({ seq: 0, userId: expect.stringMatching(/^pseudonym-/), agentId: 'agent-1', text: 'from [REDACTED:email]' });
   });
 
   it('does not add redactions when nothing was found', () => {
@@ -67,5 +67,27 @@ describe('redactEvent', () => {
     const out = events.map((e) => redactor.redactEvent(e));
     expect(out.every((e, i) => e.redactions?.email === 1 && Object.keys(e.redactions).length === 1 && !e.data.output.includes(`user${i}@`))).toBe(true);
     expect(out[42].data.output).toContain('commit 3f786850e387550fdab836ed7e6dc881de23001b');
+  });
+});
+
+describe('identifiers that are personal data', () => {
+  it('replaces an e-mail used as userId or actor id by a stable pseudonym and counts it', () => {
+    const r = createRedactor();
+    const event = { actor: { kind: 'user', id: 'jane.doe@example.com' }, data: { userId: 'jane.doe@example.com', text: 'hi', toolCallId: 'toolu_01ABC' } };
+    const out = r.redactEvent(event);
+    const again = r.redactEvent(event);
+    expect(JSON.stringify(out)).not.toContain('jane.doe@example.com');
+    expect(out.data.userId).toMatch(/^pseudonym-[0-9a-f]{20}$/);
+    expect(out.actor.id).toBe(out.data.userId);
+    expect(again.data.userId).toBe(out.data.userId);
+    expect(out.data.toolCallId).toBe('toolu_01ABC');
+    expect(out.redactions).toEqual({ email: 2 });
+  });
+
+  it('keeps ordinary identifiers as they are', () => {
+    const out = createRedactor().redactEvent({ actor: { kind: 'user', id: 'u-42' }, data: { userId: 'u-42', agentId: 'release-bot' } });
+    expect(out.actor.id).toBe('u-42');
+    expect(out.data).toEqual({ userId: 'u-42', agentId: 'release-bot' });
+    expect(out.redactions).toBeUndefined();
   });
 });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { placeholder, type Detector } from './detector';
 import { PII_DETECTORS } from './pii.detectors';
 import { HIGH_ENTROPY_DETECTOR, SECRET_DETECTORS } from './secret.detectors';
@@ -87,11 +88,24 @@ function applyDetector(text: string, d: Detector, allow: Set<string>, counts: Re
  */
 export const IDENTIFIER_FIELDS: ReadonlySet<string> = new Set(['toolCallId', 'parentSessionId', 'agentId', 'userId']);
 
-function redactData(data: unknown, redactString: (s: string) => string): unknown {
+function redactData(data: unknown, redactString: (s: string) => string, pseudonymize: (id: string) => string): unknown {
   if (data === null || typeof data !== 'object' || Array.isArray(data)) return redactValue(data, redactString);
   return Object.fromEntries(
-    Object.entries(data).map(([k, v]) => [k, IDENTIFIER_FIELDS.has(k) ? v : redactValue(v, redactString)]),
+    Object.entries(data).map(([k, v]) => [k, IDENTIFIER_FIELDS.has(k) ? (typeof v === 'string' ? pseudonymize(v) : v) : redactValue(v, redactString)]),
   );
+}
+
+/**
+ * An identifier that is personal data (an e-mail address or phone number used as a user id) is
+ * replaced by a stable pseudonym: the same person still counts once across sessions, and the
+ * address itself is never stored.
+ */
+export function pseudonymizeIdentifier(id: string, redactText: (s: string) => { counts: Record<string, number> }, counts: Record<string, number>): string {
+  const found = redactText(id).counts;
+  const personal = Object.keys(found).filter((k) => k === 'email' || k === 'phone');
+  if (!personal.length) return id;
+  for (const k of personal) counts[k] = (counts[k] ?? 0) + found[k];
+  return `pseudonym-${createHash('sha256').update(id).digest('hex').slice(0, 20)}`;
 }
 
 function redactValue(value: unknown, redactString: (s: string) => string): unknown {
@@ -127,10 +141,14 @@ export function createRedactor(rules: RedactionRules = {}): Redactor {
     },
     redactEvent(event) {
       const counts: Record<string, number> = {};
-      const data = redactData(event.data, (s) => redactInto(s, counts));
+      const detect = (t: string) => { const c: Record<string, number> = {}; redactInto(t, c); return { counts: c }; };
+      const pseudonymize = (id: string) => pseudonymizeIdentifier(id, detect, counts);
+      const data = redactData(event.data, (s) => redactInto(s, counts), pseudonymize);
       const merged: Record<string, number> = { ...(event.redactions ?? {}) };
+      const actor = (event as { actor?: { kind: string; id: string } }).actor;
+      const out = { ...event, data } as typeof event;
+      if (actor && typeof actor.id === 'string') (out as { actor?: unknown }).actor = { ...actor, id: pseudonymize(actor.id) };
       for (const [kind, n] of Object.entries(counts)) merged[kind] = (merged[kind] ?? 0) + n;
-      const out = { ...event, data };
       if (Object.keys(merged).length > 0) out.redactions = merged;
       return out;
     },

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { IngestResult, SessionEvent } from '@reverie/contracts';
-import { importContent, type ImportFormat } from '@reverie/importers';
+import { importContent } from '@reverie/importers';
 import { createIngestClient } from '@reverie/ingest-client';
 import type { CliConfig } from '../cli-config';
 import { CliError } from '../http';

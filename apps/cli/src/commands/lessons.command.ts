@@ -1,7 +1,7 @@
 import { ROUTES, type LessonView, type ServedLesson } from '@reverie/contracts';
 import type { CliConfig } from '../cli-config';
 import { callService } from '../http';
-import { table, wrap, type Output } from '../output';
+import { wrap, type Output } from '../output';
 
 export function renderLesson(l: LessonView): string {
   const refs = l.evidence.refs.slice(0, 3).map((r) => `      ${r.sessionId} / ${r.eventId}${r.excerpt ? `: ${oneLine(r.excerpt, 80)}` : ''}`);
