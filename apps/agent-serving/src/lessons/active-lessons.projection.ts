@@ -1,0 +1,60 @@
+import type { EntityManager } from 'typeorm';
+import type { LessonEvent } from '@reverie/contracts';
+import type { Projection, StoredEvent } from '@reverie/event-store';
+import type { ProjectedLessonView } from '@reverie/lesson-domain';
+import { multiRowValues } from '../persistence/sql-values';
+import { lessonKey, planActiveLessons } from './active-lessons.plan';
+
+export const ACTIVE_LESSONS_PROJECTION = 'agent-serving--active-lessons';
+
+/**
+ * LESSONS → `serving_lesson_views` (every lesson's view, to know what an approval serves) and
+ * `serving_active_lessons` (approved ones only: upsert with their version; otherwise delete).
+ */
+export const activeLessonsProjection: Projection<LessonEvent> = {
+  name: ACTIVE_LESSONS_PROJECTION,
+  async apply(manager: EntityManager, events: StoredEvent<LessonEvent>[]): Promise<void> {
+    const rows: { tenant_id: string; lesson_id: string; view: ProjectedLessonView }[] = await manager.query(
+      `SELECT v.tenant_id, v.lesson_id, v.view FROM serving_lesson_views v
+       JOIN unnest($1::text[], $2::text[]) AS k(tenant_id, lesson_id) USING (tenant_id, lesson_id)`,
+      [events.map((e) => e.event.tenantId), events.map((e) => e.event.streamId)],
+    );
+    const plan = planActiveLessons(new Map(rows.map((r) => [lessonKey(r.tenant_id, r.lesson_id), r.view])), events);
+    if (plan.views.length) {
+      const { sql, params } = multiRowValues(
+        plan.views.map((v) => [v.tenantId, v.lessonId, JSON.stringify(v.view), v.lastEventId]),
+        ['', '', '::jsonb', ''],
+      );
+      await manager.query(
+        `INSERT INTO serving_lesson_views (tenant_id, lesson_id, view, last_event_id) VALUES ${sql}
+         ON CONFLICT (tenant_id, lesson_id) DO UPDATE SET view = EXCLUDED.view, last_event_id = EXCLUDED.last_event_id`,
+        params,
+      );
+    }
+    if (plan.upserts.length) {
+      const { sql, params } = multiRowValues(
+        plan.upserts.map((u) => [u.tenantId, u.lessonId, u.agentId, u.kind, u.text, u.version, JSON.stringify(u.scope), u.approvedAt]),
+        ['', '', '', '', '', '::integer', '::jsonb', '::timestamptz'],
+      );
+      await manager.query(
+        `INSERT INTO serving_active_lessons (tenant_id, lesson_id, agent_id, kind, text, version, scope, approved_at) VALUES ${sql}
+         ON CONFLICT (tenant_id, lesson_id) DO UPDATE SET agent_id = EXCLUDED.agent_id, kind = EXCLUDED.kind, text = EXCLUDED.text,
+           version = EXCLUDED.version, scope = EXCLUDED.scope, approved_at = EXCLUDED.approved_at`,
+        params,
+      );
+    }
+    if (plan.removals.length) {
+      await manager.query(
+        `DELETE FROM serving_active_lessons a USING unnest($1::text[], $2::text[]) AS k(tenant_id, lesson_id)
+         WHERE a.tenant_id = k.tenant_id AND a.lesson_id = k.lesson_id`,
+        [plan.removals.map((r) => r.tenantId), plan.removals.map((r) => r.lessonId)],
+      );
+    }
+  },
+};
+
+/** Empties the serving index before a rebuild by replay. */
+export async function resetActiveLessons(manager: EntityManager): Promise<void> {
+  await manager.query('DELETE FROM serving_active_lessons');
+  await manager.query('DELETE FROM serving_lesson_views');
+}

@@ -1,0 +1,44 @@
+import { newId, type LessonKind, type ServedLesson } from '@reverie/contracts';
+import { LessonsServed } from '@reverie/contracts';
+import type { z } from 'zod';
+
+export type LessonsServedEvent = z.infer<typeof LessonsServed>;
+
+export interface ActiveLessonRecord {
+  lesson_id: string;
+  kind: string;
+  text: string;
+  version: number;
+  scope: ServedLesson['scope'];
+}
+
+/** A stored active row as agents receive it. */
+export const toServedLesson = (row: ActiveLessonRecord): ServedLesson => ({
+  id: row.lesson_id,
+  kind: row.kind as LessonKind,
+  text: row.text,
+  version: Number(row.version),
+  scope: row.scope,
+});
+
+/** The SERVING record of one answer: which lesson versions an agent (and session) was given, when. */
+export function lessonsServedEvent(input: { tenantId: string; agentId: string; sessionId?: string; lessons: ServedLesson[]; now: Date; correlationId?: string; id?: string }): LessonsServedEvent {
+  const id = input.id ?? newId();
+  const at = input.now.toISOString();
+  return LessonsServed.parse({
+    id,
+    type: 'LessonsServed',
+    schemaVersion: 1,
+    tenantId: input.tenantId,
+    streamId: input.agentId,
+    occurredAt: at,
+    recordedAt: at,
+    actor: { kind: 'agent', id: input.agentId },
+    correlationId: input.correlationId ?? id,
+    data: {
+      agentId: input.agentId,
+      ...(input.sessionId !== undefined && { sessionId: input.sessionId }),
+      lessons: input.lessons.map((l) => ({ lessonId: l.id, version: l.version })),
+    },
+  });
+}
