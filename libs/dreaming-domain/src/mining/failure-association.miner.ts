@@ -42,14 +42,13 @@ export interface AssociationInput {
   errorSessionsByStep: ReadonlyMap<string, ReadonlySet<string>>;
 }
 
-export function mineFailureAssociations(tenantId: string, sessions: readonly SessionSignals[], t: DreamThresholds, input: AssociationInput): LessonCandidate[] {
-  const known = sessions.filter(hasKnownOutcome);
-  const totalFailed = known.filter(isFailed).length;
-  const totalOk = known.length - totalFailed;
-  if (totalFailed < t.minSessions || totalOk === 0) return [];
+/** At most this many features are accepted per tenant (each round removes the sessions a feature explains). */
+const MAX_ROUNDS = 10;
+
+function countFeatures(sessions: readonly SessionSignals[]): { features: Map<string, Feature>; stepSessions: Map<string, Set<string>> } {
   const features = new Map<string, Feature>();
   const stepSessions = new Map<string, Set<string>>();
-  for (const s of known) {
+  for (const s of sessions) {
     const failed = isFailed(s);
     for (const [key, eventId] of featuresOf(s)) {
       let f = features.get(key);
@@ -67,33 +66,42 @@ export function mineFailureAssociations(tenantId: string, sessions: readonly Ses
       }
     }
   }
-  const tested = [...features.entries()]
-    .filter(([, f]) => f.failed.length >= t.minSessions && f.failed.length + f.succeeded < known.length)
-    .sort((a, b) => (a[0] < b[0] ? -1 : 1));
-  const pValues = tested.map(([, f]) => fisherExact(f.failed.length, f.succeeded, totalFailed - f.failed.length, totalOk - f.succeeded).greater);
-  const adjusted = benjaminiHochberg(pValues);
-  const significant = new Map<string, { f: Feature; p: number; q: number; rate: number }>();
-  tested.forEach(([key, f], i) => {
-    const rate = f.failed.length / (f.failed.length + f.succeeded);
-    const rateOthers = (totalFailed - f.failed.length) / Math.max(1, known.length - f.failed.length - f.succeeded);
-    if (adjusted[i] <= t.maxPValue && rate > rateOthers) significant.set(key, { f, p: pValues[i], q: adjusted[i], rate });
-  });
+  return { features, stepSessions };
+}
 
+/**
+ * Forward selection: each round tests every feature on the sessions not yet explained, accepts
+ * the most significant one and sets its sessions aside, so that a feature merely co-occurring
+ * with an accepted one (a pair containing the risky tool, a tool common in the same sessions)
+ * is not proposed as well. Features whose failures an accepted error cluster already explains
+ * are set aside without a proposal.
+ */
+export function mineFailureAssociations(tenantId: string, sessions: readonly SessionSignals[], t: DreamThresholds, input: AssociationInput): LessonCandidate[] {
+  const allKnown = sessions.filter(hasKnownOutcome);
+  const globalSteps = countFeatures(allKnown).stepSessions;
+  let remaining = allKnown;
   const out: LessonCandidate[] = [];
-  for (const [key, { f, p, q, rate }] of significant) {
-    // Keep the most specific explanation only.
-    if (f.kind === 'pair') {
-      const covered = f.steps.some((st) => { const x = significant.get(`tool${SEP}${st}`) ?? significant.get(`unconfirmed${SEP}${st}`); return x && rate <= x.rate + 0.1; });
-      if (covered) continue;
-    }
-    if (f.kind === 'tool') {
-      const u = significant.get(`unconfirmed${SEP}${f.steps[0]}`);
-      if (u && u.rate >= rate) continue;
-    }
-    if (f.kind === 'unconfirmed') {
-      const tool = significant.get(`tool${SEP}${f.steps[0]}`);
-      if (tool && tool.rate > rate) continue;
-    }
+  for (let round = 0; round < MAX_ROUNDS; round++) {
+    const totalFailed = remaining.filter(isFailed).length;
+    const totalOk = remaining.length - totalFailed;
+    if (totalFailed < t.minSessions || totalOk === 0) break;
+    const { features } = countFeatures(remaining);
+    const tested = [...features.entries()]
+      .filter(([, f]) => f.failed.length >= t.minSessions && f.failed.length + f.succeeded < remaining.length)
+      .sort((a, b) => (a[0] < b[0] ? -1 : 1));
+    const pValues = tested.map(([, f]) => fisherExact(f.failed.length, f.succeeded, totalFailed - f.failed.length, totalOk - f.succeeded).greater);
+    const adjusted = benjaminiHochberg(pValues);
+    let best: { key: string; f: Feature; p: number; q: number } | undefined;
+    tested.forEach(([key, f], i) => {
+      if (adjusted[i] > t.maxPValue) return;
+      const rate = f.failed.length / (f.failed.length + f.succeeded);
+      const rateOthers = (totalFailed - f.failed.length) / Math.max(1, remaining.length - f.failed.length - f.succeeded);
+      if (rate <= rateOthers || supportOf(f.failed).distinctUsers < t.minDistinctUsers) return;
+      if (!best || pValues[i] < best.p || (pValues[i] === best.p && f.failed.length > best.f.failed.length)) best = { key, f, p: pValues[i], q: adjusted[i] };
+    });
+    if (!best) break;
+    const { key, f, p, q } = best;
+    remaining = remaining.filter((s) => !f.sessionIds.has(s.sessionId));
     const explained = f.steps.map((st) => input.errorSessionsByStep.get(st)).filter((x): x is ReadonlySet<string> => !!x);
     if (explained.length) {
       const covered = f.failed.filter((o) => explained.some((set) => set.has(o.session.sessionId))).length;
@@ -102,17 +110,17 @@ export function mineFailureAssociations(tenantId: string, sessions: readonly Ses
     const failed = f.failed.length;
     const withF = failed + f.succeeded;
     const othersFailed = totalFailed - failed;
-    const othersTotal = known.length - withF;
+    const othersTotal = totalFailed + totalOk - withF;
+    const rate = failed / withF;
     const support = supportOf(f.failed);
-    if (support.distinctUsers < t.minDistinctUsers) continue;
-    const substitute = f.kind === 'tool' && !/\(/.test(f.steps[0]) ? substituteFor(f, known, stepSessions) : undefined;
+    const substitute = f.kind === 'tool' && !/\(/.test(f.steps[0]) ? substituteFor(f, allKnown, globalSteps) : undefined;
     const candidate: LessonCandidate = {
       kind: 'mistake',
       scope: scopeOf(tenantId, f.failed.map((o) => o.session), { tools: f.steps.map((s) => s.replace(/\(.*$/, '')) }),
       text: '-',
-      fingerprint: fingerprintOf('mistake', tenantId, `${key}`),
+      fingerprint: fingerprintOf('mistake', tenantId, key),
       support,
-      effectSize: logOddsRatio(failed, f.succeeded, othersFailed, known.length - totalFailed - f.succeeded),
+      effectSize: logOddsRatio(failed, f.succeeded, othersFailed, totalOk - f.succeeded),
       confidence: confidenceOf({ hits: failed, trials: withF, sessions: support.sessions, minSessions: t.minSessions, users: support.distinctUsers, minUsers: t.minDistinctUsers }),
       evidence: {
         refs: refsOf(f.failed),
@@ -121,7 +129,8 @@ export function mineFailureAssociations(tenantId: string, sessions: readonly Ses
       facts: {
         pattern: 'failure-association', feature: f.kind, steps: f.steps, stepLabels: f.steps.map(describeStep),
         failedWith: failed, totalWith: withF, failureRateWith: round3(rate), failedWithout: othersFailed, totalWithout: othersTotal,
-        failureRateWithout: round3(othersFailed / Math.max(1, othersTotal)), pValue: p, qValue: q, test: 'fisher-exact one-sided, Benjamini-Hochberg',
+        failureRateWithout: round3(othersFailed / Math.max(1, othersTotal)), pValue: p, qValue: q, round,
+        test: 'Fisher exact one-sided, Benjamini-Hochberg within the round, forward selection',
         ...(substitute ? { substitute } : {}),
       },
     };

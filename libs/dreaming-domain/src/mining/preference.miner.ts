@@ -42,7 +42,7 @@ export function minePreferences(tenantId: string, sessions: readonly SessionSign
       fingerprint: fingerprintOf('preference', tenantId, core.join(' ')),
       support,
       effectSize: null,
-      confidence: confidenceOf({ hits: 1, trials: 1, sessions: support.sessions, minSessions: t.minSessions, users: support.distinctUsers, minUsers: t.minPreferenceUsers }),
+      confidence: confidenceOf({ hits: support.sessions, trials: support.sessions, sessions: support.sessions, minSessions: t.minSessions, users: support.distinctUsers, minUsers: t.minPreferenceUsers }),
       evidence: { refs: refsOf(occurrences), counts: { statements: statements.length, sessions: support.sessions, users: support.distinctUsers } },
       facts: { pattern: 'preference', statement: representative.text, polarity: representative.polarity, keyTokens: core, source: 'user messages only' },
     };

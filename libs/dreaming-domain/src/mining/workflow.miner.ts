@@ -11,6 +11,8 @@ import { templateText } from '../writer/template.writer';
 const MAX_TASK_TOKENS = 40;
 /** A step is part of a cluster's workflow when it occurs in at least this share of its successful sessions. */
 const CORE_STEP_SHARE = 0.6;
+/** ... and at least this many times more common there than in sessions outside the cluster. */
+const MIN_LIFT = 1.5;
 
 /** The session's steps in order of first occurrence, restricted to `core`. */
 function projection(s: SessionSignals, core: ReadonlySet<string>): string[] {
@@ -29,6 +31,8 @@ export function mineWorkflows(tenantId: string, sessions: readonly SessionSignal
   const tokens = withTask.map((s) => contentTokens(s.task!).slice(0, MAX_TASK_TOKENS));
   const idx = tokens.map((tk, i) => [tk, i] as const).filter(([tk]) => tk.length >= 2);
   const clusters = clusterBySimilarity(idx.map(([tk]) => tk), t.similarity);
+  const globalSteps = new Map<string, number>();
+  for (const s of sessions) for (const step of new Set(s.toolSequence)) globalSteps.set(step, (globalSteps.get(step) ?? 0) + 1);
   const out: LessonCandidate[] = [];
   for (const members of clusters) {
     if (members.length < t.minTaskSessions) continue;
@@ -38,7 +42,16 @@ export function mineWorkflows(tenantId: string, sessions: readonly SessionSignal
     if (ok.length < t.minSessions) continue;
     const df = new Map<string, number>();
     for (const s of ok) for (const step of new Set(s.toolSequence)) df.set(step, (df.get(step) ?? 0) + 1);
-    const core = new Set([...df].filter(([, n]) => n >= CORE_STEP_SHARE * ok.length).map(([st]) => st));
+    // Characteristic steps: common in the cluster's successes AND clearly more common than outside the cluster.
+    const outside = sessions.length - group.length;
+    const inGroup = new Map<string, number>();
+    for (const s of group) for (const step of new Set(s.toolSequence)) inGroup.set(step, (inGroup.get(step) ?? 0) + 1);
+    const core = new Set([...df].filter(([st, n]) => {
+      if (n < CORE_STEP_SHARE * ok.length) return false;
+      if (outside === 0) return true;
+      const outsideShare = ((globalSteps.get(st) ?? 0) - (inGroup.get(st) ?? 0)) / outside;
+      return n / ok.length >= MIN_LIFT * outsideShare;
+    }).map(([st]) => st));
     const byWorkflow = new Map<string, { steps: string[]; ok: SessionSignals[]; failed: SessionSignals[] }>();
     for (const s of group) {
       const steps = projection(s, core);

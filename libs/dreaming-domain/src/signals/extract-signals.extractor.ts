@@ -143,7 +143,7 @@ export function extractSignals(events: readonly SessionEvent[]): SessionSignals 
     const signature = errorSignature(c.tool, c.result.output);
     s.errors.push({ signature, tool: c.tool, step: c.step, eventId: c.result.eventId, excerpt: excerptOf(informativeLine(c.result.output)), at: c.result.at });
     for (let j = i + 1; j < Math.min(calls.length, i + 1 + RETRY_WINDOW); j++) {
-      if (calls[j].tool !== c.tool) continue;
+      if (calls[j].step !== c.step) continue;
       const between = [...new Set(calls.slice(i + 1, j).map((x) => x.step))].sort();
       s.retries.push({
         tool: c.tool, step: c.step, signature, errorEventId: c.result.eventId, retryEventId: calls[j].eventId,

@@ -5,7 +5,8 @@
  *
  * - wilsonLower: the lower bound of the 95% Wilson score interval of the pattern's consistency
  *   (how often the error follows the step, how often the failure follows the feature, how often
- *   the workflow succeeds; 1 for preferences that nobody contradicted);
+ *   the workflow succeeds; for preferences, sessions/sessions, since contradicted clusters are
+ *   never proposed: the bound then only reflects the sample size);
  * - saturation(n, m) = 1 − 2^(−n/m): 0.5 at the threshold, 0.75 at twice it, → 1 with more support.
  * Rounded to 3 decimals so that it is stable across platforms.
  */
