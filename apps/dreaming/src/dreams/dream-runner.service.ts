@@ -1,0 +1,201 @@
+import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import type { DataSource } from 'typeorm';
+import { newId, SUBJECT_TOKEN, dreamEventSchema, type DreamEvent, type DreamView, type LessonCandidate, type LessonWriter, type LessonWriterResult } from '@reverie/contracts';
+import { ANALYZER_VERSION, planDream } from '@reverie/dreaming-domain';
+import type { EventStore } from '@reverie/event-store';
+import { DATA_SOURCE, EVENT_STORE, type Logger } from '@reverie/service-kit';
+import { CLOCK, LESSON_WRITER, LOGGER, type Clock } from '../app.tokens';
+import { DREAMING_CONFIG, type DreamingConfig } from '../config/dreaming.config';
+import { existingLessons, LESSON_INDEX_PROJECTION } from '../lesson-index/lesson-index.projection';
+import { allSessionSignals, refreshSessionSignals } from './dream-input.reader';
+import { dreamEvent } from './dream-events';
+import { dreamViewOf } from './dream-view.projection';
+import { applyCandidate, lessonIdOf, type AppliedLesson } from './lesson-decisions.applier';
+import { TenantStateRepository } from './tenant-state.repository';
+
+export type DreamTriggerName = 'manual' | 'schedule' | 'session-count';
+
+export interface DreamRequestResult {
+  view: DreamView;
+  /** false: a dream of this tenant was already running; `view` is that dream. */
+  accepted: boolean;
+}
+
+export class InvalidTenantError extends Error {}
+
+const INDEX_WAIT_MS = 5000;
+
+/**
+ * Runs dreams, one at a time per tenant. A request while one runs returns the running dream
+ * (nothing is queued: the running dream, or the next trigger, covers the new sessions). The run is
+ * event-sourced on DREAMS: DreamRequested → DreamStarted (window, analyzer, thresholds, writer) →
+ * DreamCompleted (counts, tokens, duration, lesson ids) or DreamFailed.
+ */
+@Injectable()
+export class DreamRunner implements OnModuleDestroy {
+  private readonly running = new Map<string, Promise<void>>();
+  private stopping = false;
+  /** Called after each dream ends (the triggers use it to chain an every-N-sessions dream). */
+  onDreamEnded?: (tenantId: string) => void;
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(DATA_SOURCE) private readonly ds: DataSource,
+    @Inject(DREAMING_CONFIG) private readonly config: DreamingConfig,
+    @Inject(LESSON_WRITER) private readonly writer: LessonWriter,
+    @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(TenantStateRepository) private readonly tenants: TenantStateRepository,
+  ) {}
+
+  async request(tenantId: string, trigger: DreamTriggerName, requestedBy: string): Promise<DreamRequestResult> {
+    if (!SUBJECT_TOKEN.test(tenantId)) throw new InvalidTenantError(`tenant "${tenantId}" must be 1-128 characters of A-Z a-z 0-9 _ -`);
+    if (this.stopping) throw new Error('the dreaming service is shutting down');
+    const dreamId = newId();
+    const claim = await this.tenants.claim(tenantId, dreamId, this.config.REVERIE_DREAM_STALE_SECONDS);
+    if (!claim.claimed) {
+      const view = await this.view(tenantId, claim.running);
+      if (view) return { view, accepted: false };
+      // Claimed but its DreamRequested is not visible (yet): report what we know.
+      return { view: { id: claim.running, tenantId, status: 'requested', trigger: 'manual', requestedAt: this.now(), proposedLessonIds: [], reinforcedLessonIds: [] }, accepted: false };
+    }
+    if (claim.abandoned) await this.failAbandoned(tenantId, claim.abandoned);
+    const requested = dreamEvent('DreamRequested', tenantId, dreamId, { trigger, requestedBy }, this.now());
+    let seq: number;
+    try {
+      [{ seq }] = await this.store.appendToAggregate('dreams', [requested], 0);
+    } catch (err) {
+      await this.tenants.release(tenantId, dreamId);
+      throw err;
+    }
+    this.logger.info({ tenantId, dreamId, trigger, requestedBy }, 'dream requested');
+    const run = this.run(tenantId, dreamId, { seq, eventId: requested.id }).finally(() => {
+      this.running.delete(dreamId);
+      this.onDreamEnded?.(tenantId);
+    });
+    this.running.set(dreamId, run);
+    return { view: dreamViewOf([requested]) as DreamView, accepted: true };
+  }
+
+  async view(tenantId: string, dreamId: string): Promise<DreamView | undefined> {
+    if (!SUBJECT_TOKEN.test(tenantId)) throw new InvalidTenantError(`tenant "${tenantId}" must be 1-128 characters of A-Z a-z 0-9 _ -`);
+    if (!SUBJECT_TOKEN.test(dreamId)) return undefined;
+    const { events } = await this.store.readAggregate('dreams', tenantId, dreamId);
+    return dreamViewOf(events.map((e) => dreamEventSchema.parse(e.event)));
+  }
+
+  /** Resolves when every dream this process started has ended. */
+  async idle(): Promise<void> {
+    while (this.running.size) await Promise.allSettled([...this.running.values()]);
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    // Runs before the consumers stop and NATS drains: running dreams notice and end as failed.
+    this.stopping = true;
+    await this.idle();
+  }
+
+  private async run(tenantId: string, dreamId: string, requested: { seq: number; eventId: string }): Promise<void> {
+    const t0 = performance.now();
+    let lastSeq = requested.seq;
+    const append = async (event: DreamEvent) => {
+      [{ seq: lastSeq }] = await this.store.appendToAggregate('dreams', [event], lastSeq);
+    };
+    try {
+      const state = await this.tenants.get(tenantId);
+      const fromSeq = (state?.lastDreamToSeq ?? 0) + 1;
+      const toSeq = Math.max(fromSeq - 1, await this.lastSeqOf('sessions'));
+      const thresholds = this.config.thresholds;
+      const started = dreamEvent('DreamStarted', tenantId, dreamId, {
+        window: { fromSeq, toSeq }, analyzerVersion: ANALYZER_VERSION, thresholds: { ...thresholds }, synthesizer: this.writer.name,
+      }, this.now(), requested.eventId);
+      await append(started);
+      this.checkStop();
+
+      await this.waitForLessonIndex();
+      const input = await refreshSessionSignals({
+        store: this.store, ds: this.ds, tenantId, fromSeq, toSeq, checkStop: () => this.checkStop(),
+        onSessionError: (sessionId, err) => this.logger.warn({ tenantId, dreamId, sessionId, err: err.message }, 'session signals not extracted'),
+      });
+      const signals = await allSessionSignals(this.ds, tenantId);
+      const existing = await existingLessons(this.ds.manager, tenantId);
+      const plan = planDream({ signals, existing, thresholds });
+      this.checkStop();
+
+      const toPropose = plan.decisions.flatMap((d) => (d.action === 'propose' ? [d.candidate] : []));
+      const written = await this.write(toPropose);
+      this.checkStop();
+      const ctx = { store: this.store, tenantId, dreamId, now: this.now(), causationId: started.id, rejectedRegrowthFactor: thresholds.rejectedRegrowthFactor };
+      const applied: AppliedLesson[] = [];
+      for (const c of written.candidates) applied.push(await applyCandidate(ctx, 'propose', lessonIdOf(tenantId, c.fingerprint), c));
+      for (const d of plan.decisions) {
+        if (d.action === 'reinforce' || d.action === 'reopen') applied.push(await applyCandidate(ctx, d.action, d.lessonId, d.candidate));
+      }
+      for (const a of applied.filter((x) => x.outcome === 'refused')) this.logger.warn({ tenantId, dreamId, lessonId: a.lessonId, note: a.note }, 'lesson decision refused');
+
+      const outcome = (o: AppliedLesson['outcome']) => applied.filter((a) => a.outcome === o);
+      const counts: Record<string, number> = {
+        windowSessions: input.windowSessions, windowEvents: input.windowEvents, sessionsReadWhole: input.sessionsReadWhole,
+        sessionsFailed: input.sessionsFailed, sessions: plan.counts.sessions, events: plan.counts.events, candidates: plan.counts.candidates,
+        proposed: outcome('proposed').length, reopened: outcome('reopened').length, reinforced: outcome('reinforced').length,
+        unchanged: outcome('unchanged').length + plan.counts.skip, refused: outcome('refused').length, deferred: plan.counts.defer,
+      };
+      const completed = dreamEvent('DreamCompleted', tenantId, dreamId, {
+        counts, tokens: written.tokens, durationMs: Math.round(performance.now() - t0),
+        proposedLessonIds: [...outcome('proposed'), ...outcome('reopened')].map((a) => a.lessonId),
+        reinforcedLessonIds: outcome('reinforced').map((a) => a.lessonId),
+      }, this.now(), started.id);
+      await append(completed);
+      await this.tenants.complete(tenantId, dreamId, toSeq);
+      this.logger.info({ tenantId, dreamId, counts, tokens: written.tokens, writer: written.writer, notes: written.notes }, 'dream completed');
+    } catch (err) {
+      const message = (err as Error).message ?? String(err);
+      this.logger.error({ tenantId, dreamId, err }, `dream failed: ${message}`);
+      await append(dreamEvent('DreamFailed', tenantId, dreamId, { error: message.slice(0, 10_000) }, this.now(), requested.eventId))
+        .catch((e: Error) => this.logger.error({ tenantId, dreamId, err: e }, 'could not record DreamFailed'));
+      await this.tenants.release(tenantId, dreamId).catch(() => undefined);
+    }
+  }
+
+  private async write(candidates: LessonCandidate[]): Promise<LessonWriterResult> {
+    if (!candidates.length) return { candidates: [], tokens: { input: 0, output: 0 }, writer: this.writer.name, notes: [] };
+    return this.writer.write(candidates, {});
+  }
+
+  /** Dedup is only as good as the lesson index: give its consumer a moment to catch up with LESSONS. */
+  private async waitForLessonIndex(): Promise<void> {
+    const target = await this.lastSeqOf('lessons');
+    const deadline = Date.now() + INDEX_WAIT_MS;
+    for (;;) {
+      const rows: { last_seq: string }[] = await this.ds.query(`SELECT last_seq FROM projection_checkpoints WHERE projection = $1`, [LESSON_INDEX_PROJECTION]);
+      if (Number(rows[0]?.last_seq ?? 0) >= target) return;
+      if (Date.now() > deadline) {
+        this.logger.warn({ target, at: Number(rows[0]?.last_seq ?? 0) }, 'lesson index behind LESSONS; dreaming anyway (decisions are checked against each lesson)');
+        return;
+      }
+      this.checkStop();
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  private async lastSeqOf(key: 'sessions' | 'lessons'): Promise<number> {
+    const jsm = await this.store.jsm();
+    return (await jsm.streams.info(this.store.topology.streamName(key))).state.last_seq;
+  }
+
+  private async failAbandoned(tenantId: string, dreamId: string): Promise<void> {
+    const { events, lastSeq } = await this.store.readAggregate('dreams', tenantId, dreamId);
+    const view = dreamViewOf(events.map((e) => dreamEventSchema.parse(e.event)));
+    if (!view || view.status === 'completed' || view.status === 'failed') return;
+    const failed = dreamEvent('DreamFailed', tenantId, dreamId, { error: `abandoned: no progress for ${this.config.REVERIE_DREAM_STALE_SECONDS} s (the process running it stopped)` }, this.now());
+    await this.store.appendToAggregate('dreams', [failed], lastSeq).catch(() => undefined);
+  }
+
+  private checkStop(): void {
+    if (this.stopping) throw new Error('interrupted: the dreaming service is shutting down');
+  }
+
+  private now(): string {
+    return this.clock().toISOString();
+  }
+}
