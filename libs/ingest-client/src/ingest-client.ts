@@ -1,4 +1,4 @@
-import type { IngestRejection, SessionEvent } from '@reverie/contracts';
+import type { SessionEvent } from '@reverie/contracts';
 import { httpTransport, type HttpTransportOptions } from './http.transport';
 import { natsTransport, type NatsTransportOptions } from './nats.transport';
 import type { IngestResponse } from './protocol';
@@ -54,7 +54,7 @@ export const emptyResponse = (): IngestResponse => ({ accepted: 0, duplicates: 0
 export function mergeResponse(into: IngestResponse, add: IngestResponse, indexOffset: number): IngestResponse {
   into.accepted += add.accepted;
   into.duplicates += add.duplicates;
-  for (const r of add.rejected ?? []) into.rejected.push({ ...r, index: r.index + indexOffset } as IngestRejection);
+  for (const r of add.rejected ?? []) into.rejected.push({ ...r, index: r.index + indexOffset });
   for (const [k, v] of Object.entries(add.redactions ?? {})) into.redactions[k] = (into.redactions[k] ?? 0) + v;
   return into;
 }

@@ -1,4 +1,4 @@
-import type { IngestResult, SessionOutcome } from '@reverie/contracts';
+import type { IngestRejection, IngestResult, SessionOutcome } from '@reverie/contracts';
 
 /**
  * The wire protocol of session-ingest shared by the service and this client. (Candidates for
@@ -12,8 +12,15 @@ export const NATS_STATUS_HEADER = 'Reverie-Status';
 
 /** What the service answers for an accepted batch: IngestResult plus what redaction removed. */
 export interface IngestResponse extends IngestResult {
+  rejected: IngestRejectionDetail[];
   /** Redactions applied to the accepted events, per kind (counts, never values). */
   redactions: Record<string, number>;
+}
+
+/** A rejected event: its index in the batch, its id when it had one, why, and the field at fault. */
+export interface IngestRejectionDetail extends IngestRejection {
+  /** Path of the offending field, e.g. `data.isError`, when one field is at fault. */
+  field?: string;
 }
 
 /** RFC 9457 problem details, as the service answers a request it refuses as a whole. */

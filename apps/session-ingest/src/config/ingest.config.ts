@@ -1,0 +1,53 @@
+import { z } from 'zod';
+import { parseTenantRedactionRules, type RedactionRules } from '@reverie/redaction';
+import { DEFAULT_INGEST_LIMITS, type IngestLimits } from '@reverie/ingest-validation';
+import { commonConfigSchema, loadConfig } from '@reverie/service-kit';
+import { ApiKeyring } from '../auth/api-keyring';
+
+export const SERVICE = 'session-ingest' as const;
+/** Queue group of the NATS ingest subscription, so replicas share the requests. */
+export const NATS_QUEUE_GROUP = SERVICE;
+
+const positiveInt = (what: string) =>
+  z.coerce.number({ error: `expected ${what}` }).int(`expected a whole number of ${what}`).positive(`expected a positive number of ${what}`);
+
+export const ingestConfigSchema = commonConfigSchema(SERVICE).extend({
+  /** `key1:tenantA,key2:tenantB`: each API key and the tenant it writes to. Only hashes are kept. */
+  REVERIE_API_KEYS: z.string({ error: 'expected <key>:<tenant>[,<key>:<tenant>...]' }).transform((spec, ctx) => {
+    try {
+      return ApiKeyring.parse(spec);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: `expected <key>:<tenant>[,...]: ${(err as Error).message}` });
+      return z.NEVER;
+    }
+  }),
+  /** Per-tenant redaction rules as JSON, e.g. `{"acme":{"disabled":["ip_address"]},"*":{...}}`. */
+  REVERIE_REDACTION_RULES: z
+    .string()
+    .optional()
+    .transform((json, ctx): Record<string, RedactionRules> => {
+      if (json === undefined) return {};
+      try {
+        return parseTenantRedactionRules(json);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+        return z.NEVER;
+      }
+    }),
+  INGEST_MAX_BODY_BYTES: positiveInt('bytes').default(DEFAULT_INGEST_LIMITS.maxBodyBytes),
+  INGEST_MAX_BATCH_EVENTS: positiveInt('events').default(DEFAULT_INGEST_LIMITS.maxBatchEvents),
+  INGEST_MAX_EVENT_BYTES: positiveInt('bytes').default(DEFAULT_INGEST_LIMITS.maxEventBytes),
+  INGEST_MAX_DEPTH: positiveInt('levels').max(1000, 'expected at most 1000 levels').default(DEFAULT_INGEST_LIMITS.maxDepth),
+  /** JetStream publishes awaiting their acknowledgement, per request. */
+  INGEST_PUBLISH_MAX_IN_FLIGHT: positiveInt('messages').max(10_000, 'expected at most 10000 messages').default(1000),
+});
+export type IngestConfig = z.infer<typeof ingestConfigSchema>;
+
+export const loadIngestConfig = (env: NodeJS.ProcessEnv = process.env): IngestConfig => loadConfig(ingestConfigSchema, env);
+
+export const ingestLimits = (config: IngestConfig): IngestLimits => ({
+  maxBodyBytes: config.INGEST_MAX_BODY_BYTES,
+  maxBatchEvents: config.INGEST_MAX_BATCH_EVENTS,
+  maxEventBytes: config.INGEST_MAX_EVENT_BYTES,
+  maxDepth: config.INGEST_MAX_DEPTH,
+});
