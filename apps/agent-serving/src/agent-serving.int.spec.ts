@@ -1,0 +1,158 @@
+import { lessonEventSchema, LessonsServed, newId, TENANT_HEADER, type LessonClaim, type ServedLesson } from '@reverie/contracts';
+import { CONSUMERS, EventStore, rebuildProjection } from '@reverie/event-store';
+import { toEnvelopes } from '@reverie/lesson-domain';
+import { createDataSource } from '@reverie/persistence';
+import type { ServiceHandle } from '@reverie/service-kit';
+import { eventually, natsTestEnv, pgTestEnv, type NatsTestEnv, type PgTestEnv } from '@reverie/testing';
+import type { DataSource } from 'typeorm';
+import { createApp as createGovernance } from '../../lesson-governance/src/app.factory';
+import { loadGovernanceConfig } from '../../lesson-governance/src/config/governance.config';
+import { createApp } from './app.factory';
+import { loadServingConfig } from './config/serving.config';
+import { activeLessonsProjection, resetActiveLessons } from './lessons/active-lessons.projection';
+import { SERVED_EVENT_HEADER } from './lessons/agent-lessons.controller';
+
+const claim = (tenantId: string, text: string, agentId?: string): LessonClaim => ({
+  kind: 'mistake',
+  scope: { tenantId, ...(agentId && { agentId }) },
+  text,
+  fingerprint: `fp-${text}`,
+  support: { sessions: 4, distinctUsers: 2, occurrences: 6, firstSeen: '2025-02-01T00:00:00.000Z', lastSeen: '2025-02-20T00:00:00.000Z' },
+  effectSize: null,
+  confidence: 0.8,
+  evidence: { refs: [{ tenantId, sessionId: 's1', eventId: 'e1' }], counts: { errors: 6 } },
+});
+
+describe('agent-serving (real NATS and Postgres, with lesson-governance deciding)', () => {
+  let nats: NatsTestEnv;
+  let pg: PgTestEnv;
+  let store: EventStore;
+  let governance: ServiceHandle;
+  let serving: ServiceHandle;
+  let ds: DataSource;
+  // forCoder: scoped to agent coder; tenantWide: every agent of acme; rejected: never served; otherTenant: coder in tenant other.
+  const ids = { forCoder: newId(), tenantWide: newId(), rejected: newId(), otherTenant: newId() };
+
+  const propose = async (tenantId: string, lessonId: string, text: string, agentId?: string) => {
+    const [event] = toEnvelopes(tenantId, lessonId, [{ type: 'LessonProposed', data: { ...claim(tenantId, text, agentId), dreamId: 'dream-1' } }],
+      { now: new Date().toISOString(), actor: { kind: 'service', id: 'dreaming' }, correlationId: 'dream-1' }, () => newId());
+    await store.append('lessons', event, { expectedLastSubjectSeq: 0 });
+  };
+  const decide = async (tenantId: string, lessonId: string, verb: 'approve' | 'reject' | 'retire', body: Record<string, string>) => {
+    const res = await fetch(`${governance.url}/v1/lessons/${lessonId}/${verb}`, {
+      method: 'POST', headers: { [TENANT_HEADER]: tenantId, 'content-type': 'application/json' }, body: JSON.stringify(body),
+    });
+    expect(res.status).toBe(200);
+  };
+  const served = async (tenantId: string, agentId: string, query = '') => {
+    const res = await fetch(`${serving.url}/v1/agents/${agentId}/lessons${query}`, { headers: { [TENANT_HEADER]: tenantId } });
+    return { status: res.status, eventId: res.headers.get(SERVED_EVENT_HEADER), body: (await res.json()) as { agentId: string; lessons: ServedLesson[]; detail?: string } };
+  };
+  const servedIds = async (tenantId: string, agentId: string) => (await served(tenantId, agentId)).body.lessons.map((l) => l.id).sort();
+
+  beforeAll(async () => {
+    nats = await natsTestEnv({ consumers: CONSUMERS });
+    pg = await pgTestEnv();
+    store = new EventStore(nats.nc, nats.topology);
+    const env = { NATS_URL: 'nats://127.0.0.1:4222', DATABASE_URL: pg.url, REVERIE_NAMESPACE: nats.topology.namespace, PORT: '0', LOG_LEVEL: 'silent' };
+    governance = await createGovernance(loadGovernanceConfig(env), { handleSignals: false });
+    serving = await createApp(loadServingConfig(env), { handleSignals: false });
+    ds = createDataSource({ url: pg.url, poolSize: 2 });
+    await ds.initialize();
+    await propose('acme', ids.forCoder, 'for coder', 'coder');
+    await propose('acme', ids.tenantWide, 'for everyone');
+    await propose('acme', ids.rejected, 'rejected one', 'coder');
+    await propose('other', ids.otherTenant, 'other tenant', 'coder');
+  });
+
+  afterAll(async () => {
+    await serving?.shutdown();
+    await governance?.shutdown();
+    await ds?.destroy();
+    await nats?.cleanup();
+    await pg?.cleanup();
+  });
+
+  it('serves nothing before any approval, and still records the serving', async () => {
+    const res = await served('acme', 'coder');
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ agentId: 'coder', lessons: [] });
+    expect(res.eventId).toBeTruthy();
+  });
+
+  it('serves an approval soon after it is decided, with its version', async () => {
+    const started = Date.now();
+    await decide('acme', ids.forCoder, 'approve', { reviewer: 'alice' });
+    const lessons = await eventually(async () => {
+      const l = (await served('acme', 'coder')).body.lessons;
+      return l.length > 0 && l;
+    }, { timeoutMs: 5000, intervalMs: 10, what: 'the approved lesson to be served' });
+    // Reported, not asserted: the latency figures belong to bench/serving-latency.
+    process.stdout.write(`agent-serving: approve → served in ${Date.now() - started} ms\n`);
+    expect(lessons).toEqual([{ id: ids.forCoder, kind: 'mistake', text: 'for coder', version: 1, scope: { tenantId: 'acme', agentId: 'coder' } }]);
+  });
+
+  it('serves the agent its own and tenant-wide lessons, never rejected ones or another tenant\'s', async () => {
+    await decide('acme', ids.tenantWide, 'approve', { reviewer: 'alice' });
+    await decide('acme', ids.rejected, 'reject', { reviewer: 'alice', reason: 'wrong' });
+    await decide('other', ids.otherTenant, 'approve', { reviewer: 'olga' });
+    await eventually(async () => (await servedIds('other', 'coder')).length === 1, { timeoutMs: 5000, what: 'the other tenant\'s approval' });
+    expect(await servedIds('acme', 'coder')).toEqual([ids.forCoder, ids.tenantWide].sort());
+    expect(await servedIds('acme', 'reviewer-bot')).toEqual([ids.tenantWide]);
+    expect(await servedIds('other', 'coder')).toEqual([ids.otherTenant]);
+    expect(await servedIds('nobody', 'coder')).toEqual([]);
+  });
+
+  it('records each answer as LessonsServed on SERVING with lesson ids, versions and the session', async () => {
+    const res = await served('acme', 'coder', '?sessionId=sess-42');
+    const { events } = await store.readAggregate('serving', 'acme', 'coder');
+    const recorded = events.map((e) => LessonsServed.parse(e.event)).find((e) => e.id === res.eventId);
+    expect(recorded).toMatchObject({ type: 'LessonsServed', tenantId: 'acme', streamId: 'coder', actor: { kind: 'agent', id: 'coder' } });
+    expect(recorded?.data.sessionId).toBe('sess-42');
+    expect(recorded?.data.lessons.sort((a, b) => a.lessonId.localeCompare(b.lessonId))).toEqual(
+      res.body.lessons.map((l) => ({ lessonId: l.id, version: l.version })).sort((a, b) => a.lessonId.localeCompare(b.lessonId)),
+    );
+    expect(recorded?.data.lessons).toHaveLength(2);
+    // No answer under acme ever mentioned the other tenant's lesson.
+    const mentioned = events.flatMap((e) => LessonsServed.parse(e.event).data.lessons.map((l) => l.lessonId));
+    expect(mentioned).toContain(ids.tenantWide);
+    expect(mentioned).not.toContain(ids.otherTenant);
+  });
+
+  it('stops serving a retired lesson', async () => {
+    await decide('acme', ids.forCoder, 'retire', { by: 'alice', reason: 'obsolete' });
+    await eventually(async () => !(await servedIds('acme', 'coder')).includes(ids.forCoder), { timeoutMs: 5000, what: 'the retired lesson to disappear' });
+    expect(await servedIds('acme', 'coder')).toEqual([ids.tenantWide]);
+  });
+
+  it('answers 400 for a bad agent id, session id or missing tenant', async () => {
+    expect((await fetch(`${serving.url}/v1/agents/a.b/lessons`, { headers: { [TENANT_HEADER]: 'acme' } })).status).toBe(400);
+    const emptySession = await served('acme', 'coder', '?sessionId=');
+    expect(emptySession.status).toBe(400);
+    expect(emptySession.body.detail).toContain('query.sessionId');
+    const noTenant = await fetch(`${serving.url}/v1/agents/coder/lessons`);
+    expect(noTenant.status).toBe(400);
+  });
+
+  it('answers /health', async () => {
+    const res = await fetch(`${serving.url}/health`);
+    expect(await res.json()).toMatchObject({ service: 'agent-serving', status: 'ok' });
+  });
+
+  it('rebuilds the serving index by replay to the same rows', async () => {
+    const snapshot = async () => ({
+      active: await ds.query('SELECT * FROM serving_active_lessons ORDER BY tenant_id, lesson_id'),
+      views: await ds.query('SELECT * FROM serving_lesson_views ORDER BY tenant_id, lesson_id'),
+    });
+    const total = (await (await nats.nc.jetstreamManager()).streams.info(nats.topology.streamName('lessons'))).state.messages;
+    await eventually(async () => {
+      const rows: { view: { appliedEventIds: string[] } }[] = await ds.query('SELECT view FROM serving_lesson_views');
+      return rows.reduce((n, r) => n + r.view.appliedEventIds.length, 0) === total;
+    }, { what: 'every LESSONS event folded into the serving views' });
+    const before = await snapshot();
+    expect(before.active).toHaveLength(2);
+    await serving.shutdown();
+    await rebuildProjection({ store, dataSource: ds, stream: 'lessons', parser: lessonEventSchema, projection: activeLessonsProjection, reset: resetActiveLessons });
+    expect(await snapshot()).toEqual(before);
+  });
+});

@@ -1,0 +1,88 @@
+import { HttpException } from '@nestjs/common';
+import { lessonEventSchema, newId, type LessonClaim } from '@reverie/contracts';
+import { EventStore } from '@reverie/event-store';
+import { toEnvelopes, type ApproveLesson } from '@reverie/lesson-domain';
+import { toProblem } from '@reverie/service-kit';
+import { natsTestEnv, type NatsTestEnv } from '@reverie/testing';
+import type { Logger } from 'pino';
+import type { GovernanceConfig } from '../config/governance.config';
+import { LessonDecisionsService } from './lesson-decisions.service';
+
+/** A real event store that runs a hook after each aggregate read: the window in which another writer can win. */
+class HookedStore extends EventStore {
+  afterRead?: () => Promise<void>;
+  override async readAggregate<E extends Parameters<EventStore['append']>[1]>(...args: Parameters<EventStore['readAggregate']>) {
+    const result = await super.readAggregate<E>(...args);
+    await this.afterRead?.();
+    return result;
+  }
+}
+
+const TENANT = 'acme';
+const claim: LessonClaim = {
+  kind: 'mistake', scope: { tenantId: TENANT }, text: 'Do X.', fingerprint: 'fp-x',
+  support: { sessions: 2, distinctUsers: 1, occurrences: 2, firstSeen: '2025-02-01T00:00:00.000Z', lastSeen: '2025-02-02T00:00:00.000Z' },
+  effectSize: null, confidence: 0.5, evidence: { refs: [], counts: {} },
+};
+const approve = (reviewer: string): ApproveLesson => ({
+  type: 'ApproveLesson', data: {}, metadata: { now: new Date().toISOString(), actor: { kind: 'reviewer', id: reviewer }, correlationId: newId() },
+});
+const meta = { now: '2025-03-01T10:00:00.000Z', actor: { kind: 'service' as const, id: 'dreaming' }, correlationId: 'c' };
+
+describe('LessonDecisionsService against a real LESSONS stream', () => {
+  let nats: NatsTestEnv;
+  let store: HookedStore;
+  const logs: string[] = [];
+  const logger = { info: (_f: unknown, msg: string) => logs.push(msg), warn: (_f: unknown, msg: string) => logs.push(msg) } as unknown as Logger;
+  const service = (retries: number) => new LessonDecisionsService(store, { GOVERNANCE_DECISION_RETRIES: retries } as GovernanceConfig, logger);
+  const proposeNew = async () => {
+    const lessonId = newId();
+    await store.append('lessons', toEnvelopes(TENANT, lessonId, [{ type: 'LessonProposed', data: { ...claim, dreamId: 'd1' } }], meta, () => newId())[0]);
+    return lessonId;
+  };
+  const types = async (lessonId: string) => (await store.readAggregate('lessons', TENANT, lessonId)).events.map((e) => lessonEventSchema.parse(e.event).type);
+
+  beforeAll(async () => {
+    nats = await natsTestEnv();
+    store = new HookedStore(nats.nc, nats.topology);
+  });
+  afterAll(async () => nats?.cleanup());
+  beforeEach(() => {
+    store.afterRead = undefined;
+    logs.length = 0;
+  });
+
+  it('two approvals that both read before either appends: one wins, the loser re-reads and is refused as already approved', async () => {
+    const lessonId = await proposeNew();
+    let reads = 0;
+    let release!: () => void;
+    const bothRead = new Promise<void>((r) => (release = r));
+    store.afterRead = async () => {
+      if (++reads === 2) release();
+      if (reads <= 2) await bothRead;
+    };
+    const results = await Promise.allSettled([service(3).execute(TENANT, lessonId, approve('alice')), service(3).execute(TENANT, lessonId, approve('bob'))]);
+    const won = results.filter((r) => r.status === 'fulfilled');
+    const lost = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    expect(won).toHaveLength(1);
+    expect(lost).toHaveLength(1);
+    expect(toProblem(lost[0].reason as HttpException)).toMatchObject({ status: 409, code: 'already-approved' });
+    expect(logs).toContain('lost a concurrent append; deciding again');
+    expect(await types(lessonId)).toEqual(['LessonProposed', 'LessonApproved']);
+  });
+
+  it('gives up with 409 concurrent-modification when another writer wins every attempt', async () => {
+    const lessonId = await proposeNew();
+    let n = 0;
+    store.afterRead = async () => {
+      // Another writer (a dream adding evidence) appends between our read and our append.
+      const { lastSeq } = await EventStore.prototype.readAggregate.call(store, 'lessons', TENANT, lessonId);
+      const [evidence] = toEnvelopes(TENANT, lessonId, [{ type: 'LessonEvidenceAdded', data: { dreamId: `d-extra-${++n}`, support: claim.support, evidence: { refs: [], counts: {} }, confidence: 0.6 } }], meta, () => newId());
+      await store.append('lessons', evidence, { expectedLastSubjectSeq: lastSeq });
+    };
+    const attempt = service(2).execute(TENANT, lessonId, approve('alice'));
+    await expect(attempt).rejects.toBeInstanceOf(HttpException);
+    expect(toProblem(await attempt.catch((e) => e))).toMatchObject({ status: 409, code: 'concurrent-modification' });
+    expect(await types(lessonId)).toEqual(['LessonProposed', 'LessonEvidenceAdded', 'LessonEvidenceAdded', 'LessonEvidenceAdded']);
+  });
+});
