@@ -40,73 +40,87 @@ function featuresOf(s: SessionSignals): Map<string, string> {
 export interface AssociationInput {
   /** Sessions explained by an accepted error cluster, per step: a step whose failures they explain is not proposed twice. */
   errorSessionsByStep: ReadonlyMap<string, ReadonlySet<string>>;
+  /** Sessions of a task cluster with an accepted workflow that did not follow it: their failures are explained. */
+  offWorkflowSessions: ReadonlySet<string>;
 }
 
 /** At most this many features are accepted per tenant (each round removes the sessions a feature explains). */
 const MAX_ROUNDS = 10;
 
-function countFeatures(sessions: readonly SessionSignals[]): { features: Map<string, Feature>; stepSessions: Map<string, Set<string>> } {
-  const features = new Map<string, Feature>();
-  const stepSessions = new Map<string, Set<string>>();
-  for (const s of sessions) {
-    const failed = isFailed(s);
-    for (const [key, eventId] of featuresOf(s)) {
-      let f = features.get(key);
-      if (!f) {
-        const [kind, ...steps] = key.split(SEP) as [FeatureKind, ...string[]];
-        f = { kind, steps, failed: [], succeeded: 0, sessionIds: new Set() };
-        features.set(key, f);
-      }
-      f.sessionIds.add(s.sessionId);
-      if (failed) f.failed.push({ session: s, eventId, at: s.startedAt }); else f.succeeded++;
-      if (f.kind === 'tool') {
-        const set = stepSessions.get(f.steps[0]) ?? new Set<string>();
-        set.add(s.sessionId);
-        stepSessions.set(f.steps[0], set);
-      }
-    }
+interface SessionFeatures {
+  session: SessionSignals;
+  failed: boolean;
+  /** feature key → event id of its first sighting */
+  features: Map<string, string>;
+}
+
+function featureOf(key: string, rows: readonly SessionFeatures[]): Feature {
+  const [kind, ...steps] = key.split(SEP) as [FeatureKind, ...string[]];
+  const f: Feature = { kind, steps, failed: [], succeeded: 0, sessionIds: new Set() };
+  for (const r of rows) {
+    const eventId = r.features.get(key);
+    if (eventId === undefined) continue;
+    f.sessionIds.add(r.session.sessionId);
+    if (r.failed) f.failed.push({ session: r.session, eventId, at: r.session.startedAt }); else f.succeeded++;
   }
-  return { features, stepSessions };
+  return f;
 }
 
 /**
  * Forward selection: each round tests every feature on the sessions not yet explained, accepts
  * the most significant one and sets its sessions aside, so that a feature merely co-occurring
  * with an accepted one (a pair containing the risky tool, a tool common in the same sessions)
- * is not proposed as well. Features whose failures an accepted error cluster already explains
- * are set aside without a proposal.
+ * is not proposed as well. Features whose failures are already explained (by an accepted error
+ * cluster on the same step, or by sessions that strayed from an accepted workflow) are set aside
+ * without a proposal.
  */
 export function mineFailureAssociations(tenantId: string, sessions: readonly SessionSignals[], t: DreamThresholds, input: AssociationInput): LessonCandidate[] {
   const allKnown = sessions.filter(hasKnownOutcome);
-  const globalSteps = countFeatures(allKnown).stepSessions;
-  let remaining = allKnown;
+  let remaining: SessionFeatures[] = allKnown.map((s) => ({ session: s, failed: isFailed(s), features: featuresOf(s) }));
+  const globalSteps = new Map<string, Set<string>>();
+  for (const r of remaining) {
+    for (const key of r.features.keys()) {
+      if (!key.startsWith(`tool${SEP}`)) continue;
+      const step = key.slice(5);
+      const set = globalSteps.get(step) ?? new Set<string>();
+      set.add(r.session.sessionId);
+      globalSteps.set(step, set);
+    }
+  }
   const out: LessonCandidate[] = [];
   for (let round = 0; round < MAX_ROUNDS; round++) {
-    const totalFailed = remaining.filter(isFailed).length;
+    let totalFailed = 0;
+    const counts = new Map<string, [number, number]>();
+    for (const r of remaining) {
+      if (r.failed) totalFailed++;
+      for (const key of r.features.keys()) {
+        const c = counts.get(key);
+        if (c) c[r.failed ? 0 : 1]++; else counts.set(key, r.failed ? [1, 0] : [0, 1]);
+      }
+    }
     const totalOk = remaining.length - totalFailed;
     if (totalFailed < t.minSessions || totalOk === 0) break;
-    const { features } = countFeatures(remaining);
-    const tested = [...features.entries()]
-      .filter(([, f]) => f.failed.length >= t.minSessions && f.failed.length + f.succeeded < remaining.length)
+    const tested = [...counts.entries()]
+      .filter(([, [failed, ok]]) => failed >= t.minSessions && failed + ok < remaining.length)
       .sort((a, b) => (a[0] < b[0] ? -1 : 1));
-    const pValues = tested.map(([, f]) => fisherExact(f.failed.length, f.succeeded, totalFailed - f.failed.length, totalOk - f.succeeded).greater);
+    const pValues = tested.map(([, [failed, ok]]) => fisherExact(failed, ok, totalFailed - failed, totalOk - ok).greater);
     const adjusted = benjaminiHochberg(pValues);
-    let best: { key: string; f: Feature; p: number; q: number } | undefined;
-    tested.forEach(([key, f], i) => {
+    let best: { key: string; p: number; q: number; failed: number } | undefined;
+    tested.forEach(([key, [failed, ok]], i) => {
       if (adjusted[i] > t.maxPValue) return;
-      const rate = f.failed.length / (f.failed.length + f.succeeded);
-      const rateOthers = (totalFailed - f.failed.length) / Math.max(1, remaining.length - f.failed.length - f.succeeded);
-      if (rate <= rateOthers || supportOf(f.failed).distinctUsers < t.minDistinctUsers) return;
-      if (!best || pValues[i] < best.p || (pValues[i] === best.p && f.failed.length > best.f.failed.length)) best = { key, f, p: pValues[i], q: adjusted[i] };
+      const rate = failed / (failed + ok);
+      const rateOthers = (totalFailed - failed) / Math.max(1, remaining.length - failed - ok);
+      if (rate <= rateOthers) return;
+      if (!best || pValues[i] < best.p || (pValues[i] === best.p && failed > best.failed)) best = { key, p: pValues[i], q: adjusted[i], failed };
     });
     if (!best) break;
-    const { key, f, p, q } = best;
-    remaining = remaining.filter((s) => !f.sessionIds.has(s.sessionId));
-    const explained = f.steps.map((st) => input.errorSessionsByStep.get(st)).filter((x): x is ReadonlySet<string> => !!x);
-    if (explained.length) {
-      const covered = f.failed.filter((o) => explained.some((set) => set.has(o.session.sessionId))).length;
-      if (covered * 2 >= f.failed.length) continue;
-    }
+    const { key, p, q } = best;
+    const f = featureOf(key, remaining);
+    remaining = remaining.filter((r) => !f.sessionIds.has(r.session.sessionId));
+    if (supportOf(f.failed).distinctUsers < t.minDistinctUsers) continue;
+    const explainedBy = f.steps.map((st) => input.errorSessionsByStep.get(st)).filter((x): x is ReadonlySet<string> => !!x);
+    const explained = f.failed.filter((o) => input.offWorkflowSessions.has(o.session.sessionId) || explainedBy.some((set) => set.has(o.session.sessionId))).length;
+    if (explained * 2 >= f.failed.length) continue;
     const failed = f.failed.length;
     const withF = failed + f.succeeded;
     const othersFailed = totalFailed - failed;

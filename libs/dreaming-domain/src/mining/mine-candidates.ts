@@ -38,12 +38,14 @@ export function mineCandidates(signals: readonly SessionSignals[], thresholds?: 
         errorSessionsByStep.set(e.step, set);
       }
     }
+    const offWorkflowSessions = new Set<string>();
+    const workflows = mineWorkflows(tenantId, sessions, t, offWorkflowSessions);
     out.push(
       ...errors,
-      ...mineFailureAssociations(tenantId, sessions, t, { errorSessionsByStep }),
+      ...workflows,
+      ...mineFailureAssociations(tenantId, sessions, t, { errorSessionsByStep, offWorkflowSessions }),
       ...mineRejections(tenantId, sessions, t),
       ...minePreferences(tenantId, sessions, t),
-      ...mineWorkflows(tenantId, sessions, t),
     );
   }
   return out.sort((a, b) => byKey(a.fingerprint, b.fingerprint));

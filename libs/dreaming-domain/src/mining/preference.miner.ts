@@ -2,7 +2,7 @@ import type { LessonCandidate } from '@reverie/contracts';
 import type { DreamThresholds } from '../thresholds';
 import type { CorrectionSignal, SessionSignals } from '../signals/session-signals.model';
 import { confidenceOf } from '../stats/confidence.score';
-import { clusterBySimilarity, coreTokens } from './similarity.cluster';
+import { clusterBySimilarity, coreTokens, splitAroundCentroids } from './similarity.cluster';
 import { fingerprintOf, refsOf, scopeOf, supportOf, type Occurrence } from './evidence';
 import { templateText } from '../writer/template.writer';
 
@@ -23,7 +23,10 @@ export function minePreferences(tenantId: string, sessions: readonly SessionSign
     }
   }
   keys.sort();
-  const clusters = clusterBySimilarity(keys.map((k) => k.split(' ')), t.similarity);
+  const tokenSets = keys.map((k) => k.split(' '));
+  const sessionsOfKey = keys.map((k) => new Set(byKey.get(k)!.map(({ s }) => s.sessionId)).size);
+  const clusters = clusterBySimilarity(tokenSets, t.similarity)
+    .flatMap((members) => splitAroundCentroids(members, (i) => tokenSets[i], (i) => sessionsOfKey[i], t.similarity));
   const out: LessonCandidate[] = [];
   for (const members of clusters) {
     const statements = members.flatMap((i) => byKey.get(keys[i])!);

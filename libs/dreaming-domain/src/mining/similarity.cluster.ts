@@ -80,3 +80,22 @@ export function coreTokens(sets: ReadonlyArray<readonly string[]>, share = 0.5):
   for (const s of sets) for (const t of new Set(s)) df.set(t, (df.get(t) ?? 0) + 1);
   return [...df].filter(([, n]) => n >= share * sets.length).map(([t]) => t).sort();
 }
+
+/**
+ * Splits a single-linkage cluster around its centroids so that chains (A~B, B~C, A≁C) and hubs
+ * (a short statement similar to many different long ones) do not merge unrelated items: the
+ * heaviest remaining item leads, every item within `threshold` of it joins, repeat.
+ */
+export function splitAroundCentroids(members: readonly number[], tokensOf: (i: number) => readonly string[], weightOf: (i: number) => number, threshold: number): number[][] {
+  let rest = [...members];
+  const out: number[][] = [];
+  while (rest.length) {
+    let lead = rest[0];
+    for (const i of rest) if (weightOf(i) > weightOf(lead)) lead = i;
+    const joined = rest.filter((i) => i === lead || jaccard(tokensOf(i), tokensOf(lead)) >= threshold);
+    out.push(joined);
+    const taken = new Set(joined);
+    rest = rest.filter((i) => !taken.has(i));
+  }
+  return out;
+}

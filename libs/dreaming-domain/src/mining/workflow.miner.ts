@@ -4,7 +4,7 @@ import type { SessionSignals } from '../signals/session-signals.model';
 import { contentTokens } from '../text/tokens';
 import { excerptOf } from '../text/error-signature.normalizer';
 import { confidenceOf, round3 } from '../stats/confidence.score';
-import { clusterBySimilarity, coreTokens } from './similarity.cluster';
+import { clusterBySimilarity, coreTokens, splitAroundCentroids } from './similarity.cluster';
 import { fingerprintOf, hasKnownOutcome, isFailed, refsOf, scopeOf, supportOf, type Occurrence } from './evidence';
 import { templateText } from '../writer/template.writer';
 
@@ -26,11 +26,12 @@ function projection(s: SessionSignals, core: ReadonlySet<string>): string[] {
  * Recurring tasks: task prompts clustered as near-duplicates (Jaccard over content tokens,
  * MinHash/LSH), then, per cluster, the ordered workflow of common steps that most often succeeded.
  */
-export function mineWorkflows(tenantId: string, sessions: readonly SessionSignals[], t: DreamThresholds): LessonCandidate[] {
+export function mineWorkflows(tenantId: string, sessions: readonly SessionSignals[], t: DreamThresholds, offWorkflow?: Set<string>): LessonCandidate[] {
   const withTask = sessions.filter((s) => s.task && s.toolSequence.length > 0 && hasKnownOutcome(s));
   const tokens = withTask.map((s) => contentTokens(s.task!).slice(0, MAX_TASK_TOKENS));
   const idx = tokens.map((tk, i) => [tk, i] as const).filter(([tk]) => tk.length >= 2);
-  const clusters = clusterBySimilarity(idx.map(([tk]) => tk), t.similarity);
+  const clusters = clusterBySimilarity(idx.map(([tk]) => tk), t.similarity)
+    .flatMap((members) => (members.length < t.minTaskSessions ? [members] : splitAroundCentroids(members, (m) => idx[m][0], (m) => -m, t.similarity)));
   const globalSteps = new Map<string, number>();
   for (const s of sessions) for (const step of new Set(s.toolSequence)) globalSteps.set(step, (globalSteps.get(step) ?? 0) + 1);
   const out: LessonCandidate[] = [];
@@ -95,6 +96,7 @@ export function mineWorkflows(tenantId: string, sessions: readonly SessionSignal
     };
     candidate.text = templateText(candidate);
     out.push(candidate);
+    if (offWorkflow) for (const w of byWorkflow.values()) if (w !== winner) for (const s of [...w.ok, ...w.failed]) offWorkflow.add(s.sessionId);
   }
   return out;
 }

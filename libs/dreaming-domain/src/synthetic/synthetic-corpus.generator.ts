@@ -42,6 +42,9 @@ const WORDS = ('alpha amber anchor apple arrow aspen atlas aurora badge bamboo b
   'onyx orbit orchid otter oyster paddle panther pebble pepper pine pixel plume polar poppy prairie prism quartz quill raven reef ridge river ' +
   'robin ruby saffron sage sapphire satin shadow shale sierra silk silver slate spruce stone summit sunset swift tango thistle thunder tiger timber ' +
   'topaz tulip tundra umber velvet violet walnut willow wren yarrow zephyr').split(' ');
+const SYLLABLES = 'ba be bi bo bu da de di do du ka ke ki ko ku la le li lo lu ma me mi mo mu na ne ni no nu ra re ri ro ru sa se si so su ta te ti to tu va ve vi vo vu za ze zi zo zu'.split(' ');
+/** A made-up word from a space of 50^3 = 125,000: one-off content must not repeat by chance at 50k sessions. */
+const rareWord = (rng: Prng) => `${rng.pick(SYLLABLES)}${rng.pick(SYLLABLES)}${rng.pick(SYLLABLES)}`;
 const VERBS = ['fix', 'refactor', 'document', 'investigate', 'speed up', 'add tests for', 'clean up', 'review', 'rename', 'simplify', 'debug', 'extend', 'split', 'profile', 'harden'];
 const TOOLS_READ = ['Read', 'Grep', 'Glob', 'code_search', 'WebFetch', 'list_files'];
 const TOOLS_ALL = [...TOOLS_READ, 'Edit', 'Write', 'Bash'];
@@ -122,7 +125,7 @@ export function createSyntheticCorpus(options: SyntheticOptions): SyntheticCorpu
     b.tool(searchTool(), { query: rng.pick(WORDS) }, `${rng.int(9) + 1} matches`);
     background(3 + rng.int(3), role === 'failing-tool' ? TOOLS_ALL.filter((t) => t !== 'code_search') : TOOLS_ALL);
     if (rng.chance(0.5)) b.user(rng.chance(0.5) ? 'Looks good, go ahead.' : `Can you also check the ${rng.pick(WORDS)} handling?`);
-    if (rng.chance(0.1)) b.user(`no, use the ${rng.pick(WORDS)} ${rng.pick(WORDS)} helper instead`);
+    if (rng.chance(0.1)) b.user(`no, use the ${rareWord(rng)} ${rareWord(rng)} helper instead`);
 
     switch (role) {
       case 'error-publish': {
