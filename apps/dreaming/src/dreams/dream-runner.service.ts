@@ -145,8 +145,9 @@ export class DreamRunner implements OnModuleDestroy {
         proposedLessonIds: [...outcome('proposed'), ...outcome('reopened')].map((a) => a.lessonId),
         reinforcedLessonIds: outcome('reinforced').map((a) => a.lessonId),
       }, this.now(), started.id);
-      await append(completed);
+      // The claim is released first, so a client that saw DreamCompleted can request the next dream at once.
       await this.tenants.complete(tenantId, dreamId, toSeq);
+      await append(completed);
       this.logger.info({ tenantId, dreamId, counts, tokens: written.tokens, writer: written.writer, notes: written.notes }, 'dream completed');
     } catch (err) {
       const message = (err as Error).message ?? String(err);

@@ -1,0 +1,102 @@
+import { createLogger, type ServiceHandle } from '@reverie/service-kit';
+import { CONSUMERS, EventStore, type StoredEvent } from '@reverie/event-store';
+import { eventually, natsTestEnv, pgTestEnv, TEST_NATS_URL, type NatsTestEnv, type PgTestEnv } from '@reverie/testing';
+import { newId, ROUTES, TENANT_HEADER, type DreamEvent, type DreamView, type Envelope, type LessonEvent, type SessionEvent } from '@reverie/contracts';
+import { SessionBuilder } from '@reverie/dreaming-domain';
+import { createApp, type CreateAppOptions } from '../app.factory';
+import { loadDreamingConfig } from '../config/dreaming.config';
+
+/** Real NATS (own namespace) + a fresh Postgres database + the dreaming app started in-process. */
+export interface DreamingTestEnv {
+  nats: NatsTestEnv;
+  pg: PgTestEnv;
+  store: EventStore;
+  app: ServiceHandle;
+  ingest(events: SessionEvent[]): Promise<void>;
+  requestDream(tenantId: string): Promise<DreamView>;
+  waitForDream(tenantId: string, dreamId: string): Promise<DreamView>;
+  dreamEvents(tenantId: string, dreamId: string): Promise<DreamEvent[]>;
+  lessonEvents(tenantId: string): Promise<StoredEvent<LessonEvent>[]>;
+  close(): Promise<void>;
+}
+
+export async function startDreamingTestEnv(env: Record<string, string> = {}, options: CreateAppOptions = {}): Promise<DreamingTestEnv> {
+  const nats = await natsTestEnv({ consumers: CONSUMERS });
+  const pg = await pgTestEnv();
+  const config = loadDreamingConfig({
+    NATS_URL: TEST_NATS_URL, DATABASE_URL: pg.url, REVERIE_NAMESPACE: nats.topology.namespace, PORT: '0', LOG_LEVEL: 'silent', ...env,
+  });
+  const app = await createApp(config, { handleSignals: false, logger: createLogger('dreaming', process.env.TEST_LOG_LEVEL ?? 'silent'), ...options });
+  const store = new EventStore(nats.nc, nats.topology);
+  const call = async <T>(method: string, path: string, tenantId: string, body?: unknown): Promise<{ status: number; body: T }> => {
+    const res = await fetch(`${app.url}${path}`, {
+      method, headers: { [TENANT_HEADER]: tenantId, ...(body !== undefined && { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: res.status, body: (await res.json()) as T };
+  };
+  const self: DreamingTestEnv = {
+    nats, pg, store, app,
+    async ingest(events) {
+      await store.appendMany('sessions', events as Envelope[]);
+    },
+    async requestDream(tenantId) {
+      const res = await call<DreamView>('POST', ROUTES.dreams, tenantId, { trigger: 'manual' });
+      if (res.status !== 202) throw new Error(`POST ${ROUTES.dreams} answered ${res.status}: ${JSON.stringify(res.body)}`);
+      return res.body;
+    },
+    async waitForDream(tenantId, dreamId) {
+      return eventually(async () => {
+        const res = await call<DreamView>('GET', ROUTES.dream(dreamId), tenantId);
+        return res.status === 200 && (res.body.status === 'completed' || res.body.status === 'failed') ? res.body : undefined;
+      }, { what: `dream ${dreamId} to end`, timeoutMs: 30_000 });
+    },
+    async dreamEvents(tenantId, dreamId) {
+      return (await store.readAggregate<DreamEvent>('dreams', tenantId, dreamId)).events.map((e) => e.event);
+    },
+    async lessonEvents(tenantId) {
+      return store.readSubject<LessonEvent>('lessons', nats.topology.tenantWildcard('lessons', tenantId));
+    },
+    async close() {
+      await app.shutdown('test done');
+      await nats.cleanup();
+      await pg.cleanup();
+    },
+  };
+  return self;
+}
+
+const T0 = Date.parse('2025-03-01T09:00:00Z');
+
+/**
+ * A session where `npm publish` fails because `dist/` is missing (path and user vary), then the
+ * agent builds and publishes: the planted recurring tool error.
+ */
+export function publishWithoutBuildSession(tenantId: string, sessionId: string, userId: string, n: number): SessionEvent[] {
+  const b = new SessionBuilder(tenantId, sessionId, 'agent-1', userId, T0 + n * 3_600_000);
+  b.start(`publish release 1.${n}.0 of the package`);
+  b.tool('Bash', { command: 'npm publish' }, `npm ERR! code ENOENT\nnpm ERR! enoent ENOENT: no such file or directory, open '/home/${userId}/work/pkg-${n}/dist/index.js'\nnpm ERR! A complete log of this run can be found in /tmp/_logs/2025-03-01T09_${String(n).padStart(2, '0')}_11_123Z-debug-0.log`, true);
+  b.tool('Bash', { command: 'npm run build' }, `built dist/ in ${n + 1}.2s`);
+  b.tool('Bash', { command: 'npm publish' }, `+ pkg-${n}@1.${n}.0`);
+  return b.end('success');
+}
+
+/** Decoys: a one-off error and a clean session. */
+export function decoySessions(tenantId: string, prefix: string): SessionEvent[][] {
+  const a = new SessionBuilder(tenantId, `${prefix}-decoy-a`, 'agent-1', 'dora', T0 - 7_200_000);
+  a.start('read the config');
+  a.tool('Read', { path: '/etc/app/config.yaml' }, 'EACCES: permission denied, open /etc/app/config.yaml', true);
+  const b = new SessionBuilder(tenantId, `${prefix}-decoy-b`, 'agent-1', 'dora', T0 - 3_600_000);
+  b.start('list the files');
+  b.tool('Bash', { command: 'ls' }, 'README.md\nsrc');
+  return [a.end('failure'), b.end('success')];
+}
+
+export function lessonRejected(tenantId: string, lessonId: string, supportAtRejection: number): Envelope {
+  const now = new Date().toISOString();
+  return {
+    id: newId(), type: 'LessonRejected', schemaVersion: 1, tenantId, streamId: lessonId, occurredAt: now, recordedAt: now,
+    actor: { kind: 'reviewer', id: 'rita' }, correlationId: newId(),
+    data: { reviewer: 'rita', reason: 'not convinced yet', supportAtRejection },
+  };
+}
