@@ -230,10 +230,10 @@ describe('dreaming service (real NATS + Postgres, app in-process)', () => {
       expect(missing.headers.get('content-type')).toMatch(/problem\+json/);
       const bad = await fetch(`${env.app.url}${ROUTES.dreams}`, { method: 'POST', headers: { [TENANT_HEADER]: 'a.b', 'content-type': 'application/json' }, body: '{}' });
       expect(bad.status).toBe(400);
-      expect((await bad.json()).detail).toMatch(/x-reverie-tenant/);
+      expect(((await bad.json()) as { detail: string }).detail).toMatch(/x-reverie-tenant/);
       const badBody = await fetch(`${env.app.url}${ROUTES.dreams}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"trigger":"now"}' });
       expect(badBody.status).toBe(400);
-      expect((await badBody.json()).detail).toMatch(/trigger/);
+      expect(((await badBody.json()) as { detail: string }).detail).toMatch(/trigger/);
     });
 
     it('reports health', async () => {
