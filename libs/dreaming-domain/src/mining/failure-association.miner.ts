@@ -22,6 +22,8 @@ interface Feature {
 }
 
 const SEP = '\u0000';
+/** On equal evidence the simpler explanation wins: a tool, then an unconfirmed call, then a pair. */
+const KIND_PRIORITY: Record<FeatureKind, number> = { tool: 0, unconfirmed: 1, pair: 2 };
 
 function featuresOf(s: SessionSignals): Map<string, string> {
   /** feature key → event id of its first sighting in the session */
@@ -105,13 +107,16 @@ export function mineFailureAssociations(tenantId: string, sessions: readonly Ses
       .sort((a, b) => (a[0] < b[0] ? -1 : 1));
     const pValues = tested.map(([, [failed, ok]]) => fisherExact(failed, ok, totalFailed - failed, totalOk - ok).greater);
     const adjusted = benjaminiHochberg(pValues);
-    let best: { key: string; p: number; q: number; failed: number } | undefined;
+    let best: { key: string; p: number; q: number; failed: number; priority: number } | undefined;
     tested.forEach(([key, [failed, ok]], i) => {
       if (adjusted[i] > t.maxPValue) return;
       const rate = failed / (failed + ok);
       const rateOthers = (totalFailed - failed) / Math.max(1, remaining.length - failed - ok);
       if (rate <= rateOthers) return;
-      if (!best || pValues[i] < best.p || (pValues[i] === best.p && failed > best.failed)) best = { key, p: pValues[i], q: adjusted[i], failed };
+      const priority = KIND_PRIORITY[key.slice(0, key.indexOf(SEP)) as FeatureKind];
+      const better = !best || pValues[i] < best.p * (1 - 1e-9)
+        || (pValues[i] <= best.p * (1 + 1e-9) && (priority < best.priority || (priority === best.priority && failed > best.failed)));
+      if (better) best = { key, p: pValues[i], q: adjusted[i], failed, priority };
     });
     if (!best) break;
     const { key, p, q } = best;
