@@ -35,6 +35,7 @@ export const ROUTES = {
   lesson: (id: string) => `/v1/lessons/${id}`,
   approveLesson: (id: string) => `/v1/lessons/${id}/approve`,
   rejectLesson: (id: string) => `/v1/lessons/${id}/reject`,
+  retireLesson: (id: string) => `/v1/lessons/${id}/retire`,
   agentLessons: (agentId: string) => `/v1/agents/${agentId}/lessons`,
 } as const;
 
