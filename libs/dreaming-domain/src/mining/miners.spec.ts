@@ -78,7 +78,7 @@ describe('failure associations', () => {
 });
 
 describe('preferences', () => {
-  const says = (user: string, ...texts: string[]) => session(user, (b) => { for (const x of texts) b.user(x); });
+  const says = (user: string, ...texts: string[]) => session(user, (b) => { b.assistant('Done.'); for (const x of texts) b.user(x); });
 
   it('needs distinct users and sessions, and counts one user repeating once', () => {
     const oneUserManyTimes = [says('u1', 'Stop adding emojis.', 'Stop adding emojis!', 'stop adding emojis', 'Stop adding emojis to commits.')];
@@ -99,7 +99,7 @@ describe('preferences', () => {
   });
 
   it('counts anonymous statements as one user', () => {
-    const anon = (x: string) => session('', (b) => { b.events.push(); b.user(x, undefined as unknown as string); });
+    const anon = (x: string) => session('', (b) => { b.assistant('Done.'); b.user(x); });
     const s = [anon('Use pnpm instead of npm.'), anon('Use pnpm instead of npm.'), anon('Use pnpm instead of npm.')].map((x) => ({ ...x, userId: undefined, corrections: x.corrections.map((c) => ({ ...c, userId: undefined })) }));
     expect(minePreferences('acme', s, t)).toEqual([]);
   });
@@ -133,10 +133,12 @@ describe('rejections', () => {
 
 describe('mineCandidates', () => {
   it('never mixes tenants and rejects duplicate sessions', () => {
-    const a = session('u1', (b) => { b.user('Use pnpm instead of npm.'); });
+    const a = session('u1', (b) => { b.assistant('ok'); b.user('Use pnpm instead of npm.'); });
     expect(() => mineCandidates([a, a])).toThrow('appears twice');
-    const other = [1, 2, 3].map((i) => ({ ...session(`u${i}`, (b) => { b.user('Use pnpm instead of npm.'); }), tenantId: i === 1 ? 'acme' : 'globex' }));
+    const other = [1, 2, 3].map((i) => ({ ...session(`u${i}`, (b) => { b.assistant('ok'); b.user('Use pnpm instead of npm.'); }), tenantId: i === 1 ? 'acme' : 'globex' }));
+    expect(other.every((s) => s.corrections.length === 1)).toBe(true);
     expect(mineCandidates(other)).toEqual([]);
+    expect(mineCandidates(other.map((s) => ({ ...s, tenantId: 'acme' })))).toHaveLength(1);
   });
 
   it('rejects bad thresholds with the field name', () => {

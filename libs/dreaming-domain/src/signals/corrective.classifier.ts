@@ -6,7 +6,7 @@ import type { CorrectionPolarity } from './session-signals.model';
  * "use X instead", "I prefer …", "from now on …". Questions are not corrections.
  */
 const LEAD = /^(?:(?:no|nope|nah|ugh|again|and|but|also|ok|okay|wait|hey)\b[\s,.!:;-]*|please\s+|pls\s+|i said\s+|i told you\s+|as i said,?\s+|remember(?: to| that)?\s+)*/i;
-const AVOID = /^(don'?t|do not|never|stop|quit|avoid|no more|please stop|you (?:should not|shouldn'?t|must not|mustn'?t))\b/i;
+const AVOID = /^(don'?t|do not|never|avoid|no more|(?:please )?(?:stop|quit) (?:[\w-]+ )?(?:\w+ing|it|that|this)|you (?:should not|shouldn'?t|must not|mustn'?t))\b/i;
 const DO = /^(always|from now on|in (?:the )?future|use\b|prefer\b|make sure to\b|you (?:should|must) (?:always )?)/i;
 const PREFER = /\b(?:i|we)(?:'d| would)? (?:prefer|rather|like you to|want you to)\b/i;
 const CONTRAST = /\b(instead(?: of)?|rather than|over|not)\b/i;

@@ -86,6 +86,17 @@ describe('extractSignals', () => {
     expect(s.corrections.map((c) => [c.normalized, c.userId])).toEqual([['npm pnpm', 'alice'], ['force main push', 'alice']]);
   });
 
+  it('does not read the opening prompt or hook-injected text as corrections', () => {
+    const b = builder();
+    b.start('Always wait for feedback after every command. Never edit more than one file at once.');
+    b.user('Never run sudo in this repo.');
+    b.assistant('Working on it.');
+    b.user('Stop hook feedback:\nCannot exit with unstaged changes. Never leave files uncommitted.');
+    b.user('Never run sudo in this repo.');
+    const s = extractSignals(b.end('success'));
+    expect(s.corrections.map((c) => c.text)).toEqual(['Never run sudo in this repo.']);
+  });
+
   it('flags state-changing calls the user did not confirm', () => {
     const b = builder();
     b.start('I want to change my flight');

@@ -12,6 +12,7 @@ const MAX_TASK = 500;
 /** Claude Code reports a refused tool call as an error result with this text: a rejection, not an error. */
 const REJECTION_OUTPUT = /^the user doesn'?t want to proceed with this tool use|tool use was rejected/i;
 const INTERRUPT_MESSAGE = /^\[request interrupted by user/i;
+const INJECTED_MESSAGE = /^\s*(?:[\w-]+ hook feedback:|<system-reminder>|<command-|<local-command|caveat:)/i;
 
 interface Call {
   tool: string;
@@ -51,6 +52,7 @@ export function extractSignals(events: readonly SessionEvent[]): SessionSignals 
   let lastUser: string | undefined;
   /** User messages since the last state-changing call, to decide whether the next one was authorized. */
   let userTextsSinceChange: string[] = [];
+  let agentActed = false;
 
   for (const e of sorted) {
     switch (e.type) {
@@ -70,12 +72,16 @@ export function extractSignals(events: readonly SessionEvent[]): SessionSignals 
         }
         if (!firstUserText) firstUserText = { text: e.data.text, eventId: e.id };
         userTextsSinceChange.push(e.data.text);
+        // A correction reacts to what the agent did: the opening prompt (a task, often a harness
+        // template) and text injected by hooks are not corrections.
+        if (!agentActed || INJECTED_MESSAGE.test(e.data.text)) break;
         for (const c of correctiveStatements(e.data.text)) {
           s.corrections.push({ ...c, eventId: e.id, userId: user, at: e.occurredAt });
         }
         break;
       }
       case 'ToolCallRecorded': {
+        agentActed = true;
         const step = stepKey(e.data.toolName, e.data.input);
         const call: Call = { tool: e.data.toolName, step, input: e.data.input, eventId: e.id, toolCallId: e.data.toolCallId, at: e.occurredAt };
         calls.push(call);
@@ -125,6 +131,8 @@ export function extractSignals(events: readonly SessionEvent[]): SessionSignals 
         s.outcome = e.data.outcome;
         break;
       case 'AssistantMessageRecorded':
+        agentActed = true;
+        break;
       case 'CompactionRecorded':
         break;
       default: {
