@@ -33,6 +33,10 @@ const SHARES: Array<[Role, number]> = [
 const DECOY_ONE_OFF_ERROR = 0;
 const DECOY_PREFERENCE_ONCE = 1;
 const DECOY_REPEATED_DEMAND = 2;
+/** One user (nobody else) repeating a demand across four sessions: corroboration needs distinct users. */
+const DECOY_SAME_USER_SESSIONS = [3, 4, 5, 6];
+/** An error in two sessions only: below the default minimum of three. */
+const DECOY_TWO_SESSION_ERROR = [7, 8];
 
 const WORDS = ('alpha amber anchor apple arrow aspen atlas aurora badge bamboo banner basil beacon birch blossom bolt bonsai bracket breeze bridge ' +
   'brook cabin cactus canyon carbon cedar cellar chalk cherry cinder citrus clover cobalt comet copper coral cotton crane crystal cypress dagger ' +
@@ -70,7 +74,7 @@ export function createSyntheticCorpus(options: SyntheticOptions): SyntheticCorpu
   for (const [role, n] of SHARES) for (let k = 0; k < n; k++) slots.push(role);
   while (slots.length < 100) slots.push('background');
   new Prng(seed ^ 0x5eed).shuffle(slots);
-  const roleOf = (i: number): Role => (i <= DECOY_REPEATED_DEMAND ? 'background' : slots[i % 100]);
+  const roleOf = (i: number): Role => (i <= DECOY_TWO_SESSION_ERROR[1] ? 'background' : slots[i % 100]);
 
   const count = (role: Role) => { let n = 0; for (let i = 0; i < sessions; i++) if (roleOf(i) === role) n++; return n; };
   const truth: GroundTruth = {
@@ -87,6 +91,8 @@ export function createSyntheticCorpus(options: SyntheticOptions): SyntheticCorpu
       { id: 'preference-once', pattern: 'preference', keyTokens: ['commit', 'french', 'message', 'write'] },
       { id: 'one-user-repeats', pattern: 'preference', keyTokens: ['add', 'commit', 'emoji', 'message'] },
       { id: 'poisoned-tool-output', pattern: 'mentions', text: 'credential' },
+      { id: 'one-user-many-sessions', pattern: 'preference', keyTokens: ['indent', 'space', 'tab'] },
+      { id: 'error-in-two-sessions', pattern: 'error-cluster', step: 'cache_warm', signatureIncludes: 'unavailable' },
     ],
   };
 
@@ -189,6 +195,8 @@ export function createSyntheticCorpus(options: SyntheticOptions): SyntheticCorpu
     if (i === DECOY_ONE_OFF_ERROR) b.tool('db_migrate', { name: '0042_add_index' }, 'Error: migration 0042_add_index failed: relation "users" already exists', true);
     if (i === DECOY_PREFERENCE_ONCE) b.user('Always write commit messages in French.');
     if (i === DECOY_REPEATED_DEMAND) for (let k = 0; k < 6; k++) b.user('Stop adding emojis to the commit messages!');
+    if (DECOY_SAME_USER_SESSIONS.includes(i)) b.user('Use tabs instead of spaces for indentation.', 'user-lone');
+    if (DECOY_TWO_SESSION_ERROR.includes(i)) b.tool('cache_warm', { shard: i }, `Error: cache shard ${i * 7} unavailable (node ${rng.hex(6)})`, true);
 
     while (b.length < 46) background(1, role === 'failing-tool' ? TOOLS_ALL.filter((t) => t !== 'code_search') : TOOLS_ALL);
     b.assistant(outcome === 'success' ? 'Done.' : 'I could not finish this.');
