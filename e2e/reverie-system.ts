@@ -84,7 +84,12 @@ export async function startSystem(apiKeys: string): Promise<ReverieSystem> {
     },
   };
   try {
-    await eventually(async () => (await cli(['status', '--json'])).code === 0, { timeoutMs: 30000, intervalMs: 250, what: 'all services healthy' });
+    const exited = new Promise<never>((_, reject) => children.forEach((c, i) => c.once('exit', (code) => reject(new Error(`${SERVICE_NAMES[i]} exited with code ${code}`)))));
+    await Promise.race([
+      exited,
+      eventually(async () => (await cli(['status', '--json'])).code === 0, { timeoutMs: 30000, intervalMs: 250, what: 'all services healthy' }),
+    ]);
+    exited.catch(() => undefined);
   } catch (err) {
     await system.stop();
     throw new Error(`${(err as Error).message}\n${output}`);

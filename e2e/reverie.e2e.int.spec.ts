@@ -9,7 +9,7 @@ import { publishWithoutBuildSessions, writeClaudeCodeTranscripts } from './fixtu
 jest.setTimeout(120_000);
 
 let system: ReverieSystem;
-beforeAll(async () => { system = await startSystem('acme-key:acme,beta-key:beta'); });
+beforeAll(async () => { system = await startSystem('acme-ingest-key-0001:acme,beta-ingest-key-0001:beta'); });
 afterAll(async () => { await system?.stop(); });
 
 async function http<T>(service: keyof ReverieSystem['urls'], route: string, init: { method?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<{ status: number; body: T }> {
@@ -26,7 +26,7 @@ describe('the whole loop over real NATS and Postgres', () => {
   it('ingests sessions over HTTP, dreams a lesson citing them, approves it and serves it', async () => {
     const sessions = publishWithoutBuildSessions('acme', 4);
     const allEvents = sessions.flat();
-    const ingest = await http<{ accepted: number; rejected: unknown[] }>('session-ingest', ROUTES.ingestEvents, { body: { events: allEvents }, headers: { 'x-api-key': 'acme-key' } });
+    const ingest = await http<{ accepted: number; rejected: unknown[] }>('session-ingest', ROUTES.ingestEvents, { body: { events: allEvents }, headers: { 'x-api-key': 'acme-ingest-key-0001' } });
     expect(ingest.status).toBe(202);
     expect(ingest.body.accepted).toBe(allEvents.length);
 
@@ -74,7 +74,7 @@ describe('the whole loop over real NATS and Postgres', () => {
   it('runs the same path through the CLI', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'reverie-e2e-'));
     try {
-      const cli = (args: string[]) => system.cli(args, { REVERIE_API_KEY: 'beta-key', REVERIE_TENANT: 'beta' });
+      const cli = (args: string[]) => system.cli(args, { REVERIE_API_KEY: 'beta-ingest-key-0001', REVERIE_TENANT: 'beta' });
       await writeClaudeCodeTranscripts(path.join(dir, 'projects'), 3);
 
       const ingest = await cli(['ingest', path.join(dir, 'projects'), '--json']);

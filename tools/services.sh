@@ -10,7 +10,7 @@ mkdir -p "$STATE/logs" "$STATE/pids"
 # Defaults for a local, single-machine setup; every one can be overridden from the environment.
 export NATS_URL="${NATS_URL:-nats://127.0.0.1:4222}"
 export DATABASE_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/reverie}"
-export REVERIE_API_KEYS="${REVERIE_API_KEYS:-dev-key:default}"
+export REVERIE_API_KEYS="${REVERIE_API_KEYS:-reverie-local-dev-key:default}"
 
 running() { local f="$STATE/pids/$1.pid"; [ -f "$f" ] && kill -0 "$(cat "$f")" 2>/dev/null; }
 

@@ -21,7 +21,7 @@ npm run --silent build
 
 export NATS_URL="${NATS_URL:-nats://127.0.0.1:4222}"
 export DATABASE_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/reverie}"
-export REVERIE_API_KEYS="${REVERIE_API_KEYS:-dev-key:default}"
+export REVERIE_API_KEYS="${REVERIE_API_KEYS:-reverie-local-dev-key:default}"
 REVERIE="node bin/reverie"
 
 step "Provisioning streams, consumers and the database schema"

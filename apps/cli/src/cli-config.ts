@@ -26,7 +26,7 @@ export function cliConfig(env: NodeJS.ProcessEnv = process.env): CliConfig {
   }
   return {
     urls,
-    apiKey: env.REVERIE_API_KEY ?? 'dev-key',
+    apiKey: env.REVERIE_API_KEY ?? 'reverie-local-dev-key',
     tenant: env.REVERIE_TENANT ?? 'default',
     natsUrl: env.NATS_URL ?? 'nats://127.0.0.1:4222',
     databaseUrl: env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/reverie',
