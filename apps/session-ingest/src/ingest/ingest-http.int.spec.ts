@@ -129,7 +129,7 @@ describe('session-ingest over HTTP and NATS (real NATS and Postgres)', () => {
 
   it('projects sessions into the read model, served by GET /v1/sessions and /v1/sessions/:id for the key\'s tenant', async () => {
     await ingest({ events: sessionEvents('http-read', { isError: true }) });
-    const get = (path: string, key = env.keys.acme) => fetch(`${env.url}${path}`, { headers: { 'x-api-key': key } }).then(async (r) => ({ status: r.status, body: await r.json() }));
+    const get = (path: string, key = env.keys.acme) => fetch(`${env.url}${path}`, { headers: { 'x-api-key': key } }).then(async (r) => ({ status: r.status, body: (await r.json()) as any }));
     const one = await eventually(async () => {
       const r = await get('/v1/sessions/http-read');
       return r.status === 200 && r.body.events === 6 ? r.body : undefined;
