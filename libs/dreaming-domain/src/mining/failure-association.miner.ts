@@ -2,7 +2,7 @@ import type { LessonCandidate } from '@reverie/contracts';
 import type { DreamThresholds } from '../thresholds';
 import type { SessionSignals } from '../signals/session-signals.model';
 import { describeStep } from '../signals/step-key';
-import { benjaminiHochberg, fisherExact } from '../stats/fisher.stats';
+import { benjaminiHochberg, fisherGreater } from '../stats/fisher.stats';
 import { confidenceOf, logOddsRatio, round3 } from '../stats/confidence.score';
 import { fingerprintOf, hasKnownOutcome, isFailed, refsOf, scopeOf, supportOf, type Occurrence } from './evidence';
 import { templateText } from '../writer/template.writer';
@@ -89,23 +89,33 @@ export function mineFailureAssociations(tenantId: string, sessions: readonly Ses
       globalSteps.set(step, set);
     }
   }
+  // Counted once, then decremented as each round sets sessions aside.
+  let totalFailed = 0;
+  const counts = new Map<string, [number, number]>();
+  for (const r of remaining) {
+    if (r.failed) totalFailed++;
+    for (const key of r.features.keys()) {
+      const c = counts.get(key);
+      if (c) c[r.failed ? 0 : 1]++; else counts.set(key, r.failed ? [1, 0] : [0, 1]);
+    }
+  }
+  const setAside = (ids: ReadonlySet<string>) => {
+    const kept: SessionFeatures[] = [];
+    for (const r of remaining) {
+      if (!ids.has(r.session.sessionId)) { kept.push(r); continue; }
+      if (r.failed) totalFailed--;
+      for (const key of r.features.keys()) counts.get(key)![r.failed ? 0 : 1]--;
+    }
+    remaining = kept;
+  };
   const out: LessonCandidate[] = [];
   for (let round = 0; round < MAX_ROUNDS; round++) {
-    let totalFailed = 0;
-    const counts = new Map<string, [number, number]>();
-    for (const r of remaining) {
-      if (r.failed) totalFailed++;
-      for (const key of r.features.keys()) {
-        const c = counts.get(key);
-        if (c) c[r.failed ? 0 : 1]++; else counts.set(key, r.failed ? [1, 0] : [0, 1]);
-      }
-    }
     const totalOk = remaining.length - totalFailed;
     if (totalFailed < t.minSessions || totalOk === 0) break;
     const tested = [...counts.entries()]
       .filter(([, [failed, ok]]) => failed >= t.minSessions && failed + ok < remaining.length)
       .sort((a, b) => (a[0] < b[0] ? -1 : 1));
-    const pValues = tested.map(([, [failed, ok]]) => fisherExact(failed, ok, totalFailed - failed, totalOk - ok).greater);
+    const pValues = tested.map(([, [failed, ok]]) => fisherGreater(failed, ok, totalFailed - failed, totalOk - ok));
     const adjusted = benjaminiHochberg(pValues);
     let best: { key: string; p: number; q: number; failed: number; priority: number } | undefined;
     tested.forEach(([key, [failed, ok]], i) => {
@@ -121,15 +131,17 @@ export function mineFailureAssociations(tenantId: string, sessions: readonly Ses
     if (!best) break;
     const { key, p, q } = best;
     const f = featureOf(key, remaining);
-    remaining = remaining.filter((r) => !f.sessionIds.has(r.session.sessionId));
+    const roundFailed = totalFailed;
+    const roundOk = totalOk;
+    setAside(f.sessionIds);
     if (supportOf(f.failed).distinctUsers < t.minDistinctUsers) continue;
     const explainedBy = f.steps.map((st) => input.errorSessionsByStep.get(st)).filter((x): x is ReadonlySet<string> => !!x);
     const explained = f.failed.filter((o) => input.offWorkflowSessions.has(o.session.sessionId) || explainedBy.some((set) => set.has(o.session.sessionId))).length;
     if (explained * 2 >= f.failed.length) continue;
     const failed = f.failed.length;
     const withF = failed + f.succeeded;
-    const othersFailed = totalFailed - failed;
-    const othersTotal = totalFailed + totalOk - withF;
+    const othersFailed = roundFailed - failed;
+    const othersTotal = roundFailed + roundOk - withF;
     const rate = failed / withF;
     const support = supportOf(f.failed);
     const substitute = f.kind === 'tool' && !/\(/.test(f.steps[0]) ? substituteFor(f, allKnown, globalSteps) : undefined;
@@ -139,7 +151,7 @@ export function mineFailureAssociations(tenantId: string, sessions: readonly Ses
       text: '-',
       fingerprint: fingerprintOf('mistake', tenantId, key),
       support,
-      effectSize: logOddsRatio(failed, f.succeeded, othersFailed, totalOk - f.succeeded),
+      effectSize: logOddsRatio(failed, f.succeeded, othersFailed, roundOk - f.succeeded),
       confidence: confidenceOf({ hits: failed, trials: withF, sessions: support.sessions, minSessions: t.minSessions, users: support.distinctUsers, minUsers: t.minDistinctUsers }),
       evidence: {
         refs: refsOf(f.failed),

@@ -1,6 +1,16 @@
 import { fnv1a } from '../text/hash';
 import { jaccard } from '../text/tokens';
 
+/** Jaccard of two sorted, duplicate-free arrays (two-pointer merge, no allocation). */
+function sortedJaccard(a: readonly string[], b: readonly string[]): number {
+  let i = 0, j = 0, inter = 0;
+  while (i < a.length && j < b.length) {
+    if (a[i] === b[j]) { inter++; i++; j++; } else if (a[i] < b[j]) i++; else j++;
+  }
+  const union = a.length + b.length - inter;
+  return union === 0 ? 1 : inter / union;
+}
+
 /**
  * Near-duplicate clustering of token sets: MinHash signatures banded into LSH buckets propose
  * pairs, the exact Jaccard similarity confirms them, union-find joins them. Within a bucket each
@@ -13,11 +23,19 @@ const ROWS = 3;
 const HASHES = BANDS * ROWS;
 const SEEDS = Array.from({ length: HASHES }, (_, i) => fnv1a(`minhash-${i}`));
 
+/** A 32-bit integer mix (murmur3 finalizer): one string hash per token, then cheap re-hashing per seed. */
+function mix(h: number): number {
+  h ^= h >>> 16; h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13; h = Math.imul(h, 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
 function signature(tokens: readonly string[]): Uint32Array {
   const sig = new Uint32Array(HASHES).fill(0xffffffff);
   for (const t of tokens) {
+    const base = fnv1a(t);
     for (let i = 0; i < HASHES; i++) {
-      const h = fnv1a(t, SEEDS[i]);
+      const h = mix(base ^ SEEDS[i]);
       if (h < sig[i]) sig[i] = h;
     }
   }
@@ -43,17 +61,21 @@ export function clusterBySimilarity(items: ReadonlyArray<readonly string[]>, thr
   // Identical token sets join directly, without hashing twice.
   const exact = new Map<string, number>();
   const reps: number[] = [];
-  items.forEach((tokens, i) => {
-    const key = [...tokens].sort().join(' ');
+  const sorted = items.map((tokens) => [...new Set(tokens)].sort());
+  sorted.forEach((tokens, i) => {
+    const key = tokens.join(' ');
     const first = exact.get(key);
     if (first === undefined) { exact.set(key, i); reps.push(i); } else uf.union(first, i);
   });
-  const buckets = new Map<string, number[]>();
+  // Bucket keys are 32-bit hashes of (band, rows): a collision only proposes a pair that the
+  // exact Jaccard check then refuses.
+  const buckets = new Map<number, number[]>();
   for (const i of reps) {
     if (items[i].length === 0) continue;
-    const sig = signature(items[i]);
+    const sig = signature(sorted[i]);
     for (let b = 0; b < BANDS; b++) {
-      const key = `${b}:${sig[b * ROWS]}:${sig[b * ROWS + 1]}:${sig[b * ROWS + 2]}`;
+      let key = mix(b + 0x9e3779b9);
+      for (let r = 0; r < ROWS; r++) key = mix(key ^ sig[b * ROWS + r]);
       const list = buckets.get(key);
       if (list) list.push(i); else buckets.set(key, [i]);
     }
@@ -61,8 +83,8 @@ export function clusterBySimilarity(items: ReadonlyArray<readonly string[]>, thr
   for (const list of buckets.values()) {
     for (let k = 1; k < list.length; k++) {
       const i = list[k];
-      if (uf.find(i) !== uf.find(list[0]) && jaccard(items[i], items[list[0]]) >= threshold) uf.union(i, list[0]);
-      if (k > 1 && uf.find(i) !== uf.find(list[k - 1]) && jaccard(items[i], items[list[k - 1]]) >= threshold) uf.union(i, list[k - 1]);
+      if (uf.find(i) !== uf.find(list[0]) && sortedJaccard(sorted[i], sorted[list[0]]) >= threshold) uf.union(i, list[0]);
+      if (k > 1 && uf.find(i) !== uf.find(list[k - 1]) && sortedJaccard(sorted[i], sorted[list[k - 1]]) >= threshold) uf.union(i, list[k - 1]);
     }
   }
   const groups = new Map<number, number[]>();

@@ -1,4 +1,4 @@
-import { benjaminiHochberg, fisherExact, logFactorial } from './fisher.stats';
+import { benjaminiHochberg, fisherExact, fisherGreater, logFactorial } from './fisher.stats';
 import { confidenceOf, saturation, wilsonLower } from './confidence.score';
 
 describe('fisherExact', () => {
@@ -32,6 +32,17 @@ describe('fisherExact', () => {
   it('computes log factorials', () => {
     expect(logFactorial(0)).toBe(0);
     expect(Math.exp(logFactorial(10))).toBeCloseTo(3628800, 3);
+  });
+});
+
+describe('fisherGreater', () => {
+  it.each([
+    [3, 1, 1, 3], [1, 9, 11, 3], [9, 1, 8, 32], [0, 5, 5, 0], [5, 0, 0, 5], [12, 30, 40, 400], [3000, 500, 11000, 35500], [300, 700, 2500, 7500],
+  ])('equals the full sum for %i %i %i %i', (a, b, c, d) => {
+    const full = fisherExact(a, b, c, d).greater;
+    const fast = fisherGreater(a, b, c, d);
+    if (full < 1e-200) expect(fast).toBeLessThan(1e-200);
+    else expect(fast).toBeCloseTo(full, 10);
   });
 });
 
