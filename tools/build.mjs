@@ -28,7 +28,7 @@ await rm(outDir, { recursive: true, force: true });
 const options = swcOptions({ rewritePaths: true });
 let count = 0;
 const jobs = [];
-for (const top of ['apps', 'libs', 'bench']) {
+for (const top of ['apps', 'libs', 'bench', 'tools']) {
   for await (const file of tsFiles(path.join(root, top))) {
     jobs.push((async () => {
       const out = await transformFile(file, { ...options, filename: file, sourceFileName: path.relative(path.join(outDir, path.relative(root, path.dirname(file))), file) });

@@ -2,7 +2,7 @@ import { headers as natsHeaders, type JetStreamClient, type JetStreamManager, ty
 import type { Envelope, StreamKey, Topology } from '@reverie/contracts';
 import { decodeJson, encodeEvent } from './codec';
 import { ConcurrencyError, isWrongLastSequence } from './errors';
-import { injectTraceContext } from './trace-context';
+import { injectTraceContext, traceHeaderPairs } from './trace-context';
 
 type AggregateStream = Exclude<StreamKey, 'deadletter'>;
 
@@ -78,14 +78,15 @@ export class EventStore {
    */
   async appendMany(key: AggregateStream, events: Envelope[], maxInFlight = 512): Promise<AppendResult[]> {
     const results = new Array<AppendResult>(events.length);
+    const trace = traceHeaderPairs();
     let next = 0;
     const worker = async () => {
       while (next < events.length) {
         const i = next++;
-        const ack: PubAck = await this.js.publish(this.subjectOf(key, events[i]), encodeEvent(events[i]), {
-          msgID: events[i].id,
-          headers: injectTraceContext(natsHeaders()),
-        });
+        // A header block per message: the client adds Nats-Msg-Id to it, so it cannot be shared.
+        const headers = natsHeaders();
+        for (const [k, v] of trace) headers.set(k, v);
+        const ack: PubAck = await this.js.publish(this.subjectOf(key, events[i]), encodeEvent(events[i]), { msgID: events[i].id, headers });
         results[i] = { seq: ack.seq, duplicate: ack.duplicate };
       }
     };

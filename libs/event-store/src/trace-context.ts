@@ -1,4 +1,4 @@
-import { context, propagation, ROOT_CONTEXT, type Context, type TextMapGetter, type TextMapSetter } from '@opentelemetry/api';
+import { context, ROOT_CONTEXT, type Context, type TextMapGetter, type TextMapSetter } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { headers as natsHeaders, type MsgHdrs } from 'nats';
 
@@ -14,8 +14,14 @@ const getter: TextMapGetter<MsgHdrs | undefined> = {
 
 export function injectTraceContext(hdrs: MsgHdrs = natsHeaders(), ctx: Context = context.active()): MsgHdrs {
   w3c.inject(ctx, hdrs, setter);
-  propagation.inject(ctx, hdrs, setter);
   return hdrs;
+}
+
+/** The active trace context as header pairs, computed once for a whole batch of publishes. */
+export function traceHeaderPairs(ctx: Context = context.active()): [string, string][] {
+  const carrier: Record<string, string> = {};
+  w3c.inject(ctx, carrier, { set: (c, k, v) => { c[k] = v; } });
+  return Object.entries(carrier);
 }
 
 export function extractTraceContext(hdrs: MsgHdrs | undefined, base: Context = ROOT_CONTEXT): Context {

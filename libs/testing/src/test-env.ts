@@ -17,7 +17,7 @@ export interface NatsTestEnv { nc: NatsConnection; topology: Topology; cleanup()
 
 /** Connects to the real NATS server and provisions every stream (and the given consumers) in a new namespace. */
 export async function natsTestEnv(options: { consumers?: ConsumerSpec[]; duplicateWindowSeconds?: number } = {}): Promise<NatsTestEnv> {
-  const nc = await connect({ servers: TEST_NATS_URL });
+  const nc = await connect({ servers: TEST_NATS_URL, noAsyncTraces: true });
   const t = topology(uniqueNamespace());
   await provisionStreams(nc, t, {
     consumers: options.consumers ?? [],
