@@ -70,7 +70,8 @@ export function mineWorkflows(tenantId: string, sessions: readonly SessionSignal
     const otherTotal = group.length - winTotal;
     const otherOk = ok.length - winner.ok.length;
     const otherRate = otherTotal > 0 ? otherOk / otherTotal : null;
-    if (winRate < 0.5 || (otherRate !== null && winRate <= otherRate)) continue;
+    // Other approaches must not do better; with fewer than minSessions of them there is nothing to compare.
+    if (winRate < 0.5 || (otherRate !== null && otherTotal >= t.minSessions && winRate < otherRate)) continue;
     const occurrences: Occurrence[] = winner.ok.map((s) => ({ session: s, eventId: s.taskEventId, at: s.startedAt, excerpt: excerptOf(s.task!, 160) }));
     const support = supportOf(occurrences);
     if (support.distinctUsers < t.minDistinctUsers) continue;
