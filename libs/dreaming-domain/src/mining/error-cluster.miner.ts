@@ -13,6 +13,8 @@ export interface FixFact {
   /** Sessions whose recovered retry made this change, out of `of` sessions with a recovered retry. */
   sessions: number;
   of: number;
+  /** For run-before: input keys the recovered retries took from that step's output. */
+  usesKeysFromIt?: string[];
 }
 
 /** Tool output that reads like an instruction is quoted in evidence only, never in the lesson text. */
@@ -49,7 +51,18 @@ export function inferFix(retries: ReadonlyArray<{ sessionId: string; retry: Retr
   }
   if (!best || best[1] < 2 || best[1] * 2 < of) return undefined;
   const [type, value] = best[0].split('\u0000') as [FixFact['type'], string];
-  return { type, value, sessions: best[1], of };
+  const fix: FixFact = { type, value, sessions: best[1], of };
+  if (type === 'run-before') {
+    // Keys whose new value came from that step's output in at least half of the recovered sessions.
+    const byKey = new Map<string, Set<string>>();
+    for (const { sessionId, retry } of retries) {
+      if (!retry.recovered || !retry.between.includes(value)) continue;
+      for (const k of retry.change.keysFromBetween) byKey.set(k, (byKey.get(k) ?? new Set()).add(sessionId));
+    }
+    const keys = [...byKey].filter(([, ids]) => ids.size * 2 >= best![1]).map(([k]) => k).sort();
+    if (keys.length) fix.usesKeysFromIt = keys;
+  }
+  return fix;
 }
 
 interface Cluster {

@@ -44,8 +44,18 @@ describe('extractSignals', () => {
     b.tool('deploy_service', { service: 'svc-1', image: 'i:1' }, 'Error: region is required', true);
     b.tool('deploy_service', { service: 'svc-1', image: 'i:1', region: 'eu-west-1', force: true }, 'ok');
     const s = extractSignals(b.end('success'));
-    expect(s.retries[0].change).toEqual({ addedKeys: ['force', 'region'], removedKeys: [], changedKeys: [], addedFlags: [], removedFlags: [] });
+    expect(s.retries[0].change).toEqual({ addedKeys: ['force', 'region'], removedKeys: [], changedKeys: [], addedFlags: [], removedFlags: [], keysFromBetween: [] });
     expect(s.retries[0].recovered).toBe(true);
+  });
+
+  it('notices an input value the retry read from a step run in between', () => {
+    const b = builder();
+    b.start('change my flight');
+    b.tool('update_reservation_flights', { reservation_id: 'M20IZO', payment_id: 'credit_card_7334' }, 'Error: payment method not found', true);
+    b.tool('get_user_details', { user_id: 'aarav_ahmed_6699' }, '{"payment_methods": {"credit_card_9074831": {"source": "credit_card"}}}');
+    b.tool('update_reservation_flights', { reservation_id: 'M20IZO', payment_id: 'credit_card_9074831' }, '{"reservation_id": "M20IZO"}');
+    const s = extractSignals(b.end('success'));
+    expect(s.retries[0]).toMatchObject({ recovered: true, between: ['get_user_details'], change: { keysFromBetween: ['payment_id'], changedKeys: [] } });
   });
 
   it('records a retry loop that did not recover', () => {

@@ -1,7 +1,7 @@
 import type { SessionEvent } from '@reverie/contracts';
 import { correctiveStatements } from './corrective.classifier';
 import { errorSignature, excerptOf, informativeLine } from '../text/error-signature.normalizer';
-import { inputChange } from './input-change';
+import { inputChange, keysReadFrom } from './input-change';
 import { actionVerbs, authorizes, isStateChanging } from './state-change.classifier';
 import { stepKey } from './step-key';
 import type { SessionSignals } from './session-signals.model';
@@ -152,11 +152,14 @@ export function extractSignals(events: readonly SessionEvent[]): SessionSignals 
     s.errors.push({ signature, tool: c.tool, step: c.step, eventId: c.result.eventId, excerpt: excerptOf(informativeLine(c.result.output)), at: c.result.at });
     for (let j = i + 1; j < Math.min(calls.length, i + 1 + RETRY_WINDOW); j++) {
       if (calls[j].step !== c.step) continue;
-      const between = [...new Set(calls.slice(i + 1, j).map((x) => x.step))].sort();
+      const betweenCalls = calls.slice(i + 1, j);
+      const between = [...new Set(betweenCalls.map((x) => x.step))].sort();
+      const change = inputChange(c.input, calls[j].input);
+      change.keysFromBetween = keysReadFrom(c.input, calls[j].input, betweenCalls.flatMap((x) => (x.result && !x.result.isError ? [x.result.output] : [])));
       s.retries.push({
         tool: c.tool, step: c.step, signature, errorEventId: c.result.eventId, retryEventId: calls[j].eventId,
         recovered: calls[j].result !== undefined && !calls[j].result!.isError,
-        change: inputChange(c.input, calls[j].input), between,
+        change, between,
       });
       break;
     }

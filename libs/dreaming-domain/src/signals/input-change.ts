@@ -21,6 +21,20 @@ function flags(input: unknown): Set<string> {
   return out;
 }
 
+/** Top-level keys of the retry whose string value changed and appears in one of `outputs`. */
+export function keysReadFrom(failed: unknown, retried: unknown, outputs: readonly string[]): string[] {
+  if (!retried || typeof retried !== 'object' || Array.isArray(retried) || outputs.length === 0) return [];
+  const before = (failed && typeof failed === 'object' ? failed : {}) as Record<string, unknown>;
+  const keys: string[] = [];
+  for (const [k, v] of Object.entries(retried as Record<string, unknown>)) {
+    if (typeof v !== 'string' && typeof v !== 'number') continue;
+    const value = String(v);
+    if (value.length < 3 || before[k] === v) continue;
+    if (outputs.some((o) => o.includes(value))) keys.push(k);
+  }
+  return keys.sort();
+}
+
 /** What the retry did differently from the failing call. */
 export function inputChange(failed: unknown, retried: unknown): InputChange {
   const a = keyShapes(failed);
@@ -34,9 +48,10 @@ export function inputChange(failed: unknown, retried: unknown): InputChange {
     changedKeys: sorted([...b.keys()].filter((k) => a.has(k) && a.get(k) !== b.get(k))),
     addedFlags: sorted([...fb].filter((f) => !fa.has(f))),
     removedFlags: sorted([...fa].filter((f) => !fb.has(f))),
+    keysFromBetween: [],
   };
 }
 
 export function isEmptyChange(c: InputChange): boolean {
-  return !c.addedKeys.length && !c.removedKeys.length && !c.changedKeys.length && !c.addedFlags.length && !c.removedFlags.length;
+  return !c.addedKeys.length && !c.removedKeys.length && !c.changedKeys.length && !c.addedFlags.length && !c.removedFlags.length && !c.keysFromBetween.length;
 }

@@ -58,6 +58,8 @@ export interface InputChange {
   changedKeys: string[];
   addedFlags: string[];
   removedFlags: string[];
+  /** Keys whose new value was read from the output of a step run in between (e.g. a real payment id). */
+  keysFromBetween: string[];
 }
 
 export interface RejectionSignal {

@@ -31,12 +31,14 @@ function errorClusterText(c: LessonCandidate): string {
   const where = step === tool ? label : `${label} (${code(tool)})`;
   const sessions = c.support.sessions;
   const err = quoteSignature(f);
-  const fix = f.fix as { type: string; value: string; sessions: number; of: number } | undefined;
+  const fix = f.fix as { type: string; value: string; sessions: number; of: number; usesKeysFromIt?: string[] } | undefined;
   const recovered = fix ? ` (${fix.sessions} of ${fix.of} sessions that recovered did this)` : '';
   if (fix) {
     switch (fix.type) {
-      case 'run-before':
-        return `Run ${stepLabel(fix.value)} before ${where}: without it, ${label} failed in ${plural(sessions, 'session')} with ${err}${recovered}.`;
+      case 'run-before': {
+        const uses = fix.usesKeysFromIt?.length ? ` and take ${fix.usesKeysFromIt.map(code).join(', ')} from its result instead of guessing` : '';
+        return `Run ${stepLabel(fix.value)} before ${where}${uses}: without it, ${label} failed in ${plural(sessions, 'session')} with ${err}${recovered}.`;
+      }
       case 'add-key':
         return `When calling ${where}, include ${code(fix.value)}: calls without it failed in ${plural(sessions, 'session')} with ${err}${recovered}.`;
       case 'remove-key':
