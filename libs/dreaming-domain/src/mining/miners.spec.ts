@@ -98,6 +98,17 @@ describe('preferences', () => {
     expect(minePreferences('acme', s, t)).toEqual([]);
   });
 
+  it('keeps the direction of a contrast and refuses contested preferences', () => {
+    const pnpm = ['Use pnpm instead of npm.', 'No, use pnpm, not npm.', 'I prefer pnpm over npm.'].map((x, i) => says(`p${i}`, x));
+    const npm = ['Use npm instead of pnpm.', 'No, use npm, not pnpm.', 'I prefer npm over pnpm.'].map((x, i) => says(`n${i}`, x));
+    expect(minePreferences('acme', [...pnpm, ...npm], t)).toEqual([]);
+    const more = ['use pnpm, not npm', "Don't use npm, use pnpm.", 'please use pnpm instead of npm'].map((x, i) => says(`q${i}`, x));
+    const [p] = minePreferences('acme', [...pnpm, ...more, ...npm], t);
+    expect(p.facts.keyTokens).toEqual(['!npm', 'pnpm']);
+    expect(p.evidence.counts).toMatchObject({ sessions: 6, contradictingSessions: 3 });
+    expect(minePreferences('acme', [...pnpm, ...more, ...npm], t)).toHaveLength(1);
+  });
+
   it('counts anonymous statements as one user', () => {
     const anon = (x: string) => session('', (b) => { b.assistant('Done.'); b.user(x); });
     const s = [anon('Use pnpm instead of npm.'), anon('Use pnpm instead of npm.'), anon('Use pnpm instead of npm.')].map((x) => ({ ...x, userId: undefined, corrections: x.corrections.map((c) => ({ ...c, userId: undefined })) }));

@@ -3,6 +3,7 @@ import type { DreamThresholds } from '../thresholds';
 import type { CorrectionSignal, SessionSignals } from '../signals/session-signals.model';
 import { confidenceOf } from '../stats/confidence.score';
 import { clusterBySimilarity, coreTokens, splitAroundCentroids } from './similarity.cluster';
+import { jaccard } from '../text/tokens';
 import { fingerprintOf, refsOf, scopeOf, supportOf, type Occurrence } from './evidence';
 import { templateText } from '../writer/template.writer';
 
@@ -27,16 +28,25 @@ export function minePreferences(tenantId: string, sessions: readonly SessionSign
   const sessionsOfKey = keys.map((k) => new Set(byKey.get(k)!.map(({ s }) => s.sessionId)).size);
   const clusters = clusterBySimilarity(tokenSets, t.similarity)
     .flatMap((members) => splitAroundCentroids(members, (i) => tokenSets[i], (i) => sessionsOfKey[i], t.similarity));
+  const groups = clusters.map((members) => {
+    const statements = members.flatMap((i) => byKey.get(keys[i]) ?? []);
+    return { members, statements, core: coreTokens(members.map((i) => tokenSets[i])), sessions: new Set(statements.map(({ s }) => s.sessionId)).size };
+  });
+  const directed = groups.filter((g) => g.core.some((x) => x.startsWith('!')));
   const out: LessonCandidate[] = [];
-  for (const members of clusters) {
-    const statements = members.flatMap((i) => byKey.get(keys[i])!);
+  for (const { statements, core } of groups) {
     const occurrences: Occurrence[] = statements.map(({ c, s }) => ({ session: s, eventId: c.eventId, at: c.at, userId: c.userId, excerpt: c.text }));
     const support = supportOf(occurrences);
     if (support.sessions < t.minSessions || support.distinctUsers < t.minPreferenceUsers) continue;
     const polarities = new Set(statements.map(({ c }) => c.polarity));
     if (polarities.has('do') && polarities.has('avoid')) continue;
+    // "use X, not Y" against "use Y, not X": propose the majority only when it outweighs the other side 2 to 1.
+    const mirror = core.map((x) => (x.startsWith('!') ? x.slice(1) : `!${x}`));
+    const contradicting = core.some((x) => x.startsWith('!'))
+      ? directed.filter((g) => g.core !== core && jaccard(g.core, mirror) >= t.similarity).reduce((n, g) => n + g.sessions, 0)
+      : 0;
+    if (contradicting * 2 > support.sessions) continue;
     const representative = pickRepresentative(statements.map(({ c, s }) => ({ c, sessionId: s.sessionId })));
-    const core = coreTokens(members.map((i) => keys[i].split(' ')));
     const sessionSet = new Map(statements.map(({ s }) => [s.sessionId, s] as const));
     const candidate: LessonCandidate = {
       kind: 'preference',
@@ -45,8 +55,8 @@ export function minePreferences(tenantId: string, sessions: readonly SessionSign
       fingerprint: fingerprintOf('preference', tenantId, core.join(' ')),
       support,
       effectSize: null,
-      confidence: confidenceOf({ hits: support.sessions, trials: support.sessions, sessions: support.sessions, minSessions: t.minSessions, users: support.distinctUsers, minUsers: t.minPreferenceUsers }),
-      evidence: { refs: refsOf(occurrences), counts: { statements: statements.length, sessions: support.sessions, users: support.distinctUsers } },
+      confidence: confidenceOf({ hits: support.sessions, trials: support.sessions + contradicting, sessions: support.sessions, minSessions: t.minSessions, users: support.distinctUsers, minUsers: t.minPreferenceUsers }),
+      evidence: { refs: refsOf(occurrences), counts: { statements: statements.length, sessions: support.sessions, users: support.distinctUsers, contradictingSessions: contradicting } },
       facts: { pattern: 'preference', statement: representative.text, polarity: representative.polarity, keyTokens: core, source: 'user messages only' },
     };
     candidate.text = templateText(candidate);

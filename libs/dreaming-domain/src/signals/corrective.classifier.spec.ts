@@ -2,10 +2,11 @@ import { classifySentence, correctiveStatements } from './corrective.classifier'
 
 describe('corrective statements', () => {
   it.each([
-    ['No, use pnpm, not npm.', 'contrast', 'npm pnpm'],
-    ["Don't use npm here, use pnpm.", 'contrast', 'npm pnpm'],
-    ['Use pnpm instead of npm in this repository.', 'contrast', 'npm pnpm repository'],
-    ['I prefer pnpm over npm.', 'contrast', 'npm pnpm'],
+    ['No, use pnpm, not npm.', 'contrast', '!npm pnpm'],
+    ["Don't use npm here, use pnpm.", 'contrast', '!npm pnpm'],
+    ['Use pnpm instead of npm in this repository.', 'contrast', '!npm !repository pnpm'],
+    ['I prefer pnpm over npm.', 'contrast', '!npm pnpm'],
+    ['use npm rather than pnpm', 'contrast', '!pnpm npm'],
     ['Never force push to main.', 'avoid', 'force main push'],
     ['Please stop force pushing to main!', 'avoid', 'force main push'],
     ['Always run the linter before committing.', 'do', 'commit linter run'],

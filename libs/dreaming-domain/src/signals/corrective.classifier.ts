@@ -40,9 +40,29 @@ export function classifySentence(sentence: string): CorrectiveStatement | undefi
   if (!polarity) return undefined;
   if (polarity !== 'avoid' && CONTRAST.test(body) && /\b(instead|rather than|over|not)\b/i.test(body)) polarity = 'contrast';
   if (polarity === 'avoid' && /,\s*(?:use|do|try|run)\b|\binstead\b/i.test(body)) polarity = 'contrast';
-  const tokens = contentTokens(body, MARKERS);
+  const tokens = polarity === 'contrast' ? directedTokens(body) : contentTokens(body, MARKERS);
   if (tokens.length < 2) return undefined;
   return { text: sentence, normalized: [...tokens].sort().join(' '), polarity };
+}
+
+/**
+ * A contrast has a direction: "use pnpm, not npm" and "use npm, not pnpm" must never meet. The
+ * rejected side's tokens are marked with `!`: `pnpm !npm`.
+ */
+function directedTokens(body: string): string[] {
+  let preferred: string;
+  let rejected: string;
+  const avoidFirst = AVOID.test(body) ? /^(.*?),\s*((?:use|do|try|run)\b.*)$/i.exec(body) : null;
+  if (avoidFirst) {
+    [, rejected, preferred] = avoidFirst;
+  } else {
+    const m = /\b(instead of|rather than|over|not)\b/i.exec(body);
+    preferred = m ? body.slice(0, m.index) : body;
+    rejected = m ? body.slice(m.index + m[0].length) : '';
+  }
+  const plus = contentTokens(preferred, MARKERS);
+  const minus = contentTokens(rejected, MARKERS).filter((t) => !plus.includes(t));
+  return [...plus, ...minus.map((t) => `!${t}`)];
 }
 
 export function correctiveStatements(text: string): CorrectiveStatement[] {

@@ -93,7 +93,7 @@ describe('extractSignals', () => {
     b.user('No, use pnpm instead of npm.');
     b.feedback('comment', undefined, 'Never force push to main.');
     const s = extractSignals(b.end('success'));
-    expect(s.corrections.map((c) => [c.normalized, c.userId])).toEqual([['npm pnpm', 'alice'], ['force main push', 'alice']]);
+    expect(s.corrections.map((c) => [c.normalized, c.userId])).toEqual([['!npm pnpm', 'alice'], ['force main push', 'alice']]);
   });
 
   it('does not read the opening prompt or hook-injected text as corrections', () => {

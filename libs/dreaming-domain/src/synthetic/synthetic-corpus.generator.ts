@@ -81,7 +81,7 @@ export function createSyntheticCorpus(options: SyntheticOptions): SyntheticCorpu
     planted: [
       { id: 'publish-without-build', pattern: 'error-cluster', step: 'Bash(npm publish)', signatureIncludes: 'no such file or directory', fix: { type: 'run-before', value: 'Bash(npm run build)' }, sessions: count('error-publish') },
       { id: 'deploy-without-region', pattern: 'error-cluster', step: 'deploy_service', signatureIncludes: 'region is required', fix: { type: 'add-key', value: 'region' }, sessions: count('error-deploy') },
-      { id: 'prefer-pnpm', pattern: 'preference', keyTokens: ['npm', 'pnpm'], sessions: count('pref-pnpm') },
+      { id: 'prefer-pnpm', pattern: 'preference', keyTokens: ['!npm', 'pnpm'], sessions: count('pref-pnpm') },
       { id: 'no-force-push', pattern: 'preference', keyTokens: ['force', 'main', 'push'], sessions: count('pref-force-push') },
       { id: 'rotate-keys-workflow', pattern: 'workflow', taskTokens: ['api', 'key', 'redeploy', 'rotate', 'service'], steps: WIN_STEPS, sessions: count('workflow-rotate') },
       { id: 'legacy-search-fails', pattern: 'failure-association', step: 'legacy_search', substitute: 'code_search', sessions: count('failing-tool') },
