@@ -51,7 +51,8 @@ export function inferFix(retries: ReadonlyArray<{ sessionId: string; retry: Retr
   }
   if (!best || best[1] < 2 || best[1] * 2 < of) return undefined;
   const [type, value] = best[0].split('\u0000') as [FixFact['type'], string];
-  const fix: FixFact = { type, value, sessions: best[1], of };
+  const supporting = best[1];
+  const fix: FixFact = { type, value, sessions: supporting, of };
   if (type === 'run-before') {
     // Keys whose new value came from that step's output in at least half of the recovered sessions.
     const byKey = new Map<string, Set<string>>();
@@ -59,7 +60,7 @@ export function inferFix(retries: ReadonlyArray<{ sessionId: string; retry: Retr
       if (!retry.recovered || !retry.between.includes(value)) continue;
       for (const k of retry.change.keysFromBetween) byKey.set(k, (byKey.get(k) ?? new Set()).add(sessionId));
     }
-    const keys = [...byKey].filter(([, ids]) => ids.size * 2 >= best![1]).map(([k]) => k).sort();
+    const keys = [...byKey].filter(([, ids]) => ids.size * 2 >= supporting).map(([k]) => k).sort();
     if (keys.length) fix.usesKeysFromIt = keys;
   }
   return fix;
@@ -109,8 +110,7 @@ export function mineErrorClusters(tenantId: string, sessions: readonly SessionSi
     const recoveredRef = c.retries.find((r) => r.retry.recovered && fix && fixCandidates(r.retry).includes(`${fix.type}\u0000${fix.value}`));
     const refs = refsOf(c.occurrences);
     if (recoveredRef && refs.length < 6) {
-      const s = c.sessions.get(recoveredRef.sessionId)!;
-      refs.push({ tenantId, sessionId: s.sessionId, eventId: recoveredRef.eventId, excerpt: 'retry that succeeded (the inferred fix)' });
+      refs.push({ tenantId, sessionId: recoveredRef.sessionId, eventId: recoveredRef.eventId, excerpt: 'retry that succeeded (the inferred fix)' });
     }
     const candidate: LessonCandidate = {
       kind: 'mistake',

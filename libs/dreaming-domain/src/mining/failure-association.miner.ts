@@ -104,7 +104,7 @@ export function mineFailureAssociations(tenantId: string, sessions: readonly Ses
     for (const r of remaining) {
       if (!ids.has(r.session.sessionId)) { kept.push(r); continue; }
       if (r.failed) totalFailed--;
-      for (const key of r.features.keys()) counts.get(key)![r.failed ? 0 : 1]--;
+      for (const key of r.features.keys()) { const c = counts.get(key); if (c) c[r.failed ? 0 : 1]--; }
     }
     remaining = kept;
   };

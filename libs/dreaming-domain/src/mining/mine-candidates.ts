@@ -25,8 +25,8 @@ export function mineCandidates(signals: readonly SessionSignals[], thresholds?: 
     if (list) list.push(s); else byTenant.set(s.tenantId, [s]);
   }
   const out: LessonCandidate[] = [];
-  for (const tenantId of [...byTenant.keys()].sort(byKey)) {
-    const sessions = byTenant.get(tenantId)!.sort((a, b) => byKey(a.sessionId, b.sessionId));
+  for (const [tenantId, list] of [...byTenant].sort((a, b) => byKey(a[0], b[0]))) {
+    const sessions = list.sort((a, b) => byKey(a.sessionId, b.sessionId));
     const errors = mineErrorClusters(tenantId, sessions, t);
     const accepted = new Set(errors.map((c) => `${(c.facts as { step: string }).step}\u0001${(c.facts as { signature: string }).signature}`));
     const errorSessionsByStep = new Map<string, Set<string>>();

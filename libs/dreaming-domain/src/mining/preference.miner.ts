@@ -25,7 +25,7 @@ export function minePreferences(tenantId: string, sessions: readonly SessionSign
   }
   keys.sort();
   const tokenSets = keys.map((k) => k.split(' '));
-  const sessionsOfKey = keys.map((k) => new Set(byKey.get(k)!.map(({ s }) => s.sessionId)).size);
+  const sessionsOfKey = keys.map((k) => new Set((byKey.get(k) ?? []).map(({ s }) => s.sessionId)).size);
   const clusters = clusterBySimilarity(tokenSets, t.similarity)
     .flatMap((members) => splitAroundCentroids(members, (i) => tokenSets[i], (i) => sessionsOfKey[i], t.similarity));
   const groups = clusters.map((members) => {
@@ -78,5 +78,5 @@ function pickRepresentative(statements: ReadonlyArray<{ c: CorrectionSignal; ses
     if (!prev || c.text < prev.text) firstOfWording.set(w, c);
   }
   const [best] = [...sessionsPerWording].sort((a, b) => b[1].size - a[1].size || a[0].length - b[0].length || (a[0] < b[0] ? -1 : 1));
-  return firstOfWording.get(best[0])!;
+  return firstOfWording.get(best[0]) ?? statements[0].c;
 }

@@ -28,7 +28,7 @@ function projection(s: SessionSignals, core: ReadonlySet<string>): string[] {
  */
 export function mineWorkflows(tenantId: string, sessions: readonly SessionSignals[], t: DreamThresholds, offWorkflow?: Set<string>): LessonCandidate[] {
   const withTask = sessions.filter((s) => s.task && s.toolSequence.length > 0 && hasKnownOutcome(s));
-  const tokens = withTask.map((s) => contentTokens(s.task!).slice(0, MAX_TASK_TOKENS));
+  const tokens = withTask.map((s) => contentTokens(s.task ?? '').slice(0, MAX_TASK_TOKENS));
   const idx = tokens.map((tk, i) => [tk, i] as const).filter(([tk]) => tk.length >= 2);
   const clusters = clusterBySimilarity(idx.map(([tk]) => tk), t.similarity)
     .flatMap((members) => (members.length < t.minTaskSessions ? [members] : splitAroundCentroids(members, (m) => idx[m][0], (m) => -m, t.similarity)));
@@ -72,7 +72,7 @@ export function mineWorkflows(tenantId: string, sessions: readonly SessionSignal
     const otherRate = otherTotal > 0 ? otherOk / otherTotal : null;
     // Other approaches must not do better; with fewer than minSessions of them there is nothing to compare.
     if (winRate < 0.5 || (otherRate !== null && otherTotal >= t.minSessions && winRate < otherRate)) continue;
-    const occurrences: Occurrence[] = winner.ok.map((s) => ({ session: s, eventId: s.taskEventId, at: s.startedAt, excerpt: excerptOf(s.task!, 160) }));
+    const occurrences: Occurrence[] = winner.ok.map((s) => ({ session: s, eventId: s.taskEventId, at: s.startedAt, excerpt: excerptOf(s.task ?? '', 160) }));
     const support = supportOf(occurrences);
     if (support.distinctUsers < t.minDistinctUsers) continue;
     const clusterName = coreTokens(groupTokens).join(' ');
@@ -109,8 +109,8 @@ function representativeTask(group: readonly SessionSignals[], tokens: ReadonlyAr
   let best = 0;
   let bestScore = -1;
   tokens.forEach((tk, i) => {
-    const score = tk.reduce((acc, x) => acc + (df.get(x)! >= tokens.length / 2 ? 1 : 0), 0) / Math.max(1, tk.length);
+    const score = tk.reduce((acc, x) => acc + ((df.get(x) ?? 0) >= tokens.length / 2 ? 1 : 0), 0) / Math.max(1, tk.length);
     if (score > bestScore || (score === bestScore && group[i].sessionId < group[best].sessionId)) { best = i; bestScore = score; }
   });
-  return excerptOf(group[best].task!, 120);
+  return excerptOf(group[best].task ?? '', 120);
 }

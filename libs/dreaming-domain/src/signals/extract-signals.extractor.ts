@@ -158,7 +158,7 @@ export function extractSignals(events: readonly SessionEvent[]): SessionSignals 
       change.keysFromBetween = keysReadFrom(c.input, calls[j].input, betweenCalls.flatMap((x) => (x.result && !x.result.isError ? [x.result.output] : [])));
       s.retries.push({
         tool: c.tool, step: c.step, signature, errorEventId: c.result.eventId, retryEventId: calls[j].eventId,
-        recovered: calls[j].result !== undefined && !calls[j].result!.isError,
+        recovered: calls[j].result?.isError === false,
         change, between,
       });
       break;
