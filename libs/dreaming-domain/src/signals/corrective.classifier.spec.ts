@@ -25,6 +25,7 @@ describe('corrective statements', () => {
     'ok thanks',
     'Please fix the failing test in the parser module.',
     'Should I always use pnpm?',
+    'Please use my credit card ending in 7334 for the payment.',
   ])('is not a correction: %s', (text) => {
     expect(correctiveStatements(text)).toEqual([]);
   });

@@ -31,6 +31,8 @@ function sentences(text: string): string[] {
 
 export function classifySentence(sentence: string): CorrectiveStatement | undefined {
   if (/\?\s*$/.test(sentence)) return undefined;
+  // "Use my credit card ending in 7334": a request about the user's own data, not a team preference.
+  if (/\b(my|mine)\b/i.test(sentence)) return undefined;
   const noStart = NO_START.test(sentence);
   const body = sentence.replace(LEAD, '').trim();
   let polarity: CorrectionPolarity | undefined;

@@ -6,13 +6,15 @@ const STATE_TOOL =
 const STATE_COMMAND =
   /\b(git\s+(push|commit|reset|rebase|merge|tag)|rm\s|rmdir\b|mv\s|npm\s+publish|yarn\s+publish|pnpm\s+publish|deploy\b|kubectl\s+(apply|delete|rollout)|terraform\s+(apply|destroy)|docker\s+push|helm\s+(install|upgrade|uninstall)|drop\s+(table|database))/i;
 const READ_ONLY_TOOL = /^(get|list|search|find|read|view|show|fetch|lookup|check|calculate|think|grep|glob|ls)/i;
+/** Conversation-internal bookkeeping (Claude Code's TodoWrite): changes nothing outside the session. */
+const INTERNAL_TOOL = /^(todo|task_?list|plan|memory_note)/i;
 
 export function isStateChanging(toolName: string, input: unknown): boolean {
   const cmd = commandOf(input);
   if (cmd !== undefined && /^(bash|shell|sh|terminal|run_command|execute_command|exec|run_shell|command)$/i.test(toolName)) {
     return STATE_COMMAND.test(cmd);
   }
-  if (READ_ONLY_TOOL.test(toolName)) return false;
+  if (READ_ONLY_TOOL.test(toolName) || INTERNAL_TOOL.test(toolName)) return false;
   return STATE_TOOL.test(toolName);
 }
 
