@@ -8,10 +8,10 @@ export { errorSignature, normalizeMessage, informativeLine } from './text/error-
 export { correctiveStatements } from './signals/corrective.classifier';
 export { isStateChanging } from './signals/state-change.classifier';
 export { stepKey, commandHead } from './signals/step-key';
-export { fisherExact, benjaminiHochberg, logFactorial, type FisherResult } from './stats/fisher.stats';
+export { fisherExact, fisherGreater, benjaminiHochberg, logFactorial, type FisherResult } from './stats/fisher.stats';
 export { wilsonLower, confidenceOf } from './stats/confidence.score';
 export { mineCandidates } from './mining/mine-candidates';
-export { templateWriter, templateText } from './writer/template.writer';
+export { templateWriter, templateText, imperative } from './writer/template.writer';
 export { dedupAgainst, type ExistingLesson, type DedupDecision } from './dedup/dedup.decider';
 export { planDream, type DreamPlan } from './plan-dream';
 export * from './synthetic';

@@ -54,6 +54,11 @@ describe('planDream on seeded synthetic corpora', () => {
     expect(b).toEqual(a);
   });
 
+  it('gives the same plan from signals stored as JSON (the per-session read model)', () => {
+    const stored = JSON.parse(JSON.stringify(signals)) as SessionSignals[];
+    expect(JSON.stringify(planDream({ signals: stored }))).toBe(JSON.stringify(planDream({ signals })));
+  });
+
   it('reinforces instead of proposing twins on a second dream', () => {
     const first = planDream({ signals: signals.slice(0, 300) });
     const existing = first.candidates.map((c, i) => ({ id: `L${i}`, fingerprint: c.fingerprint, status: 'approved' as const, supportSessions: c.support.sessions, evidenceEventIds: c.evidence.refs.map((r) => r.eventId) }));

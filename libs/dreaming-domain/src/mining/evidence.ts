@@ -72,9 +72,20 @@ export function fingerprintOf(kind: LessonKind, tenantId: string, pattern: strin
   return `${kind}:${deterministicId('reverie-lesson-pattern', kind, tenantId, pattern)}`;
 }
 
+/**
+ * The outcome the miners use: the recorded one, else the user's explicit verdict (more thumbs
+ * down than up → failure, the reverse → success), else unknown.
+ */
+export function effectiveOutcome(s: SessionSignals): 'success' | 'failure' | 'unknown' {
+  if (s.outcome === 'failure' || s.outcome === 'abandoned') return 'failure';
+  if (s.outcome === 'success') return 'success';
+  let score = 0;
+  for (const f of s.feedback) score += f.kind === 'thumbs_up' ? 1 : f.kind === 'thumbs_down' ? -1 : 0;
+  return score < 0 ? 'failure' : score > 0 ? 'success' : 'unknown';
+}
 export function isFailed(s: SessionSignals): boolean {
-  return s.outcome === 'failure' || s.outcome === 'abandoned';
+  return effectiveOutcome(s) === 'failure';
 }
 export function hasKnownOutcome(s: SessionSignals): boolean {
-  return s.outcome !== 'unknown';
+  return effectiveOutcome(s) !== 'unknown';
 }

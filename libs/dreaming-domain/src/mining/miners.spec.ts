@@ -1,4 +1,4 @@
-import { lessonCandidateSchema } from '@reverie/contracts';
+import { lessonCandidateSchema, type SessionOutcome } from '@reverie/contracts';
 import { SessionBuilder } from '../synthetic/session.builder';
 import { extractSignals } from '../signals/extract-signals.extractor';
 import type { SessionSignals } from '../signals/session-signals.model';
@@ -11,7 +11,7 @@ import { mineRejections } from './rejection.miner';
 import { mineWorkflows } from './workflow.miner';
 
 let n = 0;
-function session(user: string, fill: (b: SessionBuilder) => void, outcome: 'success' | 'failure' = 'success', task = `task number ${n}`): SessionSignals {
+function session(user: string, fill: (b: SessionBuilder) => void, outcome: SessionOutcome = 'success', task = `task number ${n}`): SessionSignals {
   const b = new SessionBuilder('acme', `s${String(n).padStart(3, '0')}`, 'agent-1', user, Date.UTC(2026, 0, 1) + n++ * 60_000);
   b.start(task);
   fill(b);
@@ -68,6 +68,14 @@ describe('failure associations', () => {
     expect(Number(found[0].facts.pValue)).toBeLessThan(1e-4);
     expect(found[0].effectSize).toBeGreaterThan(2);
     expect(found[0].text).toMatch(/^Use `code_search` instead of `legacy_search`: 9 of 10 sessions with it failed/);
+  });
+
+  it('uses explicit thumbs up/down when the session has no recorded outcome', () => {
+    const sessions: SessionSignals[] = [];
+    for (let i = 0; i < 30; i++) sessions.push(session(`u${i % 5}`, (b) => { b.tool('code_search', {}, 'ok'); b.feedback(i % 6 === 0 ? 'thumbs_down' : 'thumbs_up'); }, 'unknown'));
+    for (let i = 0; i < 8; i++) sessions.push(session(`u${i % 5}`, (b) => { b.tool('legacy_search', {}, 'ok'); b.feedback('thumbs_down'); }, 'unknown'));
+    const found = mineFailureAssociations('acme', sessions, t, { errorSessionsByStep: new Map(), offWorkflowSessions: new Set() });
+    expect(found.map((c) => c.facts.steps)).toEqual([['legacy_search']]);
   });
 
   it('proposes nothing when failures are spread evenly', () => {
