@@ -1,21 +1,31 @@
 /**
  * Ingest throughput: session events per second into SESSIONS (acknowledged by JetStream) through
  * session-ingest, over HTTP batches and over the NATS ingest subject, against the raw JetStream
- * publish rate measured by this script in the same run. The service runs in-process on a fresh
- * namespace and database of the real local NATS and Postgres (its sessions projection runs too).
+ * publish rate measured by this script in the same run, on the real local NATS and Postgres.
  *
- *   npm run build && node dist/bench/ingest/run.js [--events 20000] [--batch 500] [--clients 4] [--json]
+ *   npm run build && node dist/bench/ingest/run.js [--events 20000] [--batch 500] [--clients 4]
+ *                                                  [--in-process] [--profile <dir>] [--json]
  *
- * (a) raw: js.publish of ~1 KiB messages with a message id, 1000 acks in flight, from this process;
+ * The service (fresh namespace and database, its sessions projection running) runs in a child
+ * process of its own, as in production; this process is the load generator and the raw publisher.
+ * (a) raw: js.publish from this process of ~1 KiB messages with a message id, 1000 acks in flight;
  * (b) HTTP: `--clients` concurrent senders, each POSTing batches of `--batch` events (fetch, keep-alive);
  * (c) NATS: the same over request/reply on `reverie.cmd.ingest`.
- * Every event is ~1 KiB of JSON, validated, redacted and appended as in production.
+ * `--in-process` runs the service inside this process instead (the old set-up: the load generator's
+ * work then competes with the service for one event loop). `--profile <dir>` writes a CPU profile
+ * of the service process per phase.
  */
-import { headers as natsHeaders, type NatsConnection } from 'nats';
+import { cpus, loadavg } from 'node:os';
+import path from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import { connect, headers as natsHeaders, type NatsConnection } from 'nats';
 import { ROUTES, topology as makeTopology } from '@reverie/contracts';
 import { streamConfig } from '@reverie/event-store';
 import { NATS_API_KEY_HEADER } from '@reverie/ingest-client';
-import { startIngestTestEnv } from '../../apps/session-ingest/src/testing/ingest-test-env';
+import { TEST_NATS_URL } from '@reverie/testing';
+import { benchEvent } from './bench-event';
+import { processCpuSeconds } from './proc-cpu';
+import { childProcessService, inProcessService, type BenchService } from './service-host';
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -24,30 +34,45 @@ function arg(name: string, fallback: number): number {
   if (!Number.isInteger(v) || v < 1) throw new Error(`--${name} must be a positive whole number, got ${process.argv[i + 1]}`);
   return v;
 }
+function stringArg(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  if (i < 0) return undefined;
+  const v = process.argv[i + 1];
+  if (!v || v.startsWith('--')) throw new Error(`--${name} needs a value`);
+  return v;
+}
 
 const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
 const round = (v: number, d = 1) => Math.round(v * 10 ** d) / 10 ** d;
 
-const WORDS = 'the build failed because the test runner could not find module config so I retried with a clean cache and then checked the path in tsconfig before running npm install again while the user asked whether the migration ran'.split(' ');
+/** CPU µs per event spent during a phase, per process (bench = this process). */
+type CpuPerEvent = Record<'bench' | 'service' | 'nats-server' | 'postgres', number | undefined>;
 
-/** A ~1 KiB session event as a publisher sends it. */
-function benchEvent(run: string, i: number): Record<string, unknown> {
-  const session = `${run}-s${Math.floor(i / 50)}`;
-  const words: string[] = [];
-  let len = 0;
-  for (let k = 0; len < 760; k++) {
-    const w = WORDS[(i * 7 + k * 13) % WORDS.length];
-    words.push(w);
-    len += w.length + 1;
-  }
-  const text = words.join(' ');
-  const common = { id: `${run}-e${i}`, streamId: session, occurredAt: new Date(Date.UTC(2025, 0, 1) + i * 1000).toISOString(), actor: { kind: 'agent', id: 'bench-agent' }, correlationId: session };
-  return i % 3 === 2
-    ? { ...common, type: 'ToolResultRecorded', data: { seq: i % 50, toolCallId: `call-${i}`, toolName: 'bash', output: text, isError: i % 9 === 2 } }
-    : { ...common, type: i % 3 === 0 ? 'UserMessageRecorded' : 'AssistantMessageRecorded', data: { seq: i % 50, text } };
+interface Result {
+  path: string; events: number; seconds: number; eventsPerSecond: number; ratioToRaw?: number;
+  batchP50Ms?: number; batchP99Ms?: number; batches?: number;
+  cpuMicrosPerEvent?: CpuPerEvent;
+  /** Time the sessions projection needed after the phase to catch up with it. */
+  projectionCatchUpSeconds?: number;
 }
 
-interface Result { path: string; events: number; seconds: number; eventsPerSecond: number; ratioToRaw?: number; batchP50Ms?: number; batchP99Ms?: number; batches?: number }
+/** Measures CPU per process around a phase. */
+async function metered<R extends Result>(service: BenchService, work: () => Promise<R>): Promise<R> {
+  const procs = ['nats-server', 'postgres'] as const;
+  const before = { bench: process.cpuUsage(), service: await service.cpuSeconds(), procs: processCpuSeconds(procs) };
+  const r = await work();
+  const benchCpu = process.cpuUsage(before.bench);
+  const serviceAfter = await service.cpuSeconds();
+  const procsAfter = processCpuSeconds(procs);
+  const per = (seconds: number | undefined) => (seconds === undefined ? undefined : round((seconds * 1e6) / r.events));
+  r.cpuMicrosPerEvent = {
+    bench: per((benchCpu.user + benchCpu.system) / 1e6),
+    service: serviceAfter === undefined || before.service === undefined ? undefined : per(serviceAfter - before.service),
+    'nats-server': procsAfter && before.procs ? per(procsAfter['nats-server'] - before.procs['nats-server']) : undefined,
+    postgres: procsAfter && before.procs ? per(procsAfter.postgres - before.procs.postgres) : undefined,
+  };
+  return r;
+}
 
 /**
  * A stream configured like SESSIONS (file storage, same dedup window and limits) that nothing
@@ -78,16 +103,21 @@ async function rawPublish(nc: NatsConnection, subject: (i: number) => string, n:
   return { path: 'raw JetStream publish (1000 in flight)', events: n, seconds: round(seconds, 2), eventsPerSecond: Math.round(n / seconds) };
 }
 
-async function batched(path: string, events: Record<string, unknown>[], batchSize: number, clients: number, send: (body: string) => Promise<number>): Promise<Result> {
-  const bodies: string[] = [];
-  for (let i = 0; i < events.length; i += batchSize) bodies.push(JSON.stringify({ events: events.slice(i, i + batchSize) }));
+/** The request bodies, serialised before the clock starts. */
+function bodies(run: string, n: number, batchSize: number): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < n; i += batchSize) out.push(JSON.stringify({ events: Array.from({ length: Math.min(batchSize, n - i) }, (_, k) => benchEvent(run, i + k)) }));
+  return out;
+}
+
+async function batched(pathName: string, payloads: string[], events: number, clients: number, send: (body: string) => Promise<number>): Promise<Result> {
   const latencies: number[] = [];
   let next = 0;
   let accepted = 0;
   const start = performance.now();
   await Promise.all(Array.from({ length: clients }, async () => {
-    while (next < bodies.length) {
-      const body = bodies[next++];
+    while (next < payloads.length) {
+      const body = payloads[next++];
       const t0 = performance.now();
       const n = await send(body);
       accepted += n;
@@ -95,19 +125,20 @@ async function batched(path: string, events: Record<string, unknown>[], batchSiz
     }
   }));
   const seconds = (performance.now() - start) / 1000;
-  if (accepted !== events.length) throw new Error(`${path}: ${accepted} of ${events.length} events accepted`);
+  if (accepted !== events) throw new Error(`${pathName}: ${accepted} of ${events} events accepted`);
   latencies.sort((a, b) => a - b);
-  return { path, events: accepted, seconds: round(seconds, 2), eventsPerSecond: Math.round(accepted / seconds), batchP50Ms: round(quantile(latencies, 0.5)), batchP99Ms: round(quantile(latencies, 0.99)), batches: latencies.length };
+  return { path: pathName, events: accepted, seconds: round(seconds, 2), eventsPerSecond: Math.round(accepted / seconds), batchP50Ms: round(quantile(latencies, 0.5)), batchP99Ms: round(quantile(latencies, 0.99)), batches: latencies.length };
 }
 
-/** Waits until the service's sessions projection has caught up, so one phase's backlog does not slow the next. */
-async function projectionIdle(nc: NatsConnection, namespace: string): Promise<void> {
+/** Waits until the service's sessions projection has caught up; returns how long that took. */
+async function projectionIdle(nc: NatsConnection, namespace: string): Promise<number> {
   const jsm = await nc.jetstreamManager();
   const t = makeTopology(namespace);
+  const start = performance.now();
   for (;;) {
     const info = await jsm.consumers.info(t.streamName('sessions'), t.consumerName('session-ingest', 'sessions-projection'));
-    if (info.num_pending === 0 && info.num_ack_pending === 0) return;
-    await new Promise((r) => setTimeout(r, 100));
+    if (info.num_pending === 0 && info.num_ack_pending === 0) return round((performance.now() - start) / 1000, 2);
+    await new Promise((r) => setTimeout(r, 50));
   }
 }
 
@@ -116,51 +147,66 @@ async function main(): Promise<void> {
   const batchSize = arg('batch', 500);
   const clients = arg('clients', 4);
   const asJson = process.argv.includes('--json');
-  const env = await startIngestTestEnv({ tenants: ['bench'], env: { INGEST_MAX_BATCH_EVENTS: String(Math.max(1000, batchSize)) } });
-  const key = env.keys.bench;
-  const ns = env.nats.topology.namespace;
+  const inProcess = process.argv.includes('--in-process');
+  const profileDir = stringArg('profile');
+  const maxBatch = Math.max(1000, batchSize);
+  const service = inProcess ? await inProcessService(maxBatch) : await childProcessService(maxBatch);
+  const nc = await connect({ servers: TEST_NATS_URL, noAsyncTraces: true, name: 'bench-ingest-load' });
+  const ns = service.namespace;
+  const subject = makeTopology(ns).command('ingest');
+  const encoder = new TextEncoder();
+  const viaHttp = async (body: string) => {
+    const res = await fetch(`${service.url}${ROUTES.ingestEvents}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': service.key }, body });
+    const json = (await res.json()) as { accepted: number };
+    if (res.status !== 202) throw new Error(`HTTP ${res.status}: ${JSON.stringify(json).slice(0, 300)}`);
+    return json.accepted;
+  };
+  const viaNats = async (body: string) => {
+    const h = natsHeaders();
+    h.set(NATS_API_KEY_HEADER, service.key);
+    const reply = await nc.request(subject, encoder.encode(body), { headers: h, timeout: 60_000 });
+    const json = JSON.parse(new TextDecoder().decode(reply.data)) as { accepted: number; error?: unknown };
+    if (json.error) throw new Error(`NATS: ${JSON.stringify(json.error)}`);
+    return json.accepted;
+  };
+  const profiled = async <R extends Result>(name: string, work: () => Promise<R>): Promise<R> => {
+    if (!profileDir) return work();
+    await mkdir(profileDir, { recursive: true });
+    const p = await service.profile();
+    const r = await work();
+    await p.stop(path.join(profileDir, `service-${name}.cpuprofile`));
+    return r;
+  };
   try {
-    const sample = JSON.stringify(benchEvent('x', 1));
-    // Warm-up: JIT, pools, connections.
-    const warm = Array.from({ length: 2000 }, (_, i) => benchEvent('warm', i));
-    await batched('warm-up', warm, batchSize, clients, async (body) => {
-      const res = await fetch(`${env.url}${ROUTES.ingestEvents}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': key }, body });
-      const json = (await res.json()) as { accepted: number };
-      if (res.status !== 202) throw new Error(`warm-up HTTP ${res.status}: ${JSON.stringify(json).slice(0, 400)}`);
-      return json.accepted;
-    });
-    await projectionIdle(env.nats.nc, ns);
-    const rawTarget = await rawStream(env.nats.nc, ns);
-    await rawPublish(env.nats.nc, rawTarget.subject, 5000, Buffer.byteLength(sample), 'warm');
-    const raw = await rawPublish(env.nats.nc, rawTarget.subject, n, Buffer.byteLength(sample), 'raw');
-    const http = await batched(`HTTP ${ROUTES.ingestEvents} (${clients} clients × ${batchSize}/batch)`, Array.from({ length: n }, (_, i) => benchEvent('http', i)), batchSize, clients, async (body) => {
-      const res = await fetch(`${env.url}${ROUTES.ingestEvents}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': key }, body });
-      const json = (await res.json()) as { accepted: number };
-      if (res.status !== 202) throw new Error(`HTTP ${res.status}: ${JSON.stringify(json).slice(0, 300)}`);
-      return json.accepted;
-    });
-    await projectionIdle(env.nats.nc, ns);
-    const subject = env.nats.topology.command('ingest');
-    const encoder = new TextEncoder();
-    const nats = await batched(`NATS ${subject} (${clients} clients × ${batchSize}/batch)`, Array.from({ length: n }, (_, i) => benchEvent('nats', i)), batchSize, clients, async (body) => {
-      const h = natsHeaders();
-      h.set(NATS_API_KEY_HEADER, key);
-      const reply = await env.nats.nc.request(subject, encoder.encode(body), { headers: h, timeout: 60_000 });
-      const json = JSON.parse(new TextDecoder().decode(reply.data)) as { accepted: number; error?: unknown };
-      if (json.error) throw new Error(`NATS: ${JSON.stringify(json.error)}`);
-      return json.accepted;
-    });
+    const sampleBytes = Buffer.byteLength(JSON.stringify(benchEvent('x', 1)));
+    // Warm-up of both paths: JIT, pools, connections.
+    await batched('warm-up HTTP', bodies('warmh', 2000, batchSize), 2000, clients, viaHttp);
+    await batched('warm-up NATS', bodies('warmn', 2000, batchSize), 2000, clients, viaNats);
+    await projectionIdle(nc, ns);
+    const rawTarget = await rawStream(nc, ns);
+    await rawPublish(nc, rawTarget.subject, 5000, sampleBytes, 'warm');
+    const raw = await metered(service, () => rawPublish(nc, rawTarget.subject, n, sampleBytes, 'raw'));
+    const httpBodies = bodies('http', n, batchSize);
+    const http = await profiled('http', () => metered(service, () => batched(`HTTP ${ROUTES.ingestEvents} (${clients} clients × ${batchSize}/batch)`, httpBodies, n, clients, viaHttp)));
+    http.projectionCatchUpSeconds = await projectionIdle(nc, ns);
+    const natsBodies = bodies('nats', n, batchSize);
+    const nats = await profiled('nats', () => metered(service, () => batched(`NATS ${subject} (${clients} clients × ${batchSize}/batch)`, natsBodies, n, clients, viaNats)));
+    nats.projectionCatchUpSeconds = await projectionIdle(nc, ns);
     for (const r of [http, nats]) r.ratioToRaw = round(r.eventsPerSecond / raw.eventsPerSecond, 2);
     const results = [raw, http, nats];
-    const report = { bench: 'ingest', eventBytes: Buffer.byteLength(sample), events: n, batchSize, clients, cpus: (await import('node:os')).cpus().length, loadAverage: (await import('node:os')).loadavg().map((l) => round(l, 2)), results };
+    const report = {
+      bench: 'ingest', mode: inProcess ? 'in-process' : 'service in a child process', eventBytes: sampleBytes, events: n, batchSize, clients,
+      cpus: cpus().length, loadAverage: loadavg().map((l) => round(l, 2)), results,
+    };
     if (asJson) {
       process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     } else {
-      const rows = results.map((r) => `| ${r.path} | ${r.events} | ${r.eventsPerSecond} | ${r.ratioToRaw ?? 1} | ${r.batchP50Ms ?? '-'} | ${r.batchP99Ms ?? '-'} |`);
+      const cpu = (r: Result) => Object.values(r.cpuMicrosPerEvent ?? {}).map((v) => v ?? '-').join(' / ');
+      const rows = results.map((r) => `| ${r.path} | ${r.events} | ${r.eventsPerSecond} | ${r.ratioToRaw ?? 1} | ${r.batchP50Ms ?? '-'} | ${r.batchP99Ms ?? '-'} | ${cpu(r)} | ${r.projectionCatchUpSeconds ?? '-'} |`);
       process.stdout.write([
-        `ingest bench: ${n} events of ~${report.eventBytes} B, load average ${report.loadAverage.join(' ')}`,
-        '| path | events | events/s | ratio to raw | batch p50 ms | batch p99 ms |',
-        '|---|---|---|---|---|---|',
+        `ingest bench (${report.mode}): ${n} events of ~${report.eventBytes} B, load average ${report.loadAverage.join(' ')}`,
+        '| path | events | events/s | ratio to raw | batch p50 ms | batch p99 ms | CPU µs/event bench / service / nats-server / postgres | projection catch-up s |',
+        '|---|---|---|---|---|---|---|---|',
         ...rows,
         '',
         JSON.stringify(report),
@@ -169,7 +215,8 @@ async function main(): Promise<void> {
     }
     await rawTarget.remove();
   } finally {
-    await env.stop();
+    await nc.drain().catch(() => undefined);
+    await service.stop();
   }
 }
 
