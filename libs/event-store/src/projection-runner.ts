@@ -1,3 +1,4 @@
+import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { ConsumerMessages, JsMsg } from 'nats';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Envelope, StreamKey } from '@reverie/contracts';
@@ -7,6 +8,9 @@ import { deadletter } from './deadletter';
 import { PoisonMessageError } from './errors';
 import type { EventStore, StoredEvent } from './event-store';
 import { claimSequences, pruneClaims, readCheckpoint, writeCheckpoint } from './checkpoint';
+import { extractTraceContext } from './trace-context';
+
+const tracer = trace.getTracer('reverie-event-store');
 
 /** A read model: applies a batch of events inside the runner's transaction. */
 export interface Projection<E extends Envelope> {
@@ -76,11 +80,18 @@ export async function runProjection<E extends Envelope>(opts: ProjectionRunnerOp
 
   const flush = async (batch: { m: JsMsg; stored: StoredEvent<E> }[]) => {
     if (!batch.length) return;
+    // The batch runs in the trace of its newest message, so what the projection causes (e.g. a
+    // dream triggered after the commit) continues the trace of the request that wrote it.
+    const newest = batch[batch.length - 1].m;
+    const span = tracer.startSpan(`${durable} batch`, { kind: SpanKind.CONSUMER, attributes: { 'messaging.system': 'nats', 'messaging.batch.message_count': batch.length } }, extractTraceContext(newest.headers));
     try {
-      const last = await commit(batch);
-      await opts.afterCommit?.(last);
+      await context.with(trace.setSpan(context.active(), span), async () => {
+        const last = await commit(batch);
+        await opts.afterCommit?.(last);
+      });
       for (const { m } of batch) m.ack();
     } catch (err) {
+      span.setStatus({ code: SpanStatusCode.ERROR, message: (err as Error).message });
       if (batch.length === 1) {
         logger.warn('projection batch failed', { durable, seq: batch[0].m.seq, error: (err as Error).message });
         await fail(batch, err);
@@ -88,6 +99,8 @@ export async function runProjection<E extends Envelope>(opts: ProjectionRunnerOp
       }
       // Isolate the event that fails: one at a time, each in its own transaction.
       for (const one of batch) await flush([one]);
+    } finally {
+      span.end();
     }
   };
 
