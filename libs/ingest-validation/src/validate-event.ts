@@ -1,6 +1,6 @@
 import { SESSION_EVENT_TYPES, sessionEventSchema, type SessionEvent } from '@reverie/contracts';
 import type { z } from 'zod';
-import { findJsonProblem } from './json-inspect';
+import { inspectJson } from './json-inspect';
 import { DEFAULT_INGEST_LIMITS, type IngestLimits } from './limits';
 
 export interface EventRejection {
@@ -52,10 +52,11 @@ export function validateEvent(raw: unknown, index: number, ctx: ValidationContex
   const obj = raw as Record<string, unknown>;
   const eventId = typeof obj.id === 'string' && obj.id.length > 0 ? obj.id.slice(0, 200) : undefined;
 
-  const problem = findJsonProblem(obj, limits.maxDepth);
-  if (problem) return reject(`${problem.path}: ${problem.reason}`, problem.path, eventId);
+  // One walk finds what is not storable JSON and measures the event's JSON size.
+  const inspected = inspectJson(obj, limits.maxDepth);
+  if (inspected.problem) return reject(`${inspected.problem.path}: ${inspected.problem.reason}`, inspected.problem.path, eventId);
 
-  const bytes = Buffer.byteLength(JSON.stringify(obj), 'utf8');
+  const { bytes } = inspected;
   if (bytes > limits.maxEventBytes) {
     return reject(`event is ${bytes} bytes as JSON; the limit is ${limits.maxEventBytes} bytes`, undefined, eventId);
   }

@@ -7,6 +7,12 @@ export interface Detector {
   pattern: RegExp;
   /** Cheap pre-check: the regex runs only if the text contains one of these substrings. */
   hints?: readonly string[];
+  /**
+   * Cheap necessary conditions (plain patterns, no lookarounds): the regex runs only if the text
+   * matches every one of them. Each must hold for any match `accept` would keep, so skipping the
+   * detector when one fails never changes the output.
+   */
+  requires?: readonly RegExp[];
   /** Second look at a match, e.g. a Luhn check; `offset` is where the match starts in `text`. */
   accept?: (value: string, text: string, offset: number) => boolean;
 }

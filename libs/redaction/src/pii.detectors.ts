@@ -57,6 +57,7 @@ export const PII_DETECTORS: readonly Detector[] = [
     kind: 'card_number',
     // 13-19 digits, optionally grouped by spaces or dashes; the Luhn check decides.
     pattern: /(?<![\w.,+-])[2-6]\d{3}(?:[ -]?\d){9,15}(?!\w|[.,]\d)/g,
+    requires: [/[2-6]\d{3}/],
     accept: acceptCard,
   },
   {
@@ -65,17 +66,22 @@ export const PII_DETECTORS: readonly Detector[] = [
     // (555) 123-4567, 555-123-4567, 555.123.4567. Bare digit runs, dates, times, versions and
     // line numbers never match.
     pattern: /(?<![\w+])\+[1-9]\d{0,2}(?:[ .-]?(?:\(\d{1,4}\)|\d{1,4})){2,6}(?![\w])|(?<![\w.+-])(?:\([2-9]\d{2}\) ?[2-9]\d{2}[-.]\d{4}|[2-9]\d{2}([-.])[2-9]\d{2}\1\d{4})(?![\w-]|\.\d)/g,
+    // International: `+` then a digit; national: a digit followed by `)`, `-` or `.`.
+    requires: [/\+[1-9]|\d[-.)]/],
     accept: (value) => !value.startsWith('+') || acceptInternationalPhone(value),
   },
   {
     kind: 'ip_address',
     pattern: /(?<![\w.])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?!\w|\.\d)/g,
+    requires: [/\d\.\d/],
     accept: acceptIpv4,
   },
   {
     kind: 'ip_address',
     pattern: /(?<![\w:.])(?:[0-9A-Fa-f]{1,4})?(?::[0-9A-Fa-f]{0,4}){2,8}(?![\w:])/g,
     hints: [':'],
+    // isIpv6 wants a digit somewhere.
+    requires: [/\d/],
     accept: (value) => isIpv6(value),
   },
 ];

@@ -63,8 +63,19 @@ function checkAllowlist(rules: RedactionRules): Set<string> {
   return new Set(list);
 }
 
+function hasAny(text: string, hints: readonly string[]): boolean {
+  for (const h of hints) if (text.includes(h)) return true;
+  return false;
+}
+
+function matchesAll(text: string, patterns: readonly RegExp[]): boolean {
+  for (const p of patterns) if (!p.test(text)) return false;
+  return true;
+}
+
 function applyDetector(text: string, d: Detector, allow: Set<string>, counts: Record<string, number>): string {
-  if (d.hints && !d.hints.some((h) => text.includes(h))) return text;
+  if (d.hints && !hasAny(text, d.hints)) return text;
+  if (d.requires && !matchesAll(text, d.requires)) return text;
   d.pattern.lastIndex = 0;
   const replacement = placeholder(d.kind);
   return text.replace(d.pattern, (...args: unknown[]) => {

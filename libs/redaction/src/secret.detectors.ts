@@ -71,7 +71,7 @@ export const SECRET_DETECTORS: readonly Detector[] = [
   {
     kind: 'github_token',
     pattern: /(?<![\w-])(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})(?![\w-])/g,
-    hints: ['ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_', 'github_pat_'],
+    requires: [/gh[pousr]_|github_pat_/],
   },
   { kind: 'slack_token', pattern: /(?<![\w-])xox[baprs]-[A-Za-z0-9-]{10,}/g, hints: ['xox'] },
   {
@@ -79,15 +79,18 @@ export const SECRET_DETECTORS: readonly Detector[] = [
     pattern: /(?<![\w-])eyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g,
     hints: ['eyJ'],
   },
-  { kind: 'aws_access_key', pattern: /(?<![A-Za-z0-9])(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}(?![A-Za-z0-9])/g, hints: ['AKIA', 'ASIA', 'ABIA', 'ACCA'] },
+  { kind: 'aws_access_key', pattern: /(?<![A-Za-z0-9])(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}(?![A-Za-z0-9])/g, requires: [/A(?:KI|SI|BI|CC)A/] },
   {
     kind: 'aws_secret_key',
     pattern: /(?<p>(?:aws_?secret_?access_?key|aws_?secret_?key|secret_?access_?key)["']?\s{0,3}[:=]\s{0,3}["']?)(?<v>[A-Za-z0-9/+]{40})(?![A-Za-z0-9/+])/gi,
+    // Every name alternative contains `secret`, and an assignment needs `:` or `=`.
+    requires: [/[:=]/, /secret/i],
   },
   {
     kind: 'secret_assignment',
     // `password=...`, `"api_key": "..."`, `SECRET: ...`: the value is replaced, the name kept.
     pattern: /(?<p>(?:password|passwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key)(?![A-Za-z0-9_])["']?\s{0,3}[:=](?!=)\s{0,3}["']?)(?<v>[^\s"'`,;(){}[\]<>\\]{4,512})/gi,
+    requires: [/[:=]/],
     accept: (value) => looksLikeLiteralSecret(value),
   },
 ];
@@ -95,5 +98,7 @@ export const SECRET_DETECTORS: readonly Detector[] = [
 export const HIGH_ENTROPY_DETECTOR: Detector = {
   kind: 'high_entropy_secret',
   pattern: /(?<![A-Za-z0-9+/=_-])[A-Za-z0-9+/_-]{24,}={0,2}(?![A-Za-z0-9+/=_-])/g,
+  // looksHighEntropy wants a digit, and a candidate is a run of at least 24 token characters.
+  requires: [/\d/, /[A-Za-z0-9+/_-]{24}/],
   accept: (value) => looksHighEntropy(value),
 };
