@@ -38,7 +38,11 @@ $REVERIE status || { echo "Some services did not become healthy; see .reverie/lo
 lessons=$($REVERIE lessons list --json | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).length))')
 if [ "$lessons" = "0" ]; then
   step "Ingesting the bundled sample sessions (samples/)"
-  $REVERIE ingest samples
+  # The demo transcripts are one folder per user: corroboration counts distinct users.
+  for dir in samples/demo/*/; do
+    $REVERIE ingest "$dir" --user "$(basename "$dir")"
+  done
+  $REVERIE ingest samples/real
   step "Dreaming over them"
   $REVERIE dream --wait
 else

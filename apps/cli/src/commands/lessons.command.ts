@@ -6,7 +6,7 @@ import { wrap, type Output } from '../output';
 export function renderLesson(l: LessonView): string {
   const refs = l.evidence.refs.slice(0, 3).map((r) => `      ${r.sessionId} / ${r.eventId}${r.excerpt ? `: ${oneLine(r.excerpt, 80)}` : ''}`);
   return [
-    `${l.id}  [${l.kind}, ${l.status}${l.status === 'approved' ? ` v${l.version}` : ''}]  support: ${l.support.sessions} sessions, ${l.support.distinctUsers} users, confidence ${l.confidence.toFixed(2)}`,
+    `${l.id}  [${l.kind}, ${l.status}${l.status === 'approved' ? ` v${l.version}` : ''}]  support: ${plural(l.support.sessions, 'session')}, ${plural(l.support.distinctUsers, 'user')}, confidence ${l.confidence.toFixed(2)}`,
     wrap(l.text, 96, '    '),
     `    scope: ${[l.scope.agentId && `agent ${l.scope.agentId}`, l.scope.tools?.length && `tools ${l.scope.tools.join(', ')}`, l.scope.taskCluster && `task "${oneLine(l.scope.taskCluster, 50)}"`].filter(Boolean).join('; ') || 'tenant-wide'}`,
     `    evidence (${l.evidence.refs.length} refs${Object.keys(l.evidence.counts).length ? `; ${Object.entries(l.evidence.counts).map(([k, v]) => `${k} ${v}`).join(', ')}` : ''}):`,
@@ -46,3 +46,5 @@ export async function agentLessonsCommand(config: CliConfig, out: Output, agentI
     ? `${served.lessons.length} lesson(s) served to ${agentId}:\n${served.lessons.map((l) => `  - [${l.kind} v${l.version}] ${l.text}`).join('\n')}`
     : `No approved lessons for ${agentId}.`);
 }
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
