@@ -43,8 +43,8 @@ export default [
     },
   },
   {
-    // Test files may use helpers from libs/testing regardless of the project's type.
+    // Tests are held to the same boundaries; they only get to use non-null assertions.
     files: ['**/*.spec.ts'],
-    rules: { '@nx/enforce-module-boundaries': 'off', '@typescript-eslint/no-non-null-assertion': 'off' },
+    rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
   },
 ];

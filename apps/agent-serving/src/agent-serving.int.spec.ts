@@ -1,12 +1,10 @@
 import { lessonEventSchema, LessonsServed, newId, TENANT_HEADER, type LessonClaim, type ServedLesson } from '@reverie/contracts';
 import { CONSUMERS, EventStore, rebuildProjection } from '@reverie/event-store';
-import { toEnvelopes } from '@reverie/lesson-domain';
+import { decide as decideLesson, evolveAll, toEnvelopes, type LessonCommand } from '@reverie/lesson-domain';
 import { createDataSource } from '@reverie/persistence';
 import type { ServiceHandle } from '@reverie/service-kit';
 import { eventually, natsTestEnv, pgTestEnv, type NatsTestEnv, type PgTestEnv } from '@reverie/testing';
 import type { DataSource } from 'typeorm';
-import { createApp as createGovernance } from '../../lesson-governance/src/app.factory';
-import { loadGovernanceConfig } from '../../lesson-governance/src/config/governance.config';
 import { createApp } from './app.factory';
 import { loadServingConfig } from './config/serving.config';
 import { activeLessonsProjection, resetActiveLessons } from './lessons/active-lessons.projection';
@@ -23,11 +21,10 @@ const claim = (tenantId: string, text: string, agentId?: string): LessonClaim =>
   evidence: { refs: [{ tenantId, sessionId: 's1', eventId: 'e1' }], counts: { errors: 6 } },
 });
 
-describe('agent-serving (real NATS and Postgres, with lesson-governance deciding)', () => {
+describe('agent-serving (real NATS and Postgres, decisions appended through the lesson decider)', () => {
   let nats: NatsTestEnv;
   let pg: PgTestEnv;
   let store: EventStore;
-  let governance: ServiceHandle;
   let serving: ServiceHandle;
   let ds: DataSource;
   // forCoder: scoped to agent coder; tenantWide: every agent of acme; rejected: never served; otherTenant: coder in tenant other.
@@ -38,11 +35,17 @@ describe('agent-serving (real NATS and Postgres, with lesson-governance deciding
       { now: new Date().toISOString(), actor: { kind: 'service', id: 'dreaming' }, correlationId: 'dream-1' }, () => newId());
     await store.append('lessons', event, { expectedLastSubjectSeq: 0 });
   };
+  // As lesson-governance decides (its HTTP path is covered by its own tests and the e2e test):
+  // fold the lesson's events, run the decider, append with the expected sequence.
   const decide = async (tenantId: string, lessonId: string, verb: 'approve' | 'reject' | 'retire', body: Record<string, string>) => {
-    const res = await fetch(`${governance.url}/v1/lessons/${lessonId}/${verb}`, {
-      method: 'POST', headers: { [TENANT_HEADER]: tenantId, 'content-type': 'application/json' }, body: JSON.stringify(body),
-    });
-    expect(res.status).toBe(200);
+    const { events, lastSeq } = await store.readAggregate('lessons', tenantId, lessonId);
+    const actorId = body.reviewer ?? body.by;
+    const metadata = { now: new Date().toISOString(), actor: { kind: 'reviewer' as const, id: actorId }, correlationId: newId() };
+    const command: LessonCommand = verb === 'approve'
+      ? { type: 'ApproveLesson', data: { note: body.note }, metadata }
+      : verb === 'reject' ? { type: 'RejectLesson', data: { reason: body.reason }, metadata } : { type: 'RetireLesson', data: { reason: body.reason }, metadata };
+    const records = decideLesson(command, evolveAll(events.map((e) => lessonEventSchema.parse(e.event))));
+    await store.appendToAggregate('lessons', toEnvelopes(tenantId, lessonId, records, metadata, () => newId()), lastSeq);
   };
   const served = async (tenantId: string, agentId: string, query = '') => {
     const res = await fetch(`${serving.url}/v1/agents/${agentId}/lessons${query}`, { headers: { [TENANT_HEADER]: tenantId } });
@@ -55,7 +58,6 @@ describe('agent-serving (real NATS and Postgres, with lesson-governance deciding
     pg = await pgTestEnv();
     store = new EventStore(nats.nc, nats.topology);
     const env = { NATS_URL: 'nats://127.0.0.1:4222', DATABASE_URL: pg.url, REVERIE_NAMESPACE: nats.topology.namespace, PORT: '0', LOG_LEVEL: 'silent' };
-    governance = await createGovernance(loadGovernanceConfig(env), { handleSignals: false });
     serving = await createApp(loadServingConfig(env), { handleSignals: false });
     ds = createDataSource({ url: pg.url, poolSize: 2 });
     await ds.initialize();
@@ -67,7 +69,6 @@ describe('agent-serving (real NATS and Postgres, with lesson-governance deciding
 
   afterAll(async () => {
     await serving?.shutdown();
-    await governance?.shutdown();
     await ds?.destroy();
     await nats?.cleanup();
     await pg?.cleanup();
