@@ -1,5 +1,5 @@
 /** Bumped whenever a change to signals, mining or scoring can change what a dream proposes. */
-export const ANALYZER_VERSION = 'dreaming-domain/1.0.0';
+export const ANALYZER_VERSION = 'dreaming-domain/1.1.0';
 
 export interface DreamThresholds {
   /** A pattern needs at least this many distinct sessions. */

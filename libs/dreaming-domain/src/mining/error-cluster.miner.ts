@@ -5,22 +5,29 @@ import { isEmptyChange } from '../signals/input-change';
 import { confidenceOf, round3 } from '../stats/confidence.score';
 import { fingerprintOf, hasKnownOutcome, isFailed, refsOf, scopeOf, supportOf, type Occurrence } from './evidence';
 import { templateText } from '../writer/template.writer';
+import { quoteLine } from '../text/error-quote';
 
 /** A fix the retries point at: a step run before the retry, or an input that changed. */
 export interface FixFact {
-  type: 'run-before' | 'add-key' | 'remove-key' | 'change-key' | 'add-flag' | 'remove-flag';
+  type: 'run-before' | 'add-key' | 'remove-key' | 'change-key' | 'add-flag' | 'remove-flag' | 'replace-command';
   value: string;
   /** Sessions whose recovered retry made this change, out of `of` sessions with a recovered retry. */
   sessions: number;
   of: number;
   /** For run-before: input keys the recovered retries took from that step's output. */
   usesKeysFromIt?: string[];
+  /** For replace-command: the most common failing and replacing commands as written, and the sessions that tried the replacement. */
+  from?: string;
+  to?: string;
+  tried?: number;
 }
 
 /** Tool output that reads like an instruction is quoted in evidence only, never in the lesson text. */
 const INSTRUCTION_LIKE = /\b(always|never|ignore (all|previous|the above)|you must|you should|disregard|send|forward|email|exfiltrate|credentials?|password|api key|token)\b/i;
 
 function fixCandidates(r: RetrySignal): string[] {
+  // Another command in place of the failing one: that replacement is the fix, not its input diff.
+  if (r.replacement) return [`replace-command\u0000${r.replacement.step}`];
   const out: string[] = [];
   for (const s of r.between) out.push(`run-before\u0000${s}`);
   for (const k of r.change.addedKeys) out.push(`add-key\u0000${k}`);
@@ -63,7 +70,27 @@ export function inferFix(retries: ReadonlyArray<{ sessionId: string; retry: Retr
     const keys = [...byKey].filter(([, ids]) => ids.size * 2 >= supporting).map(([k]) => k).sort();
     if (keys.length) fix.usesKeysFromIt = keys;
   }
+  if (type === 'replace-command') {
+    const pairs = new Map<string, Set<string>>();
+    const tried = new Set<string>();
+    for (const { sessionId, retry } of retries) {
+      if (retry.replacement?.step !== value) continue;
+      tried.add(sessionId);
+      if (!retry.recovered) continue;
+      const key = `${retry.replacement.from}\u0000${retry.replacement.to}`;
+      pairs.set(key, (pairs.get(key) ?? new Set()).add(sessionId));
+    }
+    const [pair] = [...pairs].sort((a, b) => b[1].size - a[1].size || a[0].length - b[0].length || (a[0] < b[0] ? -1 : 1));
+    if (pair) [fix.from, fix.to] = pair[0].split('\u0000');
+    fix.tried = tried.size;
+  }
   return fix;
+}
+
+/** The original error line most sessions saw (older stored signals have no quote: their excerpt stands in). */
+function representativeQuote(quotes: ReadonlyMap<string, Set<string>>): string | undefined {
+  const [best] = [...quotes].sort((a, b) => b[1].size - a[1].size || a[0].length - b[0].length || (a[0] < b[0] ? -1 : 1));
+  return best?.[0];
 }
 
 interface Cluster {
@@ -73,9 +100,18 @@ interface Cluster {
   occurrences: Occurrence[];
   sessions: Map<string, SessionSignals>;
   retries: Array<{ sessionId: string; retry: RetrySignal; eventId: string }>;
+  /** Original error line → sessions that saw it. */
+  quotes: Map<string, Set<string>>;
 }
 
-export function mineErrorClusters(tenantId: string, sessions: readonly SessionSignals[], t: DreamThresholds): LessonCandidate[] {
+/**
+ * Recurring errors. Only actionable ones become lessons: a visible fix (a step run before the
+ * successful retry, a changed input, a replacing command) or identical retries that kept
+ * failing. "Check for the cause of X" tells the agent nothing it can do, so a recurring error
+ * without either is not proposed; its key still goes into `recurring` (when given) so that
+ * other miners know the failures it explains.
+ */
+export function mineErrorClusters(tenantId: string, sessions: readonly SessionSignals[], t: DreamThresholds, recurring?: Set<string>): LessonCandidate[] {
   const clusters = new Map<string, Cluster>();
   const stepSessions = new Map<string, number>();
   for (const s of sessions) {
@@ -83,9 +119,11 @@ export function mineErrorClusters(tenantId: string, sessions: readonly SessionSi
     for (const e of s.errors) {
       const key = `${e.step}\u0001${e.signature}`;
       let c = clusters.get(key);
-      if (!c) { c = { step: e.step, tool: e.tool, signature: e.signature, occurrences: [], sessions: new Map(), retries: [] }; clusters.set(key, c); }
+      if (!c) { c = { step: e.step, tool: e.tool, signature: e.signature, occurrences: [], sessions: new Map(), retries: [], quotes: new Map() }; clusters.set(key, c); }
       c.occurrences.push({ session: s, eventId: e.eventId, at: e.at, excerpt: e.excerpt });
       c.sessions.set(s.sessionId, s);
+      const quote = e.quote ?? quoteLine(e.excerpt);
+      c.quotes.set(quote, (c.quotes.get(quote) ?? new Set()).add(s.sessionId));
     }
     for (const r of s.retries) {
       const c = clusters.get(`${r.step}\u0001${r.signature}`);
@@ -97,8 +135,11 @@ export function mineErrorClusters(tenantId: string, sessions: readonly SessionSi
   for (const c of clusters.values()) {
     const support = supportOf(c.occurrences);
     if (support.sessions < t.minSessions || support.distinctUsers < t.minDistinctUsers) continue;
+    recurring?.add(`${c.step}\u0001${c.signature}`);
     const fix = inferFix(c.retries);
-    const identicalFailed = c.retries.filter((r) => !r.retry.recovered && isEmptyChange(r.retry.change) && r.retry.between.length === 0).length;
+    const identicalFailed = c.retries.filter((r) => !r.retry.recovered && !r.retry.replacement && isEmptyChange(r.retry.change) && r.retry.between.length === 0).length;
+    if (!fix && identicalFailed < 2) continue;
+    const quote = representativeQuote(c.quotes);
     const usedIn = stepSessions.get(c.step) ?? support.sessions;
     const withKnown = [...c.sessions.values()].filter(hasKnownOutcome);
     const failedWith = withKnown.filter(isFailed).length;
@@ -129,11 +170,12 @@ export function mineErrorClusters(tenantId: string, sessions: readonly SessionSi
       },
       facts: {
         pattern: 'error-cluster', tool: c.tool, step: c.step, signature: c.signature,
+        ...(quote ? { quote } : {}),
         ...(fix ? { fix } : {}),
         identicalRetriesFailed: identicalFailed,
         failedSessionsWithError: failedWith, knownOutcomeSessionsWithError: withKnown.length,
         failureRateWithout: rateOthers === null ? null : round3(rateOthers),
-        instructionLike: INSTRUCTION_LIKE.test(c.signature),
+        instructionLike: INSTRUCTION_LIKE.test(c.signature) || [...c.quotes.keys()].some((q) => INSTRUCTION_LIKE.test(q)),
         untrusted: 'signature and excerpts come from tool output: evidence, not instructions',
       },
     };

@@ -27,8 +27,8 @@ export function mineCandidates(signals: readonly SessionSignals[], thresholds?: 
   const out: LessonCandidate[] = [];
   for (const [tenantId, list] of [...byTenant].sort((a, b) => byKey(a[0], b[0]))) {
     const sessions = list.sort((a, b) => byKey(a.sessionId, b.sessionId));
-    const errors = mineErrorClusters(tenantId, sessions, t);
-    const accepted = new Set(errors.map((c) => `${(c.facts as { step: string }).step}\u0001${(c.facts as { signature: string }).signature}`));
+    const accepted = new Set<string>();
+    const errors = mineErrorClusters(tenantId, sessions, t, accepted);
     const errorSessionsByStep = new Map<string, Set<string>>();
     for (const s of sessions) {
       for (const e of s.errors) {

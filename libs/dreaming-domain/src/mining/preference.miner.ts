@@ -47,6 +47,7 @@ export function minePreferences(tenantId: string, sessions: readonly SessionSign
       : 0;
     if (contradicting * 2 > support.sessions) continue;
     const representative = pickRepresentative(statements.map(({ c, s }) => ({ c, sessionId: s.sessionId })));
+    const contrast = representative.polarity === 'contrast' ? contrastOf(statements.map(({ c, s }) => ({ c, sessionId: s.sessionId }))) : undefined;
     const sessionSet = new Map(statements.map(({ s }) => [s.sessionId, s] as const));
     const candidate: LessonCandidate = {
       kind: 'preference',
@@ -57,7 +58,7 @@ export function minePreferences(tenantId: string, sessions: readonly SessionSign
       effectSize: null,
       confidence: confidenceOf({ hits: support.sessions, trials: support.sessions + contradicting, sessions: support.sessions, minSessions: t.minSessions, users: support.distinctUsers, minUsers: t.minPreferenceUsers }),
       evidence: { refs: refsOf(occurrences), counts: { statements: statements.length, sessions: support.sessions, users: support.distinctUsers, contradictingSessions: contradicting } },
-      facts: { pattern: 'preference', statement: representative.text, polarity: representative.polarity, keyTokens: core, source: 'user messages only' },
+      facts: { pattern: 'preference', statement: representative.text, polarity: representative.polarity, keyTokens: core, ...(contrast ?? {}), source: 'user messages only' },
     };
     candidate.text = templateText(candidate);
     out.push(candidate);
@@ -79,4 +80,25 @@ function pickRepresentative(statements: ReadonlyArray<{ c: CorrectionSignal; ses
   }
   const [best] = [...sessionsPerWording].sort((a, b) => b[1].size - a[1].size || a[0].length - b[0].length || (a[0] < b[0] ? -1 : 1));
   return firstOfWording.get(best[0]) ?? statements[0].c;
+}
+
+const MAX_EXAMPLE = 160;
+
+/**
+ * For a contrast: the most common "what over what" pair as users wrote it ("use pnpm" over "npm"),
+ * and, as an example, the statement that says the most (the longest one up to 160 characters,
+ * which is usually the one giving the reason: "… we only commit pnpm-lock.yaml").
+ */
+function contrastOf(statements: ReadonlyArray<{ c: CorrectionSignal; sessionId: string }>): { prefer: string; over: string; example: string } | undefined {
+  const pairs = new Map<string, Set<string>>();
+  for (const { c, sessionId } of statements) {
+    if (!c.prefer || !c.over) continue;
+    const key = `${c.prefer.toLowerCase()}\u0000${c.over.toLowerCase()}`;
+    pairs.set(key, (pairs.get(key) ?? new Set()).add(sessionId));
+  }
+  const [best] = [...pairs].sort((a, b) => b[1].size - a[1].size || a[0].length - b[0].length || (a[0] < b[0] ? -1 : 1));
+  if (!best) return undefined;
+  const [prefer, over] = best[0].split('\u0000');
+  const examples = statements.map(({ c }) => c.text).filter((x) => x.length <= MAX_EXAMPLE).sort((a, b) => b.length - a.length || (a < b ? -1 : 1));
+  return { prefer, over, example: examples[0] ?? statements[0].c.text.slice(0, MAX_EXAMPLE) };
 }

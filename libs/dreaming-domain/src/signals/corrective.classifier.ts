@@ -23,6 +23,9 @@ export interface CorrectiveStatement {
   text: string;
   normalized: string;
   polarity: CorrectionPolarity;
+  /** For a contrast: what to do and what it replaces, as written ("use pnpm", "npm"). */
+  prefer?: string;
+  over?: string;
 }
 
 function sentences(text: string): string[] {
@@ -42,29 +45,66 @@ export function classifySentence(sentence: string): CorrectiveStatement | undefi
   if (!polarity) return undefined;
   if (polarity !== 'avoid' && CONTRAST.test(body) && /\b(instead|rather than|over|not)\b/i.test(body)) polarity = 'contrast';
   if (polarity === 'avoid' && /,\s*(?:use|do|try|run)\b|\binstead\b/i.test(body)) polarity = 'contrast';
-  const tokens = polarity === 'contrast' ? directedTokens(body) : contentTokens(body, MARKERS);
+  if (polarity === 'contrast') {
+    const d = directed(body);
+    if (d.tokens.length < 2) return undefined;
+    return { text: sentence, normalized: [...d.tokens].sort().join(' '), polarity, ...(d.prefer && d.over ? { prefer: d.prefer, over: d.over } : {}) };
+  }
+  const tokens = contentTokens(body, MARKERS);
   if (tokens.length < 2) return undefined;
   return { text: sentence, normalized: [...tokens].sort().join(' '), polarity };
 }
 
+/** Where the object of "use …" stops: a clause boundary, or a word that starts a setting ("in this repo", "for installing"). */
+const OBJECT_END = /[,:;!()\u2014\u2013]|\.(?=\s|$)|\s-\s|\s(?:in|for|on|at|when|whenever|because|since|as|so|here|there|to|with|from|if|unless|we|it|this|that|which|please|again|anymore|instead|always|only|now|and|or|but)\b/i;
+const CLAUSES = /[,:;!()\u2014\u2013]|\.(?=\s|$)|\s-\s/;
+/** "use X", "I prefer X", "I'd rather use X", "you should always use X", "switch to X": the lesson says "use X". */
+const USE_VERB = /^(?:(?:you\s+)?(?:should|must)\s+)?(?:always\s+)?(?:(?:(?:i|we)(?:'d|\s+would)?\s+)?(?:prefer|rather)(?:\s+(?:you\s+)?(?:to\s+)?use)?|use|using|go with|switch to|stick (?:to|with))\s+/i;
+const FILLER_END = /\s+(?:here|there|instead|please|again|always|anymore|now|then)$/i;
+const ARTICLE = /^(?:the|a|an)\s+/i;
+
+/** The object of a clause: after "use"-like verbs, up to where a setting starts. */
+function objectOf(clause: string): { object: string; usesVerb: boolean } {
+  const c = clause.trim();
+  const verb = USE_VERB.exec(c);
+  if (verb) {
+    const rest = c.slice(verb[0].length);
+    const m = OBJECT_END.exec(` ${rest}`);
+    return { object: (m ? ` ${rest}`.slice(0, m.index) : rest).trim().replace(ARTICLE, ''), usesVerb: true };
+  }
+  let object = c.replace(/[.\s]+$/, '');
+  while (FILLER_END.test(object)) object = object.replace(FILLER_END, '');
+  return { object, usesVerb: false };
+}
+
 /**
- * A contrast has a direction: "use pnpm, not npm" and "use npm, not pnpm" must never meet. The
- * rejected side's tokens are marked with `!`: `pnpm !npm`.
+ * A contrast has a direction: "use pnpm, not npm" and "use npm, not pnpm" must never meet. Its key
+ * is the thing preferred and the thing rejected (`pnpm !npm`), not the rest of the sentence, so
+ * "No, use pnpm instead of npm in this repo, we only commit pnpm-lock.yaml" and "Please use pnpm
+ * instead of npm for installing packages" are the same preference.
  */
-function directedTokens(body: string): string[] {
-  let preferred: string;
+function directed(body: string): { tokens: string[]; prefer?: string; over?: string } {
+  let preferredClause: string;
   let rejected: string;
   const avoidFirst = AVOID.test(body) ? /^(.*?),\s*((?:use|do|try|run)\b.*)$/i.exec(body) : null;
   if (avoidFirst) {
-    [, rejected, preferred] = avoidFirst;
+    preferredClause = avoidFirst[2].split(CLAUSES)[0];
+    const avoided = avoidFirst[1].replace(AVOID, '').trim();
+    rejected = objectOf(USE_VERB.test(avoided) ? avoided : `use ${avoided}`).object;
   } else {
     const m = /\b(instead of|rather than|over|not)\b/i.exec(body);
-    preferred = m ? body.slice(0, m.index) : body;
-    rejected = m ? body.slice(m.index + m[0].length) : '';
+    const before = (m ? body.slice(0, m.index) : body).split(CLAUSES).map((x) => x.trim()).filter(Boolean);
+    preferredClause = before[before.length - 1] ?? '';
+    rejected = m ? objectOf(`use ${body.slice(m.index + m[0].length).trim()}`).object : '';
   }
-  const plus = contentTokens(preferred, MARKERS);
+  const { object, usesVerb } = objectOf(preferredClause);
+  const plus = contentTokens(object, MARKERS);
   const minus = contentTokens(rejected, MARKERS).filter((t) => !plus.includes(t));
-  return [...plus, ...minus.map((t) => `!${t}`)];
+  const tokens = [...plus, ...minus.map((t) => `!${t}`)];
+  if (!plus.length || !minus.length) return { tokens };
+  // "run the tests with vitest" keeps its own verb; "I prefer pnpm" and a bare "pnpm" read "use pnpm".
+  const prefer = usesVerb || !/^(?:run|do|call|write|put|add|keep|set|install|pass|read|create|commit|open|send)\b/i.test(object) ? `use ${object}` : object;
+  return { tokens, prefer, over: rejected };
 }
 
 export function correctiveStatements(text: string): CorrectiveStatement[] {

@@ -3,8 +3,9 @@ import { correctiveStatements } from './corrective.classifier';
 import { errorSignature, excerptOf, informativeLine } from '../text/error-signature.normalizer';
 import { inputChange, keysReadFrom } from './input-change';
 import { actionVerbs, authorizes, isStateChanging } from './state-change.classifier';
-import { stepKey } from './step-key';
-import type { SessionSignals } from './session-signals.model';
+import { commandOf, isShellTool, replacesCommand, stepKey } from './step-key';
+import { quoteLine, shortenPaths } from '../text/error-quote';
+import type { RetrySignal, SessionSignals } from './session-signals.model';
 
 /** How far ahead (in tool calls) a call of the same tool still counts as a retry of a failed one. */
 const RETRY_WINDOW = 5;
@@ -53,8 +54,14 @@ export function extractSignals(events: readonly SessionEvent[]): SessionSignals 
   /** User messages since the last state-changing call, to decide whether the next one was authorized. */
   let userTextsSinceChange: string[] = [];
   let agentActed = false;
+  /** Event positions of the agent's last action and of the last user complaint (correction, rejection, interruption, thumbs down). */
+  let lastAgentAt = -1;
+  let lastComplaintAt = -1;
+  let position = 0;
 
   for (const e of sorted) {
+    position++;
+    const complaintsBefore = s.corrections.length + s.rejections.length;
     switch (e.type) {
       case 'SessionStarted':
         s.agentId = e.data.agentId;
@@ -82,6 +89,7 @@ export function extractSignals(events: readonly SessionEvent[]): SessionSignals 
       }
       case 'ToolCallRecorded': {
         agentActed = true;
+        lastAgentAt = position;
         const step = stepKey(e.data.toolName, e.data.input);
         const call: Call = { tool: e.data.toolName, step, input: e.data.input, eventId: e.id, toolCallId: e.data.toolCallId, at: e.occurredAt };
         calls.push(call);
@@ -132,6 +140,7 @@ export function extractSignals(events: readonly SessionEvent[]): SessionSignals 
         break;
       case 'AssistantMessageRecorded':
         agentActed = true;
+        lastAgentAt = position;
         break;
       case 'CompactionRecorded':
         break;
@@ -140,29 +149,67 @@ export function extractSignals(events: readonly SessionEvent[]): SessionSignals 
         throw new Error(`extractSignals: unknown event type ${(never as { type: string }).type}`);
       }
     }
+    if (s.corrections.length + s.rejections.length > complaintsBefore || (e.type === 'FeedbackRecorded' && e.data.kind === 'thumbs_down')) lastComplaintAt = position;
   }
 
   s.userId = sessionUser ?? s.corrections[0]?.userId ?? lastUser;
   if (!s.task && firstUserText) { s.task = firstUserText.text.slice(0, MAX_TASK); s.taskEventId = firstUserText.eventId; }
 
+  s.failedCalls = [];
+  let unresolved = 0;
   for (let i = 0; i < calls.length; i++) {
     const c = calls[i];
     if (!c.result?.isError) continue;
+    s.failedCalls.push(i);
     const signature = errorSignature(c.tool, c.result.output);
-    s.errors.push({ signature, tool: c.tool, step: c.step, eventId: c.result.eventId, excerpt: excerptOf(informativeLine(c.result.output)), at: c.result.at });
-    for (let j = i + 1; j < Math.min(calls.length, i + 1 + RETRY_WINDOW); j++) {
-      if (calls[j].step !== c.step) continue;
-      const betweenCalls = calls.slice(i + 1, j);
-      const between = [...new Set(betweenCalls.map((x) => x.step))].sort();
-      const change = inputChange(c.input, calls[j].input);
-      change.keysFromBetween = keysReadFrom(c.input, calls[j].input, betweenCalls.flatMap((x) => (x.result && !x.result.isError ? [x.result.output] : [])));
-      s.retries.push({
-        tool: c.tool, step: c.step, signature, errorEventId: c.result.eventId, retryEventId: calls[j].eventId,
-        recovered: calls[j].result?.isError === false,
-        change, between,
-      });
-      break;
+    s.errors.push({
+      signature, tool: c.tool, step: c.step, eventId: c.result.eventId, excerpt: excerptOf(informativeLine(c.result.output)),
+      quote: quoteLine(c.result.output), at: c.result.at,
+    });
+    const retry = retryOf(calls, i);
+    if (retry) s.retries.push({ ...retry, signature });
+    const resolved = (retry?.recovered ?? false) || calls.slice(i + 1).some((x) => x.step === c.step && x.result?.isError === false);
+    if (!resolved) unresolved++;
+  }
+  s.cleanCompletion = calls.length > 0 && unresolved === 0 && lastComplaintAt < lastAgentAt;
+  return s;
+}
+
+const commandText = (input: unknown) => shortenPaths((commandOf(input) ?? '').replace(/\s+/g, ' ').trim()).slice(0, 120);
+
+/**
+ * The retry of failed call `i`: the next call of the same tool when it is a replacing shell
+ * command, else the next call of the same step within the window.
+ */
+function retryOf(calls: readonly Call[], i: number): Omit<RetrySignal, 'signature'> | undefined {
+  const c = calls[i];
+  const end = Math.min(calls.length, i + 1 + RETRY_WINDOW);
+  const failedResult = c.result;
+  if (!failedResult) return undefined;
+  const sameTool = calls.slice(i + 1, end).findIndex((x) => x.tool === c.tool);
+  if (sameTool >= 0 && isShellTool(c.tool)) {
+    const j = i + 1 + sameTool;
+    const next = calls[j];
+    const from = commandOf(c.input);
+    const to = commandOf(next.input);
+    if (next.step !== c.step && from !== undefined && to !== undefined && replacesCommand(from, to)) {
+      return {
+        tool: c.tool, step: c.step, errorEventId: failedResult.eventId, retryEventId: next.eventId,
+        recovered: next.result?.isError === false, change: inputChange(c.input, next.input),
+        between: [...new Set(calls.slice(i + 1, j).map((x) => x.step))].sort(),
+        replacement: { step: next.step, from: commandText(c.input), to: commandText(next.input) },
+      };
     }
   }
-  return s;
+  for (let j = i + 1; j < end; j++) {
+    if (calls[j].step !== c.step) continue;
+    const betweenCalls = calls.slice(i + 1, j);
+    const change = inputChange(c.input, calls[j].input);
+    change.keysFromBetween = keysReadFrom(c.input, calls[j].input, betweenCalls.flatMap((x) => (x.result && !x.result.isError ? [x.result.output] : [])));
+    return {
+      tool: c.tool, step: c.step, errorEventId: failedResult.eventId, retryEventId: calls[j].eventId,
+      recovered: calls[j].result?.isError === false, change, between: [...new Set(betweenCalls.map((x) => x.step))].sort(),
+    };
+  }
+  return undefined;
 }

@@ -25,6 +25,14 @@ export interface SessionSignals {
   feedback: FeedbackSignal[];
   unconfirmedStateChanges: StateChangeSignal[];
   eventCount: number;
+  /** Indexes (into `toolSequence`) of the calls whose result was an error. Absent in signals stored before analyzer 1.1. */
+  failedCalls?: number[];
+  /**
+   * The session ended cleanly: every failed call was later run again (or replaced) successfully,
+   * no user correction, rejection or interruption came after the agent's last action, and the agent
+   * acted at all. Evidence of success for workflows when no outcome was recorded.
+   */
+  cleanCompletion?: boolean;
 }
 
 export interface ErrorSignal {
@@ -34,6 +42,8 @@ export interface ErrorSignal {
   eventId: string;
   /** Raw informative line of the tool output: untrusted evidence. */
   excerpt: string;
+  /** The original line a lesson quotes (exception line preferred, log prefixes dropped, paths shortened). */
+  quote?: string;
   at: string;
 }
 
@@ -50,6 +60,12 @@ export interface RetrySignal {
   change: InputChange;
   /** Distinct steps run between the failing call and the retry. */
   between: string[];
+  /**
+   * Set when the retry is a different command of the same shell tool that keeps the failing
+   * command's arguments or wraps it (`pytest tests/` → `python -m pytest tests/`): `step` is the
+   * replacing step, `from` and `to` the two commands as written (paths shortened).
+   */
+  replacement?: { step: string; from: string; to: string };
 }
 
 export interface InputChange {
@@ -79,6 +95,9 @@ export interface CorrectionSignal {
   /** Content tokens, sorted: the clustering key. */
   normalized: string;
   polarity: CorrectionPolarity;
+  /** For a contrast: what to do and what it replaces, as written ("use pnpm", "npm"). */
+  prefer?: string;
+  over?: string;
   eventId: string;
   /** Absent when the source did not say who wrote it: all anonymous statements count as ONE user. */
   userId?: string;

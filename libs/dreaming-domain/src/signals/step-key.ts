@@ -14,10 +14,19 @@ export function commandOf(input: unknown): string | undefined {
   return undefined;
 }
 
+export function isShellTool(toolName: string): boolean {
+  return SHELL_TOOLS.test(toolName);
+}
+
+/** The segment of a command line that does the work (`cd repo && npm test` → `npm test`). */
+function mainSegment(command: string): string {
+  const segments = command.split(/&&|\|\||;|\n|\|/).map((s) => s.trim()).filter(Boolean);
+  return segments.find((s) => !/^(cd|export|set|source|\.)\b/.test(s)) ?? segments[0] ?? '';
+}
+
 /** `cd repo && npm run build -- --prod` → `npm run build` */
 export function commandHead(command: string): string {
-  const segments = command.split(/&&|\|\||;|\n|\|/).map((s) => s.trim()).filter(Boolean);
-  const seg = segments.find((s) => !/^(cd|export|set|source|\.)\b/.test(s)) ?? segments[0] ?? '';
+  const seg = mainSegment(command);
   const words: string[] = [];
   for (const w of seg.split(/\s+/)) {
     if (/^[A-Z_]+=/.test(w) && words.length === 0) continue; // env assignment
@@ -46,4 +55,23 @@ export function describeStep(step: string): string {
 export function toolOfStep(step: string): string {
   const i = step.indexOf('(');
   return i < 0 ? step : step.slice(0, i);
+}
+
+/**
+ * `next` replaces the failing `failed` command: another command (a different head) that keeps
+ * all of its non-flag arguments (`pytest tests/` → `python -m pytest tests/`, `yarn add x` →
+ * `pnpm add x`) or that wraps its head (`pytest` → `python -m pytest`, `tsc` → `npx tsc`).
+ */
+export function replacesCommand(failed: string, next: string): boolean {
+  const head = commandHead(failed);
+  const nextHead = commandHead(next);
+  if (!head || !nextHead || head === nextHead) return false;
+  const a = mainSegment(failed).split(/\s+/).filter(Boolean);
+  const b = mainSegment(next).split(/\s+/).filter(Boolean);
+  const headWords = head.split(' ');
+  const at = a.findIndex((w, i) => a.slice(i, i + headWords.length).join(' ') === head);
+  const args = at < 0 ? [] : a.slice(at + headWords.length).filter((w) => !w.startsWith('-'));
+  if (args.length > 0 && args.every((w) => b.includes(w))) return true;
+  for (let i = 1; i + headWords.length <= b.length; i++) if (b.slice(i, i + headWords.length).join(' ') === head) return true;
+  return false;
 }

@@ -16,39 +16,57 @@ function stepLabel(step: string): string {
   return code(describeStep(step));
 }
 
-function quoteSignature(f: Record<string, unknown>): string {
+/** The error as a reviewer would recognise it: an original line of the output, in code, never the normalized signature. */
+function quoteError(f: Record<string, unknown>): string {
   if (f.instructionLike) return 'a recurring error (its text is kept in the evidence only: it came from tool output)';
+  if (typeof f.quote === 'string' && f.quote.length > 0) return code(f.quote);
   const sig = String(f.signature);
   const body = sig.slice(sig.indexOf(':') + 1).trim();
   return `“${body.length > 120 ? `${body.slice(0, 119)}…` : body}”`;
+}
+
+interface FixView { type: string; value: string; sessions: number; of: number; usesKeysFromIt?: string[]; from?: string; to?: string; tried?: number }
+
+function replacementText(c: LessonCandidate, fix: FixView, err: string): string {
+  const f = c.facts as Record<string, unknown>;
+  const failedHead = describeStep(String(f.step));
+  const newHead = describeStep(fix.value);
+  const from = fix.from || failedHead;
+  const to = fix.to || newHead;
+  const wraps = ` ${newHead} `.includes(` ${failedHead} `);
+  const tried = fix.tried ?? fix.of;
+  const outcome = fix.sessions >= tried ? 'succeeded every time' : `succeeded in ${fix.sessions} of ${plural(tried, 'session')} that tried it`;
+  return `Run ${code(to)} instead of ${code(from)}: ${wraps ? 'bare ' : ''}${code(failedHead)} failed with ${err} in ${plural(c.support.sessions, 'session')} (${plural(c.support.distinctUsers, 'user')}); ${code(newHead)} ${outcome}.`;
 }
 
 function errorClusterText(c: LessonCandidate): string {
   const f = c.facts as Record<string, unknown>;
   const step = String(f.step);
   const label = stepLabel(step);
-  const tool = String(f.tool);
-  const where = step === tool ? label : `${label} (${code(tool)})`;
+  // A shell step reads as its command; other steps are the tool itself.
+  const where = label;
   const sessions = c.support.sessions;
-  const err = quoteSignature(f);
-  const fix = f.fix as { type: string; value: string; sessions: number; of: number; usesKeysFromIt?: string[] } | undefined;
+  const err = quoteError(f);
+  const fix = f.fix as FixView | undefined;
   const recovered = fix ? ` (${fix.sessions} of ${fix.of} sessions that recovered did this)` : '';
   if (fix) {
     switch (fix.type) {
+      case 'replace-command':
+        return replacementText(c, fix, err);
       case 'run-before': {
         const uses = fix.usesKeysFromIt?.length ? ` and take ${fix.usesKeysFromIt.map(code).join(', ')} from its result instead of guessing` : '';
-        return `Run ${stepLabel(fix.value)} before ${where}${uses}: without it, ${label} failed in ${plural(sessions, 'session')} with ${err}${recovered}.`;
+        return `Run ${stepLabel(fix.value)} before ${where}${uses}: without it, ${label} failed with ${err} in ${plural(sessions, 'session')}${recovered}.`;
       }
       case 'add-key':
-        return `When calling ${where}, include ${code(fix.value)}: calls without it failed in ${plural(sessions, 'session')} with ${err}${recovered}.`;
+        return `When calling ${where}, include ${code(fix.value)}: calls without it failed with ${err} in ${plural(sessions, 'session')}${recovered}.`;
       case 'remove-key':
-        return `Call ${where} without ${code(fix.value)}: calls with it failed in ${plural(sessions, 'session')} with ${err}${recovered}.`;
+        return `Call ${where} without ${code(fix.value)}: calls with it failed with ${err} in ${plural(sessions, 'session')}${recovered}.`;
       case 'change-key':
-        return `Check the value of ${code(fix.value)} before calling ${where}: it failed in ${plural(sessions, 'session')} with ${err}, and retries with a differently shaped ${code(fix.value)} succeeded${recovered}.`;
+        return `Check the value of ${code(fix.value)} before calling ${where}: it failed with ${err} in ${plural(sessions, 'session')}, and retries with a differently shaped ${code(fix.value)} succeeded${recovered}.`;
       case 'add-flag':
-        return `Pass ${code(fix.value)} to ${where}: without it, it failed in ${plural(sessions, 'session')} with ${err}${recovered}.`;
+        return `Pass ${code(fix.value)} to ${where}: without it, it failed with ${err} in ${plural(sessions, 'session')}${recovered}.`;
       case 'remove-flag':
-        return `Do not pass ${code(fix.value)} to ${where}: with it, it failed in ${plural(sessions, 'session')} with ${err}${recovered}.`;
+        return `Do not pass ${code(fix.value)} to ${where}: with it, it failed with ${err} in ${plural(sessions, 'session')}${recovered}.`;
     }
   }
   const identical = Number(f.identicalRetriesFailed ?? 0);
@@ -93,6 +111,11 @@ export function imperative(statement: string): string {
 
 function preferenceText(c: LessonCandidate): string {
   const f = c.facts as Record<string, unknown>;
+  if (typeof f.prefer === 'string' && typeof f.over === 'string') {
+    const what = f.prefer.charAt(0).toUpperCase() + f.prefer.slice(1);
+    const example = typeof f.example === 'string' ? `, e.g. “${f.example}”` : '';
+    return `${what} instead of ${f.over} (stated by ${plural(c.support.distinctUsers, 'user')} in ${plural(c.support.sessions, 'session')}${example}).`;
+  }
   return `${imperative(String(f.statement))} (stated by ${plural(c.support.distinctUsers, 'user')} in ${plural(c.support.sessions, 'session')}).`;
 }
 
