@@ -6,6 +6,7 @@ import path from 'node:path';
  * project and expect the boundary rule to refuse it (and to accept the allowed direction).
  * Needs Nx's project graph: `npx nx show projects` (run by `npm test`) creates it.
  */
+jest.setTimeout(60_000);
 const root = path.resolve(__dirname, '..');
 
 /** Lints `code` as the file `file` (nothing is written) with the repository's ESLint config. */
