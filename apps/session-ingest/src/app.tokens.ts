@@ -1,6 +1,3 @@
-/** Injection tokens of this service (the connections come from service-kit's InfrastructureModule). */
+/** Injection tokens of this service (LOGGER and CLOCK are service-kit's, the connections come from its InfrastructureModule). */
 export const INGEST_CONFIG = Symbol('INGEST_CONFIG');
-export const LOGGER = Symbol('LOGGER');
-/** `() => Date`: the server clock that stamps `recordedAt`; tests may pin it. */
-export const CLOCK = Symbol('CLOCK');
-export type Clock = () => Date;
+export { CLOCK, LOGGER, type Clock } from '@reverie/service-kit';

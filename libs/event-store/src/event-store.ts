@@ -79,14 +79,20 @@ export class EventStore {
   async appendMany(key: AggregateStream, events: Envelope[], maxInFlight = 512): Promise<AppendResult[]> {
     const results = new Array<AppendResult>(events.length);
     const trace = traceHeaderPairs();
+    // Encoded in one tight loop before the first publish rather than between acks.
+    const payloads = events.map(encodeEvent);
     let next = 0;
     const worker = async () => {
       while (next < events.length) {
         const i = next++;
-        // A header block per message: the client adds Nats-Msg-Id to it, so it cannot be shared.
-        const headers = natsHeaders();
-        for (const [k, v] of trace) headers.set(k, v);
-        const ack: PubAck = await this.js.publish(this.subjectOf(key, events[i]), encodeEvent(events[i]), { msgID: events[i].id, headers });
+        // A header block per message when there is a trace context to carry: the client adds
+        // Nats-Msg-Id to it, so it cannot be shared. Without one the client makes its own.
+        let headers: MsgHdrs | undefined;
+        if (trace.length) {
+          headers = natsHeaders();
+          for (const [k, v] of trace) headers.set(k, v);
+        }
+        const ack: PubAck = await this.js.publish(this.subjectOf(key, events[i]), payloads[i], { msgID: events[i].id, headers });
         results[i] = { seq: ack.seq, duplicate: ack.duplicate };
       }
     };

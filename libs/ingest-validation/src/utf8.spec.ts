@@ -1,4 +1,4 @@
-import { checkUtf8 } from './utf8';
+import { checkUtf8, decodeUtf8Strict } from './utf8';
 import { depthOf } from './json-inspect';
 
 const bytes = (...b: number[]) => Uint8Array.from(b);
@@ -47,5 +47,17 @@ describe('depthOf', () => {
     const cyclic: Record<string, unknown> = {};
     cyclic.self = cyclic;
     expect(depthOf(cyclic, 32)).toBe(33);
+  });
+});
+
+describe('decodeUtf8Strict', () => {
+  it('decodes valid text, keeping a leading byte order mark', () => {
+    expect(decodeUtf8Strict(new TextEncoder().encode('{"a":"é €😀"}'))).toEqual({ ok: true, text: '{"a":"é €😀"}' });
+    expect(decodeUtf8Strict(bytes(0xef, 0xbb, 0xbf, 0x31))).toEqual({ ok: true, text: '\uFEFF1' });
+  });
+
+  it('gives the offset of the first bad sequence, as checkUtf8 does', () => {
+    expect(decodeUtf8Strict(bytes(0x7b, 0x22, 0xff, 0x22, 0x7d))).toEqual({ ok: false, offset: 2 });
+    expect(decodeUtf8Strict(bytes(0x61, 0xe0, 0x80, 0xaf))).toEqual({ ok: false, offset: 1 });
   });
 });

@@ -32,3 +32,20 @@ export function checkUtf8(bytes: Uint8Array): { ok: true } | { ok: false; offset
   }
   return { ok: true };
 }
+
+// ignoreBOM keeps a leading U+FEFF in the text (as Buffer#toString does), so JSON.parse still refuses it.
+const strictDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/**
+ * The text of strictly valid UTF-8 bytes, or the offset of the first bad sequence. Validates
+ * and decodes in one native pass; the byte-by-byte check runs only to locate an error.
+ */
+export function decodeUtf8Strict(bytes: Uint8Array): { ok: true; text: string } | { ok: false; offset: number } {
+  try {
+    return { ok: true, text: strictDecoder.decode(bytes) };
+  } catch {
+    const check = checkUtf8(bytes);
+    // The platform decoder and checkUtf8 agree (utf8.spec.ts); should they ever not, the stricter one wins.
+    return check.ok ? { ok: false, offset: 0 } : check;
+  }
+}

@@ -1,7 +1,7 @@
 import { HttpException, Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
-import { checkUtf8, problemJson, type ProblemDetails } from '@reverie/ingest-validation';
+import { decodeUtf8Strict, problemJson, type ProblemDetails } from '@reverie/ingest-validation';
 import { INGEST_CONFIG } from '../app.tokens';
 import { presentedApiKey } from '../auth/api-key';
 import type { IngestConfig } from '../config/ingest.config';
@@ -108,11 +108,11 @@ const refuse = (problem: ProblemDetails) => new HttpException(problem, problem.s
 
 /** Strict UTF-8 first (Buffer#toString would replace bad bytes silently), then JSON. */
 export function parseJsonBytes(bytes: Buffer): unknown {
-  const utf8 = checkUtf8(bytes);
+  const utf8 = decodeUtf8Strict(bytes);
   if (!utf8.ok) throw refuse(problemJson(400, 'Invalid UTF-8', `the body is not valid UTF-8: bad byte sequence at byte offset ${utf8.offset}`));
   if (bytes.length === 0) throw refuse(problemJson(400, 'Invalid JSON', 'the body is empty; expected a JSON object'));
   try {
-    return JSON.parse(bytes.toString('utf8'));
+    return JSON.parse(utf8.text);
   } catch (err) {
     throw refuse(problemJson(400, 'Invalid JSON', `the body is not valid JSON: ${(err as Error).message}`));
   }

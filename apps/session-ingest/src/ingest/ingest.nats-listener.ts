@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import type { Topology } from '@reverie/contracts';
 import { extractTraceContext } from '@reverie/event-store';
 import { NATS_API_KEY_HEADER, NATS_STATUS_HEADER, type IngestReply } from '@reverie/ingest-client';
-import { checkUtf8, problemJson, type ProblemDetails } from '@reverie/ingest-validation';
+import { decodeUtf8Strict, problemJson, type ProblemDetails } from '@reverie/ingest-validation';
 import { NATS_CONNECTION, TOPOLOGY } from '@reverie/service-kit';
 import { INGEST_CONFIG, LOGGER } from '../app.tokens';
 import { NATS_QUEUE_GROUP, type IngestConfig } from '../config/ingest.config';
@@ -13,7 +13,6 @@ import { IngestRefusedError } from './ingest.errors';
 import { IngestService } from './ingest.service';
 
 const tracer = trace.getTracer('session-ingest');
-const decoder = new TextDecoder();
 const encoder = new TextEncoder();
 
 /**
@@ -85,11 +84,12 @@ export class IngestNatsListener implements OnApplicationBootstrap, BeforeApplica
     if (msg.data.length > this.config.INGEST_MAX_BODY_BYTES) {
       return problem(problemJson(413, 'Request body too large', `the body is ${msg.data.length} bytes; the limit is ${this.config.INGEST_MAX_BODY_BYTES} bytes (INGEST_MAX_BODY_BYTES)`, { limit: 'maxBodyBytes', max: this.config.INGEST_MAX_BODY_BYTES }));
     }
-    const utf8 = checkUtf8(msg.data);
+    const utf8 = decodeUtf8Strict(msg.data);
     if (!utf8.ok) return problem(problemJson(400, 'Invalid UTF-8', `the body is not valid UTF-8: bad byte sequence at byte offset ${utf8.offset}`));
     let body: unknown;
     try {
-      body = JSON.parse(decoder.decode(msg.data));
+      // A leading byte order mark is tolerated on this subject (as the default TextDecoder does).
+      body = JSON.parse(utf8.text.charCodeAt(0) === 0xfeff ? utf8.text.slice(1) : utf8.text);
     } catch (err) {
       return problem(problemJson(400, 'Invalid JSON', `the body is not valid JSON: ${(err as Error).message}`));
     }
