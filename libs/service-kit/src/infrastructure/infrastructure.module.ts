@@ -6,6 +6,7 @@ import { assertProvisioned, EventStore, type ConsumerSpec } from '@reverie/event
 import { connectMigrated } from '@reverie/persistence';
 import { DATA_SOURCE, EVENT_STORE, NATS_CONNECTION, TOPOLOGY } from './infrastructure.tokens';
 import { ManagedConsumers } from './managed-consumers';
+import { ProjectionRunners } from './projection-runners';
 
 export interface InfrastructureOptions {
   service: string;
@@ -67,9 +68,15 @@ export class InfrastructureModule {
           }),
         },
         ManagedConsumers,
+        {
+          provide: ProjectionRunners,
+          inject: [EVENT_STORE, DATA_SOURCE, TOPOLOGY, ManagedConsumers],
+          useFactory: (store: EventStore, dataSource: DataSource, t: Topology, managed: ManagedConsumers) =>
+            new ProjectionRunners({ service: options.service, store, dataSource, topology: t, managed }),
+        },
         InfrastructureLifecycle,
       ],
-      exports: [TOPOLOGY, NATS_CONNECTION, EVENT_STORE, DATA_SOURCE, ManagedConsumers],
+      exports: [TOPOLOGY, NATS_CONNECTION, EVENT_STORE, DATA_SOURCE, ManagedConsumers, ProjectionRunners],
     };
   }
 }

@@ -1,0 +1,88 @@
+import { Global, Inject, Injectable, Module, type DynamicModule, type ForwardReference, type InjectionToken, type Provider, type Type } from '@nestjs/common';
+import type { NatsConnection } from 'nats';
+import type { DataSource } from 'typeorm';
+import type { ServiceName } from '@reverie/contracts';
+import { consumerSpecsOf, type ConsumerSpec } from '@reverie/event-store';
+import type { CommonConfig } from '../config/common-config';
+import { HealthModule } from '../health/health.module';
+import { infrastructureChecks, InfrastructureModule } from '../infrastructure/infrastructure.module';
+import { DATA_SOURCE, NATS_CONNECTION } from '../infrastructure/infrastructure.tokens';
+import type { Logger } from '../logging/logger';
+import { CLOCK, LOGGER, type Clock } from './service.tokens';
+
+export type ModuleImport = Type<unknown> | DynamicModule | Promise<DynamicModule> | ForwardReference;
+
+export interface ServiceAppModuleOptions {
+  service: ServiceName;
+  config: CommonConfig;
+  /** The whole configuration is provided to every module under this token. */
+  configToken: symbol;
+  logger: Logger;
+  clock: Clock;
+  /** The service's feature modules. */
+  imports: ModuleImport[];
+  /** More providers for every module (e.g. a lesson writer); each is exported. */
+  providers?: Provider[];
+  /** Durable consumers checked at start-up. Default: the ones declared for `service`. */
+  consumers?: ConsumerSpec[];
+}
+
+/**
+ * The module tree of a service: InfrastructureModule (NATS, event store, Postgres), a global core
+ * module with the configuration, LOGGER, CLOCK and `providers`, `GET /health` reporting both
+ * connections, then the feature modules.
+ */
+export function serviceAppModule(options: ServiceAppModuleOptions): Type<unknown> {
+  const { service, config, configToken, logger, clock, providers = [] } = options;
+  // The health options are a value, created before Nest has the connections: a holder bridges them.
+  const connections: { nc?: NatsConnection; ds?: DataSource } = {};
+
+  @Injectable()
+  class HealthConnections {
+    constructor(@Inject(NATS_CONNECTION) nc: NatsConnection, @Inject(DATA_SOURCE) ds: DataSource) {
+      connections.nc = nc;
+      connections.ds = ds;
+    }
+  }
+
+  @Global()
+  @Module({
+    providers: [
+      { provide: configToken, useValue: config },
+      { provide: LOGGER, useValue: logger },
+      { provide: CLOCK, useValue: clock },
+      ...providers,
+      HealthConnections,
+    ],
+    exports: [configToken, LOGGER, CLOCK, ...providers.map(tokenOf)],
+  })
+  class ServiceCoreModule {}
+
+  @Module({
+    imports: [
+      InfrastructureModule.forRoot({
+        service,
+        natsUrl: config.NATS_URL,
+        databaseUrl: config.DATABASE_URL,
+        namespace: config.REVERIE_NAMESPACE,
+        consumers: options.consumers ?? consumerSpecsOf(service),
+      }),
+      ServiceCoreModule,
+      HealthModule.forRoot({
+        service,
+        checks: async () =>
+          connections.nc && connections.ds
+            ? infrastructureChecks(connections.nc, connections.ds)
+            : { startup: { status: 'down', detail: 'connections not ready' } },
+      }),
+      ...options.imports,
+    ],
+  })
+  class ServiceAppModule {}
+
+  return ServiceAppModule;
+}
+
+function tokenOf(provider: Provider): InjectionToken {
+  return typeof provider === 'function' ? provider : provider.provide;
+}
