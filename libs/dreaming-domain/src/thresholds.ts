@@ -25,7 +25,7 @@ export const DEFAULT_THRESHOLDS: DreamThresholds = Object.freeze({
   minDistinctUsers: 1,
   minPreferenceUsers: 2,
   maxPValue: 0.05,
-  minTaskSessions: 5,
+  minTaskSessions: 3,
   rejectedRegrowthFactor: 2,
   maxProposalsPerDream: 20,
   similarity: 0.6,

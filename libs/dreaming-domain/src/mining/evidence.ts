@@ -89,3 +89,18 @@ export function isFailed(s: SessionSignals): boolean {
 export function hasKnownOutcome(s: SessionSignals): boolean {
   return effectiveOutcome(s) !== 'unknown';
 }
+
+/**
+ * The outcome workflow mining uses. A recorded outcome or explicit feedback is authoritative.
+ * Without one (Claude Code transcripts have no reward), a clean completion counts as success
+ * (every failed call later run again or replaced successfully, no correction, rejection or
+ * interruption after the agent's last action), and a session that did not end cleanly (an error
+ * left unresolved, or the user objecting last) as failure. Signals stored before analyzer 1.1 have
+ * no `cleanCompletion`: they stay unknown.
+ */
+export function workflowOutcome(s: SessionSignals): { outcome: 'success' | 'failure' | 'unknown'; inferred: boolean } {
+  const known = effectiveOutcome(s);
+  if (known !== 'unknown') return { outcome: known, inferred: false };
+  if (s.cleanCompletion === undefined) return { outcome: 'unknown', inferred: false };
+  return { outcome: s.cleanCompletion ? 'success' : 'failure', inferred: true };
+}

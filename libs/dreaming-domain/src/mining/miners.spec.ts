@@ -211,6 +211,51 @@ describe('workflows', () => {
     expect(w.scope.taskCluster).toContain('rotate');
     expect(w.text).toMatch(/follow `vault_read` → `vault_rotate` → `k8s_apply` → `k8s_status`: this sequence succeeded in 7 of 8 sessions; other approaches succeeded in 1 of 4\.$/);
   });
+
+  // Claude Code sessions record no outcome: 'unknown'.
+  const changelog = (user: string, i: number, fill?: (b: SessionBuilder) => void) => session(user, (b) => {
+    b.tool('Read', { file_path: `/home/${user}/api-${i}/CHANGELOG.md` }, '# Changelog');
+    b.tool('Bash', { command: 'git log --oneline -20' }, 'a1b2c3 Fix pagination');
+    b.tool('Edit', { file_path: `/home/${user}/api-${i}/CHANGELOG.md`, old_string: 'a', new_string: 'b' }, 'The file has been updated.');
+    b.assistant('Added the entry.');
+    fill?.(b);
+  }, 'unknown', `Add a changelog entry for release 3.${i}.0`);
+
+  it('takes a clean finish as success when no outcome was recorded, and says so', () => {
+    const sessions = ['ana', 'ben', 'chloe', 'dev'].map((u, i) => changelog(u, i));
+    const [w] = mineWorkflows('acme', sessions, t);
+    expect(w.facts).toMatchObject({ steps: ['Read', 'Bash(git log)', 'Edit'], stepTargets: ['CHANGELOG.md', null, 'CHANGELOG.md'], succeeded: 4, total: 4, inferredSuccesses: 4 });
+    expect(w.text).toBe('For tasks like “Add a changelog entry for release 3.0.0”, follow `Read CHANGELOG.md` → `git log` → `Edit CHANGELOG.md`: '
+      + 'this sequence completed cleanly in 4 of 4 sessions (no outcome recorded; no error left unresolved, no correction at the end).');
+  });
+
+  it('counts a session ending on an unresolved error or a user objection as not successful, and keeps recorded outcomes authoritative', () => {
+    const clean = ['ana', 'ben', 'chloe'].map((u, i) => changelog(u, i));
+    const unresolved = changelog('dev', 3, (b) => b.tool('Bash', { command: 'npm test' }, 'Error: 3 tests failed', true));
+    const objected = changelog('eve', 4, (b) => b.user("No, don't touch the changelog footer."));
+    expect(unresolved.cleanCompletion).toBe(false);
+    expect(objected.cleanCompletion).toBe(false);
+    const [w] = mineWorkflows('acme', [...clean, unresolved, objected], t);
+    // The objected Edit is not part of what worked there: that session followed another sequence.
+    expect(w.facts).toMatchObject({ succeeded: 3, total: 4, otherSucceeded: 0, otherTotal: 1 });
+    // Explicit outcomes win over a clean finish.
+    const recorded = ['ana', 'ben', 'chloe'].map((u, i) => ({ ...changelog(u, i), outcome: 'failure' as const }));
+    expect(mineWorkflows('acme', recorded, t)).toEqual([]);
+  });
+
+  it('orders steps by their first successful run and leaves out failed or objected calls', () => {
+    const release = (user: string, i: number) => session(user, (b) => {
+      b.tool('Bash', { command: 'npm install' }, 'added 1 package');
+      b.user('Please use pnpm instead of npm for installing packages.');
+      b.tool('Bash', { command: 'pnpm install' }, 'Done');
+      b.tool('Bash', { command: 'npm publish' }, "npm ERR! enoent ENOENT: no such file or directory, open 'dist/index.js'", true);
+      b.tool('Bash', { command: 'npm run build' }, 'built');
+      b.tool('Bash', { command: 'npm publish' }, '+ pkg');
+    }, 'unknown', `Release version 2.${i}.0 of the package to npm`);
+    const [w] = mineWorkflows('acme', ['ana', 'ben', 'chloe'].map((u, i) => release(u, i)), t);
+    expect(w.facts.steps).toEqual(['Bash(pnpm install)', 'Bash(npm run build)', 'Bash(npm publish)']);
+    expect(w.text).toMatch(/follow `pnpm install` → `npm run build` → `npm publish`:/);
+  });
 });
 
 describe('rejections', () => {

@@ -5,7 +5,7 @@ import { contentTokens } from '../text/tokens';
 import { excerptOf } from '../text/error-signature.normalizer';
 import { confidenceOf, round3 } from '../stats/confidence.score';
 import { clusterBySimilarity, coreTokens, splitAroundCentroids } from './similarity.cluster';
-import { fingerprintOf, hasKnownOutcome, isFailed, refsOf, scopeOf, supportOf, type Occurrence } from './evidence';
+import { fingerprintOf, refsOf, scopeOf, supportOf, workflowOutcome, type Occurrence } from './evidence';
 import { templateText } from '../writer/template.writer';
 
 const MAX_TASK_TOKENS = 40;
@@ -14,12 +14,27 @@ const CORE_STEP_SHARE = 0.6;
 /** ... and at least this many times more common there than in sessions outside the cluster. */
 const MIN_LIFT = 1.5;
 
-/** The session's steps in order of first occurrence, restricted to `core`. */
-function projection(s: SessionSignals, core: ReadonlySet<string>): string[] {
-  const seen = new Set<string>();
-  const out: string[] = [];
-  for (const step of s.toolSequence) if (core.has(step) && !seen.has(step)) { seen.add(step); out.push(step); }
+/**
+ * Each step the session ran successfully without the user objecting (a failed call, or one the
+ * user rejected, interrupted or corrected, is not part of what worked), with the index of its
+ * first such run.
+ */
+function workedSteps(s: SessionSignals): Map<string, number> {
+  const failed = new Set(s.failedCalls ?? []);
+  const objected = new Set(s.objectedCalls ?? []);
+  const out = new Map<string, number>();
+  s.toolSequence.forEach((step, i) => {
+    if (!failed.has(i) && !objected.has(i) && !out.has(step)) out.set(step, i);
+  });
   return out;
+}
+
+/**
+ * The session's worked steps restricted to `core`, in the order of their first successful run:
+ * for publish (failed) → build → publish, the workflow is build → publish.
+ */
+function projection(worked: ReadonlyMap<string, number>, core: ReadonlySet<string>): string[] {
+  return [...worked].filter(([step]) => core.has(step)).sort((a, b) => a[1] - b[1]).map(([step]) => step);
 }
 
 /**
@@ -27,7 +42,9 @@ function projection(s: SessionSignals, core: ReadonlySet<string>): string[] {
  * MinHash/LSH), then, per cluster, the ordered workflow of common steps that most often succeeded.
  */
 export function mineWorkflows(tenantId: string, sessions: readonly SessionSignals[], t: DreamThresholds, offWorkflow?: Set<string>): LessonCandidate[] {
-  const withTask = sessions.filter((s) => s.task && s.toolSequence.length > 0 && hasKnownOutcome(s));
+  const outcomes = new Map(sessions.map((s) => [s.sessionId, workflowOutcome(s)] as const));
+  const isFailed = (s: SessionSignals) => outcomes.get(s.sessionId)?.outcome === 'failure';
+  const withTask = sessions.filter((s) => s.task && s.toolSequence.length > 0 && outcomes.get(s.sessionId)?.outcome !== 'unknown');
   const tokens = withTask.map((s) => contentTokens(s.task ?? '').slice(0, MAX_TASK_TOKENS));
   const idx = tokens.map((tk, i) => [tk, i] as const).filter(([tk]) => tk.length >= 2);
   const clusters = clusterBySimilarity(idx.map(([tk]) => tk), t.similarity)
@@ -41,8 +58,9 @@ export function mineWorkflows(tenantId: string, sessions: readonly SessionSignal
     const groupTokens = members.map((m) => idx[m][0]);
     const ok = group.filter((s) => !isFailed(s));
     if (ok.length < t.minSessions) continue;
+    const worked = new Map(group.map((s) => [s.sessionId, workedSteps(s)] as const));
     const df = new Map<string, number>();
-    for (const s of ok) for (const step of new Set(s.toolSequence)) df.set(step, (df.get(step) ?? 0) + 1);
+    for (const s of ok) for (const step of worked.get(s.sessionId)?.keys() ?? []) df.set(step, (df.get(step) ?? 0) + 1);
     // Characteristic steps: common in the cluster's successes AND clearly more common than outside the cluster.
     const outside = sessions.length - group.length;
     const inGroup = new Map<string, number>();
@@ -55,7 +73,7 @@ export function mineWorkflows(tenantId: string, sessions: readonly SessionSignal
     }).map(([st]) => st));
     const byWorkflow = new Map<string, { steps: string[]; ok: SessionSignals[]; failed: SessionSignals[] }>();
     for (const s of group) {
-      const steps = projection(s, core);
+      const steps = projection(worked.get(s.sessionId) ?? new Map(), core);
       const key = steps.join('\u0000');
       const w = byWorkflow.get(key) ?? { steps, ok: [], failed: [] };
       (isFailed(s) ? w.failed : w.ok).push(s);
@@ -76,6 +94,7 @@ export function mineWorkflows(tenantId: string, sessions: readonly SessionSignal
     const support = supportOf(occurrences);
     if (support.distinctUsers < t.minDistinctUsers) continue;
     const clusterName = coreTokens(groupTokens).join(' ');
+    const stepTargets = winner.steps.map((step) => sharedTarget(winner.ok, worked, step));
     const example = representativeTask(group, groupTokens);
     const candidate: LessonCandidate = {
       kind: 'workflow',
@@ -91,7 +110,9 @@ export function mineWorkflows(tenantId: string, sessions: readonly SessionSignal
       },
       facts: {
         pattern: 'workflow', taskCluster: clusterName, exampleTask: example, steps: winner.steps,
+        ...(stepTargets.some(Boolean) ? { stepTargets } : {}),
         succeeded: winner.ok.length, total: winTotal, successRate: round3(winRate),
+        inferredSuccesses: winner.ok.filter((x) => outcomes.get(x.sessionId)?.inferred).length,
         otherSucceeded: otherOk, otherTotal, otherSuccessRate: otherRate === null ? null : round3(otherRate),
       },
     };
@@ -113,4 +134,16 @@ function representativeTask(group: readonly SessionSignals[], tokens: ReadonlyAr
     if (score > bestScore || (score === bestScore && group[i].sessionId < group[best].sessionId)) { best = i; bestScore = score; }
   });
   return excerptOf(group[best].task ?? '', 120);
+}
+
+/** The file a step worked on in every successful session of the workflow (`CHANGELOG.md`), else null. */
+function sharedTarget(ok: readonly SessionSignals[], worked: ReadonlyMap<string, ReadonlyMap<string, number>>, step: string): string | null {
+  let shared: string | undefined;
+  for (const s of ok) {
+    const i = worked.get(s.sessionId)?.get(step);
+    const target = i === undefined ? '' : s.toolTargets?.[i] ?? '';
+    if (!target || (shared !== undefined && shared !== target)) return null;
+    shared = target;
+  }
+  return shared ?? null;
 }

@@ -135,4 +135,53 @@ describe('extractSignals', () => {
     expect(() => extractSignals([...a.end('success'), ...b.end('success')])).toThrow('events of one session expected');
     expect(() => extractSignals([])).toThrow('at least one event');
   });
+
+  it('records a replacing command of the same shell tool as a retry, with both commands', () => {
+    const b = builder();
+    b.start('Run the test suite');
+    b.tool('Bash', { command: 'pytest tests/' }, "ImportError while importing test module '/home/ben/b/tests/test_a.py'.\nE   ModuleNotFoundError: No module named 'billing'", true);
+    b.tool('Read', { file_path: '/home/ben/b/setup.cfg' }, '[tool:pytest]');
+    b.tool('Bash', { command: 'python -m pytest tests/' }, '20 passed');
+    const s = extractSignals(b.end('unknown'));
+    expect(s.errors[0].quote).toBe("ModuleNotFoundError: No module named 'billing'");
+    expect(s.retries).toEqual([expect.objectContaining({
+      step: 'Bash(pytest)', recovered: true, between: ['Read'],
+      replacement: { step: 'Bash(python -m pytest)', from: 'pytest tests/', to: 'python -m pytest tests/' },
+    })]);
+    expect(s.cleanCompletion).toBe(true);
+    expect(s.failedCalls).toEqual([0]);
+    expect(s.toolTargets).toEqual(['', 'setup.cfg', '']);
+  });
+
+  it('does not take an unrelated next command for a replacement', () => {
+    const b = builder();
+    b.start('publish');
+    b.tool('Bash', { command: 'npm publish' }, 'npm ERR! enoent ENOENT: no such file', true);
+    b.tool('Bash', { command: 'npm run build' }, 'built');
+    b.tool('Bash', { command: 'npm publish' }, '+ p@1');
+    const s = extractSignals(b.end('unknown'));
+    expect(s.retries).toEqual([expect.objectContaining({ step: 'Bash(npm publish)', between: ['Bash(npm run build)'] })]);
+    expect(s.retries[0].replacement).toBeUndefined();
+  });
+
+  it('ends cleanly only with every error resolved and no objection after the last agent action', () => {
+    const unresolved = builder('s2');
+    unresolved.start('t');
+    unresolved.tool('Bash', { command: 'make' }, 'make: *** No rule to make target', true);
+    unresolved.assistant('I could not build it.');
+    expect(extractSignals(unresolved.end('unknown')).cleanCompletion).toBe(false);
+    const interrupted = builder('s3');
+    interrupted.start('t');
+    interrupted.tool('Read', { file_path: '/a' }, 'ok');
+    interrupted.user('[Request interrupted by user]');
+    expect(extractSignals(interrupted.end('unknown')).cleanCompletion).toBe(false);
+    const correctedThenFixed = builder('s4');
+    correctedThenFixed.start('t');
+    correctedThenFixed.tool('Bash', { command: 'npm install x' }, 'ok');
+    correctedThenFixed.user('No, use pnpm instead of npm.');
+    correctedThenFixed.tool('Bash', { command: 'pnpm add x' }, 'ok');
+    const s = extractSignals(correctedThenFixed.end('unknown'));
+    expect(s.cleanCompletion).toBe(true);
+    expect(s.objectedCalls).toEqual([0]);
+  });
 });

@@ -16,6 +16,7 @@ const INTERRUPT_MESSAGE = /^\[request interrupted by user/i;
 const INJECTED_MESSAGE = /^\s*(?:[\w-]+ hook feedback:|<system-reminder>|<command-|<local-command|caveat:)/i;
 
 interface Call {
+  index: number;
   tool: string;
   step: string;
   input: unknown;
@@ -54,6 +55,8 @@ export function extractSignals(events: readonly SessionEvent[]): SessionSignals 
   /** User messages since the last state-changing call, to decide whether the next one was authorized. */
   let userTextsSinceChange: string[] = [];
   let agentActed = false;
+  /** Indexes of the calls the user objected to: rejected, interrupted, or corrected right after. */
+  const objected = new Set<number>();
   /** Event positions of the agent's last action and of the last user complaint (correction, rejection, interruption, thumbs down). */
   let lastAgentAt = -1;
   let lastComplaintAt = -1;
@@ -74,7 +77,7 @@ export function extractSignals(events: readonly SessionEvent[]): SessionSignals 
         lastUser = user ?? lastUser;
         if (INTERRUPT_MESSAGE.test(e.data.text.trim())) {
           const last = calls[calls.length - 1];
-          if (last) s.rejections.push({ tool: last.tool, step: last.step, kind: 'interrupted', eventId: e.id, userId: user, at: e.occurredAt });
+          if (last) { s.rejections.push({ tool: last.tool, step: last.step, kind: 'interrupted', eventId: e.id, userId: user, at: e.occurredAt }); objected.add(last.index); }
           break;
         }
         if (!firstUserText) firstUserText = { text: e.data.text, eventId: e.id };
@@ -84,6 +87,7 @@ export function extractSignals(events: readonly SessionEvent[]): SessionSignals 
         if (!agentActed || INJECTED_MESSAGE.test(e.data.text)) break;
         for (const c of correctiveStatements(e.data.text)) {
           s.corrections.push({ ...c, eventId: e.id, userId: user, at: e.occurredAt });
+          if (calls.length) objected.add(calls.length - 1);
         }
         break;
       }
@@ -91,11 +95,12 @@ export function extractSignals(events: readonly SessionEvent[]): SessionSignals 
         agentActed = true;
         lastAgentAt = position;
         const step = stepKey(e.data.toolName, e.data.input);
-        const call: Call = { tool: e.data.toolName, step, input: e.data.input, eventId: e.id, toolCallId: e.data.toolCallId, at: e.occurredAt };
+        const call: Call = { index: calls.length, tool: e.data.toolName, step, input: e.data.input, eventId: e.id, toolCallId: e.data.toolCallId, at: e.occurredAt };
         calls.push(call);
         byCallId.set(call.toolCallId, call);
         s.toolSequence.push(step);
         s.toolEventIds.push(e.id);
+        (s.toolTargets ??= []).push(targetOf(call.input));
         if (isStateChanging(call.tool, call.input)) {
           const verbs = actionVerbs(call.tool, call.input);
           if (!userTextsSinceChange.some((t) => authorizes(t, verbs))) {
@@ -114,6 +119,7 @@ export function extractSignals(events: readonly SessionEvent[]): SessionSignals 
           if (!rejectedCallIds.has(call.toolCallId)) {
             rejectedCallIds.add(call.toolCallId);
             s.rejections.push({ tool: call.tool, step: call.step, kind: 'rejected_tool_call', eventId: e.id, userId: lastUser ?? sessionUser, at: e.occurredAt });
+            objected.add(call.index);
           }
         }
         break;
@@ -126,6 +132,7 @@ export function extractSignals(events: readonly SessionEvent[]): SessionSignals 
           if (call) {
             if (e.data.toolCallId) rejectedCallIds.add(e.data.toolCallId);
             s.rejections.push({ tool: call.tool, step: call.step, kind: e.data.kind, eventId: e.id, userId: user, at: e.occurredAt });
+            objected.add(call.index);
           }
         }
         if (e.data.text && (e.actor.kind === 'user' || e.data.kind === 'comment' || e.data.kind === 'thumbs_down')) {
@@ -171,6 +178,7 @@ export function extractSignals(events: readonly SessionEvent[]): SessionSignals 
     const resolved = (retry?.recovered ?? false) || calls.slice(i + 1).some((x) => x.step === c.step && x.result?.isError === false);
     if (!resolved) unresolved++;
   }
+  s.objectedCalls = [...objected].sort((a, b) => a - b);
   s.cleanCompletion = calls.length > 0 && unresolved === 0 && lastComplaintAt < lastAgentAt;
   return s;
 }
@@ -212,4 +220,18 @@ function retryOf(calls: readonly Call[], i: number): Omit<RetrySignal, 'signatur
     };
   }
   return undefined;
+}
+
+/** Base name of the file a (non-shell) tool call worked on, '' when it names none. */
+function targetOf(input: unknown): string {
+  if (!input || typeof input !== 'object' || Array.isArray(input)) return '';
+  const o = input as Record<string, unknown>;
+  for (const k of ['file_path', 'notebook_path', 'filePath', 'path']) {
+    const v = o[k];
+    if (typeof v === 'string' && v.length > 0) {
+      const base = v.split(/[\\/]/).filter(Boolean).pop() ?? '';
+      return /^[\w.@+-]{1,80}$/.test(base) ? base : '';
+    }
+  }
+  return '';
 }

@@ -18,6 +18,8 @@ export interface SessionSignals {
   toolSequence: string[];
   /** Event id of each tool call, parallel to `toolSequence`. */
   toolEventIds: string[];
+  /** The file each call worked on (base name of `file_path`/`path`/`notebook_path`), '' when none; parallel to `toolSequence`. */
+  toolTargets?: string[];
   errors: ErrorSignal[];
   retries: RetrySignal[];
   rejections: RejectionSignal[];
@@ -27,6 +29,8 @@ export interface SessionSignals {
   eventCount: number;
   /** Indexes (into `toolSequence`) of the calls whose result was an error. Absent in signals stored before analyzer 1.1. */
   failedCalls?: number[];
+  /** Indexes of the calls the user objected to (rejected, interrupted, or corrected before the agent's next call). */
+  objectedCalls?: number[];
   /**
    * The session ended cleanly: every failed call was later run again (or replaced) successfully,
    * no user correction, rejection or interruption came after the agent's last action, and the agent

@@ -121,9 +121,16 @@ function preferenceText(c: LessonCandidate): string {
 
 function workflowText(c: LessonCandidate): string {
   const f = c.facts as Record<string, unknown>;
-  const steps = (f.steps as string[]).map(stepLabel).join(' → ');
+  const targets = (f.stepTargets as Array<string | null> | undefined) ?? [];
+  const steps = (f.steps as string[]).map((st, i) => (targets[i] ? code(`${describeStep(st)} ${targets[i]}`) : stepLabel(st))).join(' → ');
   const others = Number(f.otherTotal) > 0 ? `; other approaches succeeded in ${f.otherSucceeded} of ${f.otherTotal}` : '';
-  return `For tasks like “${f.exampleTask}”, follow ${steps}: this sequence succeeded in ${f.succeeded} of ${f.total} sessions${others}.`;
+  const inferred = Number(f.inferredSuccesses ?? 0);
+  const result = inferred === 0
+    ? `this sequence succeeded in ${f.succeeded} of ${f.total} sessions`
+    : inferred >= Number(f.succeeded)
+      ? `this sequence completed cleanly in ${f.succeeded} of ${f.total} sessions (no outcome recorded; no error left unresolved, no correction at the end)`
+      : `this sequence succeeded in ${f.succeeded} of ${f.total} sessions (${inferred} of them judged by a clean finish: no outcome recorded)`;
+  return `For tasks like “${f.exampleTask}”, follow ${steps}: ${result}${others}.`;
 }
 
 function rejectionText(c: LessonCandidate): string {
