@@ -1,5 +1,3 @@
+/** Injection tokens of this service (LOGGER and CLOCK are service-kit's, the connections come from its InfrastructureModule). */
 export const SERVING_CONFIG = Symbol('SERVING_CONFIG');
-export const LOGGER = Symbol('LOGGER');
-/** `() => Date`: stamps LessonsServed events; tests may pin it. */
-export const CLOCK = Symbol('CLOCK');
-export type Clock = () => Date;
+export { CLOCK, LOGGER, type Clock } from '@reverie/service-kit';

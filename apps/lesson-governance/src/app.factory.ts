@@ -1,88 +1,26 @@
-import { Global, Inject, Injectable, Module, type Type } from '@nestjs/common';
-import type { NatsConnection } from 'nats';
-import type { DataSource } from 'typeorm';
-import { consumerSpecsOf } from '@reverie/event-store';
-import {
-  bootstrapService, createLogger, DATA_SOURCE, HealthModule, infrastructureChecks, InfrastructureModule, NATS_CONNECTION,
-  type Logger, type ServiceHandle, type ShutdownHook,
-} from '@reverie/service-kit';
-import { CLOCK, GOVERNANCE_CONFIG, LOGGER, type Clock } from './app.tokens';
+import type { Type } from '@nestjs/common';
+import { serviceAppModule, startServiceApp, type Clock, type CreateAppOptions, type Logger, type ServiceHandle } from '@reverie/service-kit';
+import { GOVERNANCE_CONFIG } from './app.tokens';
 import { SERVICE, type GovernanceConfig } from './config/governance.config';
 import { DreamsModule } from './dreams/dreams.module';
 import { LessonsModule } from './lessons/lessons.module';
 
-export interface CreateAppOptions {
-  logger?: Logger;
-  clock?: Clock;
-  /** Handle SIGTERM/SIGINT (main.ts); tests pass false and call `shutdown()`. Default true. */
-  handleSignals?: boolean;
-  onShutdown?: ShutdownHook[];
-}
+export type { CreateAppOptions };
 
 /** The module tree of the service for one configuration. */
 export function governanceAppModule(config: GovernanceConfig, logger: Logger, clock: Clock): Type<unknown> {
-  // The health options are a value, created before Nest has the connections: a holder bridges them.
-  const connections: { nc?: NatsConnection; ds?: DataSource } = {};
-
-  @Injectable()
-  class HealthConnections {
-    constructor(@Inject(NATS_CONNECTION) nc: NatsConnection, @Inject(DATA_SOURCE) ds: DataSource) {
-      connections.nc = nc;
-      connections.ds = ds;
-    }
-  }
-
-  @Global()
-  @Module({
-    providers: [
-      { provide: GOVERNANCE_CONFIG, useValue: config },
-      { provide: LOGGER, useValue: logger },
-      { provide: CLOCK, useValue: clock },
-      HealthConnections,
-    ],
-    exports: [GOVERNANCE_CONFIG, LOGGER, CLOCK],
-  })
-  class GovernanceCoreModule {}
-
-  @Module({
-    imports: [
-      InfrastructureModule.forRoot({
-        service: SERVICE,
-        natsUrl: config.NATS_URL,
-        databaseUrl: config.DATABASE_URL,
-        namespace: config.REVERIE_NAMESPACE,
-        consumers: consumerSpecsOf(SERVICE),
-      }),
-      GovernanceCoreModule,
-      HealthModule.forRoot({
-        service: SERVICE,
-        checks: async () =>
-          connections.nc && connections.ds
-            ? infrastructureChecks(connections.nc, connections.ds)
-            : { startup: { status: 'down', detail: 'connections not ready' } },
-      }),
-      LessonsModule,
-      DreamsModule,
-    ],
-  })
-  class GovernanceAppModule {}
-
-  return GovernanceAppModule;
+  return serviceAppModule({
+    service: SERVICE, config, configToken: GOVERNANCE_CONFIG, logger, clock, imports: [LessonsModule, DreamsModule],
+  });
 }
 
 /**
  * Starts lesson-governance listening on HOST:PORT (port 0 picks a free one): used by main.ts, the
  * integration tests and the benchmarks alike.
  */
-export async function createApp(config: GovernanceConfig, options: CreateAppOptions = {}): Promise<ServiceHandle> {
-  const logger = options.logger ?? createLogger(SERVICE, config.LOG_LEVEL);
-  return bootstrapService({
-    service: SERVICE,
-    module: governanceAppModule(config, logger, options.clock ?? (() => new Date())),
-    logger,
-    port: config.PORT,
-    host: config.HOST,
-    handleSignals: options.handleSignals ?? true,
-    onShutdown: options.onShutdown,
+export function createApp(config: GovernanceConfig, options: CreateAppOptions = {}): Promise<ServiceHandle> {
+  return startServiceApp({
+    ...options, service: SERVICE, config,
+    module: ({ logger, clock }) => governanceAppModule(config, logger, clock),
   });
 }

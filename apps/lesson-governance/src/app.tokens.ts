@@ -1,6 +1,3 @@
-/** Injection tokens of this service (the connections come from service-kit's InfrastructureModule). */
+/** Injection tokens of this service (LOGGER and CLOCK are service-kit's, the connections come from its InfrastructureModule). */
 export const GOVERNANCE_CONFIG = Symbol('GOVERNANCE_CONFIG');
-export const LOGGER = Symbol('LOGGER');
-/** `() => Date`: the clock the controllers put into command metadata; tests may pin it. */
-export const CLOCK = Symbol('CLOCK');
-export type Clock = () => Date;
+export { CLOCK, LOGGER, type Clock } from '@reverie/service-kit';

@@ -2,7 +2,7 @@ import type { EntityManager } from 'typeorm';
 import type { LessonEvent } from '@reverie/contracts';
 import type { Projection, StoredEvent } from '@reverie/event-store';
 import type { ProjectedLessonView } from '@reverie/lesson-domain';
-import { multiRowValues } from '../persistence/sql-values';
+import { multiRowValues } from '@reverie/service-kit';
 import { lessonKey, planActiveLessons } from './active-lessons.plan';
 
 export const ACTIVE_LESSONS_PROJECTION = 'agent-serving--active-lessons';

@@ -2,10 +2,9 @@ import { Controller, Get, Headers, Inject, Param, Query, Res } from '@nestjs/com
 import type { FastifyReply } from 'fastify';
 import { SUBJECT_TOKEN, TENANT_HEADER, type ServedLesson } from '@reverie/contracts';
 import { z } from 'zod';
+import { parseRequest, resolveTenant } from '@reverie/service-kit';
 import { SERVING_CONFIG } from '../app.tokens';
 import type { ServingConfig } from '../config/serving.config';
-import { parseRequest } from '../http/parse-request';
-import { resolveTenant } from '../http/tenant';
 import { AgentLessonsService } from './agent-lessons.service';
 
 /** Response header naming the LessonsServed event that recorded the answer. */

@@ -1,33 +1,19 @@
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
-import type { Logger } from 'pino';
-import type { DataSource } from 'typeorm';
-import { dreamEventSchema, type Topology } from '@reverie/contracts';
-import { runProjection, type EventStore } from '@reverie/event-store';
-import { DATA_SOURCE, EVENT_STORE, ManagedConsumers, TOPOLOGY } from '@reverie/service-kit';
+import { dreamEventSchema } from '@reverie/contracts';
+import { ProjectionRunners, type Logger } from '@reverie/service-kit';
 import { LOGGER } from '../app.tokens';
-import { SERVICE } from '../config/governance.config';
-import { runnerLogger } from '../logging/runner-logger';
 import { governanceDreamsProjection } from './governance-dreams.projection';
 
 @Injectable()
 export class DreamsProjectionRunner implements OnApplicationBootstrap {
   constructor(
-    @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Inject(DATA_SOURCE) private readonly ds: DataSource,
-    @Inject(TOPOLOGY) private readonly topology: Topology,
-    @Inject(ManagedConsumers) private readonly managed: ManagedConsumers,
+    @Inject(ProjectionRunners) private readonly projections: ProjectionRunners,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.managed.start(runProjection({
-      store: this.store,
-      dataSource: this.ds,
-      stream: 'dreams',
-      durable: this.topology.consumerName(SERVICE, 'dreams-projection'),
-      parser: dreamEventSchema,
-      projection: governanceDreamsProjection,
-      logger: runnerLogger(this.logger.child({ projection: governanceDreamsProjection.name })),
-    }));
+    await this.projections.start({
+      stream: 'dreams', purpose: 'dreams-projection', parser: dreamEventSchema, projection: governanceDreamsProjection, logger: this.logger,
+    });
   }
 }

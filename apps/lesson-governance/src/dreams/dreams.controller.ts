@@ -1,12 +1,10 @@
 import { Controller, Get, Headers, Inject, NotFoundException, Param, Query } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { TENANT_HEADER, type DreamView } from '@reverie/contracts';
-import { DATA_SOURCE } from '@reverie/service-kit';
+import { DATA_SOURCE, parseRequest, resolveTenant } from '@reverie/service-kit';
 import { z } from 'zod';
 import { GOVERNANCE_CONFIG } from '../app.tokens';
 import type { GovernanceConfig } from '../config/governance.config';
-import { parseRequest } from '../http/parse-request';
-import { resolveTenant } from '../http/tenant';
 
 const listDreamsQuery = z.object({
   limit: z.coerce.number({ error: 'expected a number' }).int('expected a whole number').min(1).max(500).default(50),

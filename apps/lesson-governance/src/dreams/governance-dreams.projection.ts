@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import type { DreamEvent, DreamView } from '@reverie/contracts';
 import type { Projection, StoredEvent } from '@reverie/event-store';
-import { multiRowValues } from '../persistence/sql-values';
+import { multiRowValues } from '@reverie/service-kit';
 import { evolveDreamView } from './dream-view.projection';
 
 export const GOVERNANCE_DREAMS_PROJECTION = 'lesson-governance--dreams-projection';

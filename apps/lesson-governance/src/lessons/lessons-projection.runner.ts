@@ -1,34 +1,20 @@
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
-import type { Logger } from 'pino';
-import type { DataSource } from 'typeorm';
-import { lessonEventSchema, type Topology } from '@reverie/contracts';
-import { runProjection, type EventStore } from '@reverie/event-store';
-import { DATA_SOURCE, EVENT_STORE, ManagedConsumers, TOPOLOGY } from '@reverie/service-kit';
+import { lessonEventSchema } from '@reverie/contracts';
+import { ProjectionRunners, type Logger } from '@reverie/service-kit';
 import { LOGGER } from '../app.tokens';
-import { SERVICE } from '../config/governance.config';
-import { runnerLogger } from '../logging/runner-logger';
 import { governanceLessonsProjection } from './governance-lessons.projection';
 
 /** Starts the LESSONS projection once the app is up; service-kit stops it before NATS drains. */
 @Injectable()
 export class LessonsProjectionRunner implements OnApplicationBootstrap {
   constructor(
-    @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Inject(DATA_SOURCE) private readonly ds: DataSource,
-    @Inject(TOPOLOGY) private readonly topology: Topology,
-    @Inject(ManagedConsumers) private readonly managed: ManagedConsumers,
+    @Inject(ProjectionRunners) private readonly projections: ProjectionRunners,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.managed.start(runProjection({
-      store: this.store,
-      dataSource: this.ds,
-      stream: 'lessons',
-      durable: this.topology.consumerName(SERVICE, 'lessons-projection'),
-      parser: lessonEventSchema,
-      projection: governanceLessonsProjection,
-      logger: runnerLogger(this.logger.child({ projection: governanceLessonsProjection.name })),
-    }));
+    await this.projections.start({
+      stream: 'lessons', purpose: 'lessons-projection', parser: lessonEventSchema, projection: governanceLessonsProjection, logger: this.logger,
+    });
   }
 }

@@ -1,10 +1,9 @@
 import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
 import { newId, TENANT_HEADER, type LessonView } from '@reverie/contracts';
 import type { LessonCommand, LessonCommandMetadata } from '@reverie/lesson-domain';
+import { parseRequest, resolveTenant } from '@reverie/service-kit';
 import { CLOCK, GOVERNANCE_CONFIG, type Clock } from '../app.tokens';
 import type { GovernanceConfig } from '../config/governance.config';
-import { parseRequest } from '../http/parse-request';
-import { resolveTenant } from '../http/tenant';
 import { LessonDecisionsService } from './lesson-decisions.service';
 import { LessonQueriesService, type LessonWithAudit } from './lesson-queries.service';
 import { approveBody, lessonIdParam, listLessonsQuery, rejectBody, retireBody } from './lesson-requests';
