@@ -1,7 +1,3 @@
-/** Injection tokens of the dreaming app (the connections come from service-kit's InfrastructureModule). */
-export const LOGGER = Symbol('LOGGER');
-export const CLOCK = Symbol('CLOCK');
+/** Injection tokens of the dreaming app (LOGGER and CLOCK are service-kit's, the connections come from its InfrastructureModule). */
 export const LESSON_WRITER = Symbol('LESSON_WRITER');
-
-/** The time source: injected so the dream's events carry a controllable clock. */
-export type Clock = () => Date;
+export { CLOCK, LOGGER, type Clock } from '@reverie/service-kit';

@@ -1,8 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
-import type { DataSource } from 'typeorm';
-import { lessonEventSchema, sessionEventSchema, type Topology } from '@reverie/contracts';
-import { runProjection, type EventStore, type RunnerLogger } from '@reverie/event-store';
-import { DATA_SOURCE, EVENT_STORE, ManagedConsumers, TOPOLOGY, type Logger } from '@reverie/service-kit';
+import { lessonEventSchema, sessionEventSchema } from '@reverie/contracts';
+import { ProjectionRunners, type Logger } from '@reverie/service-kit';
 import { LOGGER } from '../app.tokens';
 import { DreamTriggers } from '../dreams/dream-triggers.service';
 import { lessonIndexProjection } from '../lesson-index/lesson-index.projection';
@@ -18,36 +16,20 @@ export const SERVICE = 'dreaming';
 @Injectable()
 export class DreamingConsumers implements OnApplicationBootstrap {
   constructor(
-    @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Inject(DATA_SOURCE) private readonly ds: DataSource,
-    @Inject(TOPOLOGY) private readonly topology: Topology,
-    @Inject(ManagedConsumers) private readonly managed: ManagedConsumers,
+    @Inject(ProjectionRunners) private readonly projections: ProjectionRunners,
     @Inject(DreamTriggers) private readonly triggers: DreamTriggers,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    const logger = runnerLogger(this.logger);
-    await this.managed.start(runProjection({
-      store: this.store, dataSource: this.ds, stream: 'lessons', durable: this.topology.consumerName(SERVICE, 'lesson-index'),
-      parser: lessonEventSchema, projection: lessonIndexProjection, logger,
-    }));
+    await this.projections.start({ stream: 'lessons', purpose: 'lesson-index', parser: lessonEventSchema, projection: lessonIndexProjection, logger: this.logger });
     const starts = new SessionStartsProjection();
-    await this.managed.start(runProjection({
-      store: this.store, dataSource: this.ds, stream: 'sessions', durable: this.topology.consumerName(SERVICE, 'session-signals'),
-      parser: sessionEventSchema, projection: starts, logger,
+    await this.projections.start({
+      stream: 'sessions', purpose: 'session-signals', parser: sessionEventSchema, projection: starts, logger: this.logger,
       afterCommit: async () => {
         const tenants = starts.takeTouched();
         if (tenants.length) await this.triggers.checkSessionCount(tenants).catch((err: Error) => this.logger.warn({ err: err.message }, 'session-count trigger failed'));
       },
-    }));
+    });
   }
-}
-
-function runnerLogger(logger: Logger): RunnerLogger {
-  return {
-    info: (msg, fields) => logger.info(fields ?? {}, msg),
-    warn: (msg, fields) => logger.warn(fields ?? {}, msg),
-    error: (msg, fields) => logger.error(fields ?? {}, msg),
-  };
 }
