@@ -5,9 +5,11 @@ export type {
 } from './signals/session-signals.model';
 export { extractSignals } from './signals/extract-signals.extractor';
 export { errorSignature, normalizeMessage, informativeLine } from './text/error-signature.normalizer';
+export { quoteLine, shortenPaths } from './text/error-quote';
 export { correctiveStatements } from './signals/corrective.classifier';
 export { isStateChanging } from './signals/state-change.classifier';
-export { stepKey, commandHead } from './signals/step-key';
+export { stepKey, commandHead, replacesCommand } from './signals/step-key';
+export { workflowOutcome } from './mining/evidence';
 export { fisherExact, fisherGreater, benjaminiHochberg, logFactorial, type FisherResult } from './stats/fisher.stats';
 export { wilsonLower, confidenceOf } from './stats/confidence.score';
 export { mineCandidates } from './mining/mine-candidates';

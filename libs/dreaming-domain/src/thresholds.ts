@@ -10,7 +10,10 @@ export interface DreamThresholds {
   minPreferenceUsers: number;
   /** Fisher's exact test, after Benjamini-Hochberg correction over every feature tested. */
   maxPValue: number;
-  /** Sessions of one task cluster (with a known outcome) needed before a workflow is mined. */
+  /**
+   * Sessions of one task cluster needed before a workflow is mined: sessions with a recorded outcome
+   * (or explicit feedback), or, without one, those judged by how they ended (see `workflowOutcome`).
+   */
   minTaskSessions: number;
   /** A rejected (or retired) lesson is reopened only when support grows past this factor. */
   rejectedRegrowthFactor: number;
