@@ -19,3 +19,4 @@ export * from './app/service.tokens';
 export * from './app/service-app.module';
 export * from './app/start-service-app';
 export * from './app/run-service';
+export * from './app/projection-runner';

@@ -1,19 +1,8 @@
-import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { dreamEventSchema } from '@reverie/contracts';
-import { ProjectionRunners, type Logger } from '@reverie/service-kit';
-import { LOGGER } from '../app.tokens';
+import { projectionRunner } from '@reverie/service-kit';
 import { governanceDreamsProjection } from './governance-dreams.projection';
 
-@Injectable()
-export class DreamsProjectionRunner implements OnApplicationBootstrap {
-  constructor(
-    @Inject(ProjectionRunners) private readonly projections: ProjectionRunners,
-    @Inject(LOGGER) private readonly logger: Logger,
-  ) {}
-
-  async onApplicationBootstrap(): Promise<void> {
-    await this.projections.start({
-      stream: 'dreams', purpose: 'dreams-projection', parser: dreamEventSchema, projection: governanceDreamsProjection, logger: this.logger,
-    });
-  }
-}
+/** Starts the DREAMS projection once the app is up; service-kit stops it before NATS drains. */
+export const DreamsProjectionRunner = projectionRunner({
+  stream: 'dreams', purpose: 'dreams-projection', parser: dreamEventSchema, projection: governanceDreamsProjection,
+});
