@@ -3,8 +3,9 @@
  * session-ingest, over HTTP batches and over the NATS ingest subject, against the raw JetStream
  * publish rate measured by this script in the same run, on the real local NATS and Postgres.
  *
- *   npm run build && node dist/bench/ingest/run.js [--events 20000] [--batch 500] [--clients 4]
+ *   npm run build && node dist/bench/ingest/run.js [--events 20000] [--batch 500] [--clients 4] [--rounds 3]
  *                                                  [--in-process] [--profile <dir>] [--json]
+ *                                                  [--service-node-options=--max-semi-space-size=32]
  *
  * The service (fresh namespace and database, its sessions projection running) runs in a child
  * process of its own, as in production; this process is the load generator and the raw publisher.
@@ -35,6 +36,8 @@ function arg(name: string, fallback: number): number {
   return v;
 }
 function stringArg(name: string): string | undefined {
+  const inline = process.argv.find((a) => a.startsWith(`--${name}=`));
+  if (inline) return inline.slice(name.length + 3);
   const i = process.argv.indexOf(`--${name}`);
   if (i < 0) return undefined;
   const v = process.argv[i + 1];
@@ -44,6 +47,8 @@ function stringArg(name: string): string | undefined {
 
 const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
 const round = (v: number, d = 1) => Math.round(v * 10 ** d) / 10 ** d;
+/** The element with the median key (the lower middle one for an even count). */
+const medianBy = <T>(items: T[], key: (t: T) => number): T => [...items].sort((a, b) => key(a) - key(b))[Math.floor((items.length - 1) / 2)];
 
 /** CPU µs per event spent during a phase, per process (bench = this process). */
 type CpuPerEvent = Record<'bench' | 'service' | 'nats-server' | 'postgres', number | undefined>;
@@ -146,11 +151,13 @@ async function main(): Promise<void> {
   const n = arg('events', 20_000);
   const batchSize = arg('batch', 500);
   const clients = arg('clients', 4);
+  const roundCount = arg('rounds', 3);
   const asJson = process.argv.includes('--json');
   const inProcess = process.argv.includes('--in-process');
   const profileDir = stringArg('profile');
   const maxBatch = Math.max(1000, batchSize);
-  const service = inProcess ? await inProcessService(maxBatch) : await childProcessService(maxBatch);
+  const serviceNodeOptions = stringArg('service-node-options')?.split(/\s+/).filter(Boolean) ?? [];
+  const service = inProcess ? await inProcessService(maxBatch) : await childProcessService(maxBatch, serviceNodeOptions);
   const nc = await connect({ servers: TEST_NATS_URL, noAsyncTraces: true, name: 'bench-ingest-load' });
   const ns = service.namespace;
   const subject = makeTopology(ns).command('ingest');
@@ -185,18 +192,25 @@ async function main(): Promise<void> {
     await projectionIdle(nc, ns);
     const rawTarget = await rawStream(nc, ns);
     await rawPublish(nc, rawTarget.subject, 5000, sampleBytes, 'warm');
-    const raw = await metered(service, () => rawPublish(nc, rawTarget.subject, n, sampleBytes, 'raw'));
-    const httpBodies = bodies('http', n, batchSize);
-    const http = await profiled('http', () => metered(service, () => batched(`HTTP ${ROUTES.ingestEvents} (${clients} clients × ${batchSize}/batch)`, httpBodies, n, clients, viaHttp)));
-    http.projectionCatchUpSeconds = await projectionIdle(nc, ns);
-    const natsBodies = bodies('nats', n, batchSize);
-    const nats = await profiled('nats', () => metered(service, () => batched(`NATS ${subject} (${clients} clients × ${batchSize}/batch)`, natsBodies, n, clients, viaNats)));
-    nats.projectionCatchUpSeconds = await projectionIdle(nc, ns);
-    for (const r of [http, nats]) r.ratioToRaw = round(r.eventsPerSecond / raw.eventsPerSecond, 2);
-    const results = [raw, http, nats];
+    // Rounds of raw → HTTP → NATS, so that each path's ratio compares it with a raw rate measured
+    // moments before on the same machine load; the summary takes the median round of each.
+    const rounds: Result[][] = [];
+    for (let k = 0; k < roundCount; k++) {
+      const raw = await metered(service, () => rawPublish(nc, rawTarget.subject, n, sampleBytes, `raw${k}`));
+      const httpBodies = bodies(`http${k}`, n, batchSize);
+      const http = await profiled(`http-${k}`, () => metered(service, () => batched(`HTTP ${ROUTES.ingestEvents} (${clients} clients × ${batchSize}/batch)`, httpBodies, n, clients, viaHttp)));
+      http.projectionCatchUpSeconds = await projectionIdle(nc, ns);
+      const natsBodies = bodies(`nats${k}`, n, batchSize);
+      const nats = await profiled(`nats-${k}`, () => metered(service, () => batched(`NATS ${subject} (${clients} clients × ${batchSize}/batch)`, natsBodies, n, clients, viaNats)));
+      nats.projectionCatchUpSeconds = await projectionIdle(nc, ns);
+      for (const r of [http, nats]) r.ratioToRaw = round(r.eventsPerSecond / raw.eventsPerSecond, 2);
+      rounds.push([raw, http, nats]);
+      if (!asJson) process.stderr.write(`round ${k + 1}/${roundCount}: raw ${raw.eventsPerSecond}/s, HTTP ${http.eventsPerSecond}/s (${http.ratioToRaw}), NATS ${nats.eventsPerSecond}/s (${nats.ratioToRaw})\n`);
+    }
+    const results = [0, 1, 2].map((p) => medianBy(rounds.map((r) => r[p]), (r) => r.ratioToRaw ?? r.eventsPerSecond));
     const report = {
-      bench: 'ingest', mode: inProcess ? 'in-process' : 'service in a child process', eventBytes: sampleBytes, events: n, batchSize, clients,
-      cpus: cpus().length, loadAverage: loadavg().map((l) => round(l, 2)), results,
+      bench: 'ingest', mode: inProcess ? 'in-process' : 'service in a child process', benchNodeOptions: process.execArgv, serviceNodeOptions, eventBytes: sampleBytes, events: n, batchSize, clients,
+      cpus: cpus().length, loadAverage: loadavg().map((l) => round(l, 2)), rounds, results,
     };
     if (asJson) {
       process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
@@ -204,7 +218,7 @@ async function main(): Promise<void> {
       const cpu = (r: Result) => Object.values(r.cpuMicrosPerEvent ?? {}).map((v) => v ?? '-').join(' / ');
       const rows = results.map((r) => `| ${r.path} | ${r.events} | ${r.eventsPerSecond} | ${r.ratioToRaw ?? 1} | ${r.batchP50Ms ?? '-'} | ${r.batchP99Ms ?? '-'} | ${cpu(r)} | ${r.projectionCatchUpSeconds ?? '-'} |`);
       process.stdout.write([
-        `ingest bench (${report.mode}): ${n} events of ~${report.eventBytes} B, load average ${report.loadAverage.join(' ')}`,
+        `ingest bench (${report.mode}): ${n} events of ~${report.eventBytes} B a phase, median of ${roundCount} rounds, load average ${report.loadAverage.join(' ')}`,
         '| path | events | events/s | ratio to raw | batch p50 ms | batch p99 ms | CPU µs/event bench / service / nats-server / postgres | projection catch-up s |',
         '|---|---|---|---|---|---|---|---|',
         ...rows,

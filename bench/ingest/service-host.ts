@@ -28,8 +28,9 @@ export async function inProcessService(maxBatchEvents: number): Promise<BenchSer
 }
 
 /** The service in a child process of its own (`service.child.js`), as it runs in production. */
-export async function childProcessService(maxBatchEvents: number): Promise<BenchService> {
+export async function childProcessService(maxBatchEvents: number, execArgv: string[] = []): Promise<BenchService> {
   const child = fork(path.join(__dirname, 'service.child.js'), [], {
+    execArgv,
     env: { ...process.env, BENCH_MAX_BATCH_EVENTS: String(maxBatchEvents) },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
