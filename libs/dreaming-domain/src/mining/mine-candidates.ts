@@ -10,6 +10,22 @@ import { mineWorkflows } from './workflow.miner';
 const byKey = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
+ * A workflow made only of a mistake lesson's failing step and its fix ("`npm run build` →
+ * `npm publish`" beside "Run `npm run build` before `npm publish`") says the same thing twice;
+ * the mistake lesson, which carries the error, is the one a reviewer needs.
+ */
+export function restatesAFix(workflow: LessonCandidate, mistakes: readonly LessonCandidate[]): boolean {
+  const steps = workflow.facts.steps as string[] | undefined;
+  if (!steps?.length) return false;
+  return mistakes.some((m) => {
+    const fix = m.facts.fix as { value?: unknown } | undefined;
+    if (!fix || typeof fix.value !== 'string') return false;
+    const pair = new Set([fix.value, String(m.facts.step)]);
+    return steps.every((s) => pair.has(s));
+  });
+}
+
+/**
  * Every miner, tenant by tenant (patterns never mix tenants). Sessions are sorted first and the
  * candidates last, so the same signals in any order give the same candidates.
  */
@@ -42,7 +58,7 @@ export function mineCandidates(signals: readonly SessionSignals[], thresholds?: 
     const workflows = mineWorkflows(tenantId, sessions, t, offWorkflowSessions);
     out.push(
       ...errors,
-      ...workflows,
+      ...workflows.filter((w) => !restatesAFix(w, errors)),
       ...mineFailureAssociations(tenantId, sessions, t, { errorSessionsByStep, offWorkflowSessions }),
       ...mineRejections(tenantId, sessions, t),
       ...minePreferences(tenantId, sessions, t),

@@ -277,6 +277,19 @@ describe('mineCandidates', () => {
     expect(mineCandidates(other.map((s) => ({ ...s, tenantId: 'acme' })))).toHaveLength(1);
   });
 
+  it('drops a workflow that only restates a mistake lesson and its fix', () => {
+    const release = (user: string, i: number) => session(user, (b) => {
+      b.tool('Bash', { command: 'npm publish' }, `npm ERR! enoent ENOENT: no such file or directory, open '/home/${user}/p${i}/dist/index.js'`, true);
+      b.tool('Bash', { command: 'npm run build' }, 'built');
+      b.tool('Bash', { command: 'npm publish' }, '+ pkg');
+    }, 'unknown', `Release version 2.${i}.0 of the package to npm`);
+    const sessions = ['ana', 'ben', 'chloe', 'dev'].map((u, i) => release(u, i));
+    expect(mineWorkflows('acme', sessions, t).map((w) => w.facts.steps)).toEqual([['Bash(npm run build)', 'Bash(npm publish)']]);
+    const all = mineCandidates(sessions);
+    expect(all.map((c) => c.kind)).toEqual(['mistake']);
+    expect(all[0].text).toMatch(/^Run `npm run build` before `npm publish`/);
+  });
+
   it('rejects bad thresholds with the field name', () => {
     expect(() => mineCandidates([], { minSessions: 0 })).toThrow('thresholds.minSessions must be an integer >= 1');
     expect(() => mineCandidates([], { maxPValue: 2 })).toThrow('thresholds.maxPValue');
