@@ -29,7 +29,8 @@ export async function dreamCommand(config: CliConfig, out: Output, opts: { wait?
     if (dream.status === 'failed') return `Dream ${dream.id} failed: ${dream.error}`;
     const c = dream.counts ?? {};
     const lines = [
-      `Dream ${dream.id} completed in ${((dream.durationMs ?? 0) / 1000).toFixed(1)} s: ${Object.entries(c).map(([k, v]) => `${v} ${k}`).join(', ')}; tokens ${dream.tokens?.input ?? 0} in / ${dream.tokens?.output ?? 0} out.`,
+      `Dream ${dream.id} completed in ${((dream.durationMs ?? 0) / 1000).toFixed(1)} s: read ${c.windowSessions ?? 0} new session(s) (${c.windowEvents ?? 0} events), mined ${c.sessions ?? 0} session(s) in all; ${c.candidates ?? 0} candidate(s): ${c.proposed ?? 0} proposed, ${c.reinforced ?? 0} reinforced, ${c.reopened ?? 0} reopened, ${c.deferred ?? 0} deferred.`,
+      `LLM tokens: ${dream.tokens?.input ?? 0} in / ${dream.tokens?.output ?? 0} out${c.naiveTokens ? ` (sending every failed transcript instead: ~${c.naiveTokens})` : ''}.`,
       '',
       proposed.length ? `${proposed.length} new lesson(s) proposed:\n\n${proposed.map(renderLesson).join('\n\n')}` : 'No new lessons proposed.',
     ];

@@ -11,6 +11,8 @@ export interface DreamInputCounts {
   sessionsReadWhole: number;
   /** Sessions whose signals could not be extracted (logged; they keep their previous signals). */
   sessionsFailed: number;
+  /** Characters of the touched sessions that failed or hit a tool error: the naive LLM baseline sends them all. */
+  failedTranscriptChars: number;
 }
 
 interface Options {
@@ -33,7 +35,7 @@ const UPSERT_CHUNK = 500;
  * extracted as soon as its SessionEnded is read, so memory holds only the sessions still open.
  */
 export async function refreshSessionSignals(o: Options): Promise<DreamInputCounts> {
-  const counts: DreamInputCounts = { windowSessions: 0, windowEvents: 0, sessionsReadWhole: 0, sessionsFailed: 0 };
+  const counts: DreamInputCounts = { windowSessions: 0, windowEvents: 0, sessionsReadWhole: 0, sessionsFailed: 0, failedTranscriptChars: 0 };
   if (o.toSeq < o.fromSeq) return counts;
   const open = new Map<string, StoredEvent<SessionEvent>[]>();
   const done = new Map<string, { signals: SessionSignals; lastSeq: number }>();
@@ -42,7 +44,11 @@ export async function refreshSessionSignals(o: Options): Promise<DreamInputCount
 
   const extract = (sessionId: string, events: StoredEvent<SessionEvent>[]) => {
     try {
-      done.set(sessionId, { signals: extractSignals(events.map((e) => e.event)), lastSeq: events[events.length - 1].seq });
+      const signals = extractSignals(events.map((e) => e.event));
+      done.set(sessionId, { signals, lastSeq: events[events.length - 1].seq });
+      if (signals.outcome === 'failure' || signals.errors.length > 0) {
+        for (const e of events) counts.failedTranscriptChars += JSON.stringify(e.event).length;
+      }
     } catch (err) {
       counts.sessionsFailed++;
       o.onSessionError?.(sessionId, err as Error);

@@ -3,6 +3,7 @@ import type { DataSource } from 'typeorm';
 import { newId, SUBJECT_TOKEN, dreamEventSchema, type DreamEvent, type DreamView, type LessonCandidate, type LessonWriter, type LessonWriterResult } from '@reverie/contracts';
 import { ANALYZER_VERSION, planDream } from '@reverie/dreaming-domain';
 import type { EventStore } from '@reverie/event-store';
+import { estimateNaiveTokens } from '@reverie/synthesis';
 import { DATA_SOURCE, EVENT_STORE, type Logger } from '@reverie/service-kit';
 import { CLOCK, LESSON_WRITER, LOGGER, type Clock } from '../app.tokens';
 import { DREAMING_CONFIG, type DreamingConfig } from '../config/dreaming.config';
@@ -139,6 +140,8 @@ export class DreamRunner implements OnModuleDestroy {
         sessionsFailed: input.sessionsFailed, sessions: plan.counts.sessions, events: plan.counts.events, candidates: plan.counts.candidates,
         proposed: outcome('proposed').length, reopened: outcome('reopened').length, reinforced: outcome('reinforced').length,
         unchanged: outcome('unchanged').length + plan.counts.skip, refused: outcome('refused').length, deferred: plan.counts.defer,
+        // What sending every failed transcript of the window to an LLM would cost: the baseline the writer's tokens beat.
+        naiveTokens: estimateNaiveTokens(input.failedTranscriptChars),
       };
       const completed = dreamEvent('DreamCompleted', tenantId, dreamId, {
         counts, tokens: written.tokens, durationMs: Math.round(performance.now() - t0),

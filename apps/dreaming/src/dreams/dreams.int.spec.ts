@@ -40,11 +40,12 @@ describe('dreaming service (real NATS + Postgres, app in-process)', () => {
   describe('a tenant with a recurring tool error', () => {
     const tenant = 'acme';
     const planted = ['s1', 's2', 's3'].map((id, i) => publishWithoutBuildSession(tenant, id, ['ana', 'bo', 'cy'][i], i + 1));
+    const decoys = decoySessions(tenant, 'x');
     let first: Awaited<ReturnType<typeof dream>>;
     let lessonId: string;
 
     beforeAll(async () => {
-      for (const s of [...planted, ...decoySessions(tenant, 'x')]) await env.ingest(s);
+      for (const s of [...planted, ...decoys]) await env.ingest(s);
       first = await dream(tenant);
     });
 
@@ -57,6 +58,10 @@ describe('dreaming service (real NATS + Postgres, app in-process)', () => {
       expect(first.started.data.analyzerVersion).toMatch(/dreaming-domain/);
       expect(first.completed?.data.counts.windowSessions).toBe(5);
       expect(first.completed?.data.tokens).toEqual({ input: 0, output: 0 });
+      // The naive LLM baseline: every session of the window with a tool error or a failure, sent whole (chars / 4).
+      const failing = [...planted, ...decoys].filter((s) => s.some((e) => (e.type === 'ToolResultRecorded' && e.data.isError) || (e.type === 'SessionEnded' && e.data.outcome === 'failure')));
+      const chars = failing.flat().reduce((n, e) => n + JSON.stringify(e).length, 0);
+      expect(first.completed?.data.counts.naiveTokens).toBe(Math.ceil(chars / 4));
     });
 
     it('proposes one lesson for the error, citing every session and the failing events, none citing a decoy', async () => {
