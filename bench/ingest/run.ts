@@ -5,7 +5,8 @@
  *
  *   npm run build && node dist/bench/ingest/run.js [--events 20000] [--batch 500] [--clients 4] [--rounds 3]
  *                                                  [--in-process] [--profile <dir>] [--json]
- *                                                  [--service-node-options=--max-semi-space-size=32]
+ *                                                  [--service-node-options=<flags>]
+ * Recommended: `node --max-semi-space-size=64 dist/bench/ingest/run.js` (the service inherits the flag).
  *
  * The service (fresh namespace and database, its sessions projection running) runs in a child
  * process of its own, as in production; this process is the load generator and the raw publisher.
@@ -156,7 +157,9 @@ async function main(): Promise<void> {
   const inProcess = process.argv.includes('--in-process');
   const profileDir = stringArg('profile');
   const maxBatch = Math.max(1000, batchSize);
-  const serviceNodeOptions = stringArg('service-node-options')?.split(/\s+/).filter(Boolean) ?? [];
+  // By default the service process gets the V8/Node flags this process was started with, so the
+  // raw baseline and the service run under the same heap settings.
+  const serviceNodeOptions = stringArg('service-node-options')?.split(/\s+/).filter(Boolean) ?? process.execArgv.filter((a) => !/^--(cpu-prof|heap-prof|inspect)/.test(a));
   const service = inProcess ? await inProcessService(maxBatch) : await childProcessService(maxBatch, serviceNodeOptions);
   const nc = await connect({ servers: TEST_NATS_URL, noAsyncTraces: true, name: 'bench-ingest-load' });
   const ns = service.namespace;
