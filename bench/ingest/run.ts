@@ -15,7 +15,9 @@
  * (c) NATS: the same over request/reply on `reverie.cmd.ingest`.
  * `--in-process` runs the service inside this process instead (the old set-up: the load generator's
  * work then competes with the service for one event loop). `--profile <dir>` writes a CPU profile
- * of the service process per phase.
+ * of the service process per phase (and of each projection catch-up with BENCH_PROFILE_CATCH_UP=1).
+ * After each ingest phase the bench waits for the sessions projection to catch up and reports how
+ * long that took and the service CPU it used meanwhile (the projection's cost of the phase's events).
  */
 import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
@@ -60,6 +62,8 @@ interface Result {
   cpuMicrosPerEvent?: CpuPerEvent;
   /** Time the sessions projection needed after the phase to catch up with it. */
   projectionCatchUpSeconds?: number;
+  /** Service CPU µs per event of the phase spent while the projection caught up (mostly the projection). */
+  catchUpServiceCpuMicrosPerEvent?: number;
 }
 
 /** Measures CPU per process around a phase. */
@@ -187,6 +191,14 @@ async function main(): Promise<void> {
     await p.stop(path.join(profileDir, `service-${name}.cpuprofile`));
     return r;
   };
+  const catchUp = async (r: Result) => {
+    const before = await service.cpuSeconds();
+    const catchUpProfile = profileDir && process.env.BENCH_PROFILE_CATCH_UP ? await service.profile() : undefined;
+    r.projectionCatchUpSeconds = await projectionIdle(nc, ns);
+    if (catchUpProfile && profileDir) await catchUpProfile.stop(path.join(profileDir, `service-catch-up-${Date.now()}.cpuprofile`));
+    const after = await service.cpuSeconds();
+    if (before !== undefined && after !== undefined) r.catchUpServiceCpuMicrosPerEvent = round(((after - before) * 1e6) / r.events);
+  };
   try {
     const sampleBytes = Buffer.byteLength(JSON.stringify(benchEvent('x', 1)));
     // Warm-up of both paths: JIT, pools, connections.
@@ -202,10 +214,10 @@ async function main(): Promise<void> {
       const raw = await metered(service, () => rawPublish(nc, rawTarget.subject, n, sampleBytes, `raw${k}`));
       const httpBodies = bodies(`http${k}`, n, batchSize);
       const http = await profiled(`http-${k}`, () => metered(service, () => batched(`HTTP ${ROUTES.ingestEvents} (${clients} clients × ${batchSize}/batch)`, httpBodies, n, clients, viaHttp)));
-      http.projectionCatchUpSeconds = await projectionIdle(nc, ns);
+      await catchUp(http);
       const natsBodies = bodies(`nats${k}`, n, batchSize);
       const nats = await profiled(`nats-${k}`, () => metered(service, () => batched(`NATS ${subject} (${clients} clients × ${batchSize}/batch)`, natsBodies, n, clients, viaNats)));
-      nats.projectionCatchUpSeconds = await projectionIdle(nc, ns);
+      await catchUp(nats);
       for (const r of [http, nats]) r.ratioToRaw = round(r.eventsPerSecond / raw.eventsPerSecond, 2);
       rounds.push([raw, http, nats]);
       if (!asJson) process.stderr.write(`round ${k + 1}/${roundCount}: raw ${raw.eventsPerSecond}/s, HTTP ${http.eventsPerSecond}/s (${http.ratioToRaw}), NATS ${nats.eventsPerSecond}/s (${nats.ratioToRaw})\n`);
@@ -219,11 +231,11 @@ async function main(): Promise<void> {
       process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     } else {
       const cpu = (r: Result) => Object.values(r.cpuMicrosPerEvent ?? {}).map((v) => v ?? '-').join(' / ');
-      const rows = results.map((r) => `| ${r.path} | ${r.events} | ${r.eventsPerSecond} | ${r.ratioToRaw ?? 1} | ${r.batchP50Ms ?? '-'} | ${r.batchP99Ms ?? '-'} | ${cpu(r)} | ${r.projectionCatchUpSeconds ?? '-'} |`);
+      const rows = results.map((r) => `| ${r.path} | ${r.events} | ${r.eventsPerSecond} | ${r.ratioToRaw ?? 1} | ${r.batchP50Ms ?? '-'} | ${r.batchP99Ms ?? '-'} | ${cpu(r)} | ${r.projectionCatchUpSeconds ?? '-'} | ${r.catchUpServiceCpuMicrosPerEvent ?? '-'} |`);
       process.stdout.write([
         `ingest bench (${report.mode}): ${n} events of ~${report.eventBytes} B a phase, median of ${roundCount} rounds, load average ${report.loadAverage.join(' ')}`,
-        '| path | events | events/s | ratio to raw | batch p50 ms | batch p99 ms | CPU µs/event bench / service / nats-server / postgres | projection catch-up s |',
-        '|---|---|---|---|---|---|---|---|',
+        '| path | events | events/s | ratio to raw | batch p50 ms | batch p99 ms | CPU µs/event bench / service / nats-server / postgres | projection catch-up s | service CPU µs/event during catch-up |',
+        '|---|---|---|---|---|---|---|---|---|',
         ...rows,
         '',
         JSON.stringify(report),
