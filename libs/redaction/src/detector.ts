@@ -13,6 +13,11 @@ export interface Detector {
    * detector when one fails never changes the output.
    */
   requires?: readonly RegExp[];
+  /**
+   * Cheapest check, before `hints` and `requires`: masks of char-classes.ts bits; the text must
+   * contain a character of each mask (e.g. `[DIGIT, DOT]` for an IPv4 address).
+   */
+  needs?: readonly number[];
   /** Second look at a match, e.g. a Luhn check; `offset` is where the match starts in `text`. */
   accept?: (value: string, text: string, offset: number) => boolean;
 }

@@ -1,3 +1,4 @@
+import { AT, COLON, DASH, DIGIT, DOT, PLUS, RPAREN } from './char-classes';
 import type { Detector } from './detector';
 import { passesLuhn } from './luhn';
 
@@ -50,6 +51,7 @@ export const PII_DETECTORS: readonly Detector[] = [
   {
     kind: 'email',
     pattern: /(?<![\w.%+-])[A-Za-z0-9._%+-]{1,64}@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.){1,8}[A-Za-z]{2,24}(?![\w-])/g,
+    needs: [AT, DOT],
     hints: ['@'],
     accept: acceptEmail,
   },
@@ -57,6 +59,7 @@ export const PII_DETECTORS: readonly Detector[] = [
     kind: 'card_number',
     // 13-19 digits, optionally grouped by spaces or dashes; the Luhn check decides.
     pattern: /(?<![\w.,+-])[2-6]\d{3}(?:[ -]?\d){9,15}(?!\w|[.,]\d)/g,
+    needs: [DIGIT],
     requires: [/[2-6]\d{3}/],
     accept: acceptCard,
   },
@@ -67,12 +70,14 @@ export const PII_DETECTORS: readonly Detector[] = [
     // line numbers never match.
     pattern: /(?<![\w+])\+[1-9]\d{0,2}(?:[ .-]?(?:\(\d{1,4}\)|\d{1,4})){2,6}(?![\w])|(?<![\w.+-])(?:\([2-9]\d{2}\) ?[2-9]\d{2}[-.]\d{4}|[2-9]\d{2}([-.])[2-9]\d{2}\1\d{4})(?![\w-]|\.\d)/g,
     // International: `+` then a digit; national: a digit followed by `)`, `-` or `.`.
+    needs: [DIGIT, PLUS | DASH | DOT | RPAREN],
     requires: [/\+[1-9]|\d[-.)]/],
     accept: (value) => !value.startsWith('+') || acceptInternationalPhone(value),
   },
   {
     kind: 'ip_address',
     pattern: /(?<![\w.])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?!\w|\.\d)/g,
+    needs: [DIGIT, DOT],
     requires: [/\d\.\d/],
     accept: acceptIpv4,
   },
@@ -81,7 +86,7 @@ export const PII_DETECTORS: readonly Detector[] = [
     pattern: /(?<![\w:.])(?:[0-9A-Fa-f]{1,4})?(?::[0-9A-Fa-f]{0,4}){2,8}(?![\w:])/g,
     hints: [':'],
     // isIpv6 wants a digit somewhere.
-    requires: [/\d/],
+    needs: [COLON, DIGIT],
     accept: (value) => isIpv6(value),
   },
 ];

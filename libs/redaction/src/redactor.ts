@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { charClasses } from './char-classes';
 import { placeholder, type Detector } from './detector';
 import { PII_DETECTORS } from './pii.detectors';
 import { HIGH_ENTROPY_DETECTOR, SECRET_DETECTORS } from './secret.detectors';
@@ -73,9 +74,17 @@ function matchesAll(text: string, patterns: readonly RegExp[]): boolean {
   return true;
 }
 
+/**
+ * True when the prefilters of `d` show it cannot redact anything in `text` (`classes` is
+ * charClasses(text)), so its pattern need not run.
+ */
+export function detectorSkips(d: Detector, text: string, classes: number): boolean {
+  if (d.needs) for (const mask of d.needs) if ((classes & mask) === 0) return true;
+  if (d.hints && !hasAny(text, d.hints)) return true;
+  return d.requires !== undefined && !matchesAll(text, d.requires);
+}
+
 function applyDetector(text: string, d: Detector, allow: Set<string>, counts: Record<string, number>): string {
-  if (d.hints && !hasAny(text, d.hints)) return text;
-  if (d.requires && !matchesAll(text, d.requires)) return text;
   d.pattern.lastIndex = 0;
   const replacement = placeholder(d.kind);
   return text.replace(d.pattern, (...args: unknown[]) => {
@@ -141,7 +150,13 @@ export function createRedactor(rules: RedactionRules = {}): Redactor {
 
   const redactInto = (text: string, counts: Record<string, number>): string => {
     let out = text;
-    for (const d of detectors) out = applyDetector(out, d, allow, counts);
+    let classes = charClasses(out);
+    for (const d of detectors) {
+      if (detectorSkips(d, out, classes)) continue;
+      const next = applyDetector(out, d, allow, counts);
+      if (next !== out) classes = charClasses(next); // a placeholder brings `[`, `:` and `_`
+      out = next;
+    }
     return out;
   };
 

@@ -1,3 +1,4 @@
+import { CAPITAL_A, COLON, DASH, DIGIT, DOT, EQUALS, UNDERSCORE } from './char-classes';
 import type { Detector } from './detector';
 import { shannonEntropy } from './entropy';
 
@@ -59,38 +60,43 @@ export const SECRET_DETECTORS: readonly Detector[] = [
     kind: 'private_key',
     // A whole block, or (for truncated output) the BEGIN line and the base64 that follows it.
     pattern: /-----BEGIN[A-Z0-9 ]{0,40} PRIVATE KEY(?: BLOCK)?-----(?:[\s\S]*?-----END[A-Z0-9 ]{0,40} PRIVATE KEY(?: BLOCK)?-----|(?:(?:\s|\\n)+[A-Za-z0-9+/=]{16,})*)/g,
+    needs: [DASH],
     hints: ['PRIVATE KEY'],
   },
-  { kind: 'anthropic_key', pattern: /(?<![\w-])sk-ant-[A-Za-z0-9_-]{20,}/g, hints: ['sk-ant-'] },
+  { kind: 'anthropic_key', pattern: /(?<![\w-])sk-ant-[A-Za-z0-9_-]{20,}/g, needs: [DASH], hints: ['sk-ant-'] },
   {
     kind: 'openai_key',
     // Legacy keys are sk- + 32..64 alphanumerics (no dashes, so `sk-learn-style-names` are safe); project, service-account and admin keys carry a prefix.
     pattern: /(?<![\w-])sk-(?:(?:proj|svcacct|admin)-[A-Za-z0-9_-]{20,}|[A-Za-z0-9]{32,})(?![\w-])/g,
+    needs: [DASH],
     hints: ['sk-'],
   },
   {
     kind: 'github_token',
     pattern: /(?<![\w-])(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})(?![\w-])/g,
+    needs: [UNDERSCORE],
     requires: [/gh[pousr]_|github_pat_/],
   },
-  { kind: 'slack_token', pattern: /(?<![\w-])xox[baprs]-[A-Za-z0-9-]{10,}/g, hints: ['xox'] },
+  { kind: 'slack_token', pattern: /(?<![\w-])xox[baprs]-[A-Za-z0-9-]{10,}/g, needs: [DASH], hints: ['xox'] },
   {
     kind: 'jwt',
     pattern: /(?<![\w-])eyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g,
+    needs: [DOT],
     hints: ['eyJ'],
   },
-  { kind: 'aws_access_key', pattern: /(?<![A-Za-z0-9])(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}(?![A-Za-z0-9])/g, requires: [/A(?:KI|SI|BI|CC)A/] },
+  { kind: 'aws_access_key', pattern: /(?<![A-Za-z0-9])(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}(?![A-Za-z0-9])/g, needs: [CAPITAL_A], requires: [/A(?:KI|SI|BI|CC)A/] },
   {
     kind: 'aws_secret_key',
     pattern: /(?<p>(?:aws_?secret_?access_?key|aws_?secret_?key|secret_?access_?key)["']?\s{0,3}[:=]\s{0,3}["']?)(?<v>[A-Za-z0-9/+]{40})(?![A-Za-z0-9/+])/gi,
     // Every name alternative contains `secret`, and an assignment needs `:` or `=`.
-    requires: [/[:=]/, /secret/i],
+    needs: [COLON | EQUALS],
+    requires: [/secret/i],
   },
   {
     kind: 'secret_assignment',
     // `password=...`, `"api_key": "..."`, `SECRET: ...`: the value is replaced, the name kept.
     pattern: /(?<p>(?:password|passwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key)(?![A-Za-z0-9_])["']?\s{0,3}[:=](?!=)\s{0,3}["']?)(?<v>[^\s"'`,;(){}[\]<>\\]{4,512})/gi,
-    requires: [/[:=]/],
+    needs: [COLON | EQUALS],
     accept: (value) => looksLikeLiteralSecret(value),
   },
 ];
@@ -99,6 +105,7 @@ export const HIGH_ENTROPY_DETECTOR: Detector = {
   kind: 'high_entropy_secret',
   pattern: /(?<![A-Za-z0-9+/=_-])[A-Za-z0-9+/_-]{24,}={0,2}(?![A-Za-z0-9+/=_-])/g,
   // looksHighEntropy wants a digit, and a candidate is a run of at least 24 token characters.
-  requires: [/\d/, /[A-Za-z0-9+/_-]{24}/],
+  needs: [DIGIT],
+  requires: [/[A-Za-z0-9+/_-]{24}/],
   accept: (value) => looksHighEntropy(value),
 };
