@@ -11,10 +11,11 @@ export class CliError extends Error {
 
 export async function callService<T>(config: CliConfig, service: ServiceName, path: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
   const url = `${config.urls[service]}${path}`;
+  const method = init.method ?? (init.body === undefined ? 'GET' : 'POST');
   let res: Response;
   try {
     res = await fetch(url, {
-      method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
+      method,
       headers: {
         [API_KEY_HEADER]: config.apiKey,
         [TENANT_HEADER]: config.tenant,
@@ -29,7 +30,7 @@ export async function callService<T>(config: CliConfig, service: ServiceName, pa
   const body = text ? safeJson(text) : undefined;
   if (!res.ok) {
     const detail = (body as { detail?: string; title?: string } | undefined)?.detail ?? (body as { title?: string } | undefined)?.title ?? text;
-    throw new CliError(`${service} answered ${res.status} for ${init.method ?? 'GET'} ${path}: ${detail}`);
+    throw new CliError(`${service} answered ${res.status} for ${method} ${path}: ${detail}`);
   }
   return body as T;
 }
