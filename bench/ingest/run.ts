@@ -74,7 +74,8 @@ async function metered<R extends Result>(service: BenchService, work: () => Prom
   const benchCpu = process.cpuUsage(before.bench);
   const serviceAfter = await service.cpuSeconds();
   const procsAfter = processCpuSeconds(procs);
-  const per = (seconds: number | undefined) => (seconds === undefined ? undefined : round((seconds * 1e6) / r.events));
+  // A negative difference means processes exited during the phase (their time left the sum): unknown.
+  const per = (seconds: number | undefined) => (seconds === undefined || seconds < 0 ? undefined : round((seconds * 1e6) / r.events));
   r.cpuMicrosPerEvent = {
     bench: per((benchCpu.user + benchCpu.system) / 1e6),
     service: serviceAfter === undefined || before.service === undefined ? undefined : per(serviceAfter - before.service),
