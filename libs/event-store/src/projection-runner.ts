@@ -34,6 +34,16 @@ export interface ProjectionRunnerOptions<E extends Envelope> {
 }
 
 /**
+ * The events of a batch whose sequences this transaction claimed, each once: a message
+ * redelivered (its ack wait passed) while its first delivery still sits in the batch appears twice.
+ */
+export function claimedOnce<E extends Envelope>(batch: StoredEvent<E>[], claimed: Set<number>): StoredEvent<E>[] {
+  const out = new Map<number, StoredEvent<E>>();
+  for (const stored of batch) if (claimed.has(stored.seq) && !out.has(stored.seq)) out.set(stored.seq, stored);
+  return [...out.values()];
+}
+
+/**
  * Applies events in batches: the batch, the claim on its stream sequences and the checkpoint are
  * written in one Postgres transaction, then the messages are acked. A message redelivered after a
  * crash between commit and ack finds its sequence claimed and takes no effect the second time.
@@ -51,7 +61,7 @@ export async function runProjection<E extends Envelope>(opts: ProjectionRunnerOp
     await dataSource.transaction(async (manager) => {
       const checkpoint = await readCheckpoint(manager, projection.name, true);
       const claimed = await claimSequences(manager, projection.name, batch.map((b) => b.stored.seq));
-      const fresh = batch.filter((b) => claimed.has(b.stored.seq)).map((b) => b.stored);
+      const fresh = claimedOnce(batch.map((b) => b.stored), claimed);
       last = Math.max(checkpoint, ...batch.map((b) => b.stored.seq));
       if (fresh.length) await projection.apply(manager, fresh);
       if (last > checkpoint) await writeCheckpoint(manager, projection.name, last);
