@@ -6,21 +6,13 @@
  */
 import { writeFileSync } from 'node:fs';
 import { createSyntheticCorpus, extractSignals, planDream, scoreCandidates, type SessionSignals } from '@reverie/dreaming-domain';
+import { intArg, intListArg, stringArg } from '../bench-args';
 
 const TARGETS = { recall: 0.95, precision: 0.9, decoys: 0 };
 
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
-}
-
-const seeds = arg('seeds', '1,2,3,4,5').split(',').map((s) => {
-  const n = Number(s);
-  if (!Number.isInteger(n)) throw new Error(`--seeds must be a comma-separated list of integers, got ${s}`);
-  return n;
-});
-const sessions = Number(arg('sessions', '400'));
-if (!Number.isInteger(sessions) || sessions < 100) throw new Error(`--sessions must be an integer >= 100, got ${arg('sessions', '')}`);
+const seeds = intListArg('seeds', [1, 2, 3, 4, 5]);
+const sessions = intArg('sessions', 400);
+if (sessions < 100) throw new Error(`--sessions must be an integer >= 100, got ${sessions}`);
 
 const rows = seeds.map((seed) => {
   const corpus = createSyntheticCorpus({ seed, sessions });
@@ -51,7 +43,7 @@ for (const r of rows) {
 console.log(`\nmean precision ${summary.precision.toFixed(3)} (min ${summary.minPrecision.toFixed(3)}), mean recall ${summary.recall.toFixed(3)} (min ${summary.minRecall.toFixed(3)}), decoys proposed ${summary.decoysProposed}`);
 console.log('\nlessons proposed for the first seed:');
 for (const l of rows[0].lessons) console.log(`  [${l.kind} ${l.confidence}] ${l.text}`);
-const out = arg('json', '');
+const out = stringArg('json') ?? '';
 const json = JSON.stringify({ summary, rows }, null, 2);
 if (out) writeFileSync(out, json); else console.log(`\nJSON summary: ${JSON.stringify(summary)}`);
 

@@ -11,19 +11,16 @@ import type { SessionEvent } from '@reverie/contracts';
 import { createSyntheticCorpus, extractSignals, planDream, templateWriter } from '@reverie/dreaming-domain';
 import { createClaudeWriter, estimateNaiveTokens } from '@reverie/synthesis';
 import { startFakeAnthropic } from '../../libs/synthesis/src/testing/fake-anthropic.server';
+import { intListArg } from '../bench-args';
 
-const arg = (name: string, fallback: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : fallback;
-};
 
 function failed(events: SessionEvent[]): boolean {
   return events.some((e) => (e.type === 'SessionEnded' && e.data.outcome === 'failure') || (e.type === 'ToolResultRecorded' && e.data.isError));
 }
 
 async function main(): Promise<void> {
-  const sizes = arg('sizes', '500,2000,8000').split(',').map(Number);
-  const seed = Number(arg('seed', '3'));
+  const sizes = intListArg('sizes', [500, 2000, 8000]);
+  const seed = intListArg('seed', [3])[0];
   const server = await startFakeAnthropic();
   const rows: Record<string, number>[] = [];
   try {

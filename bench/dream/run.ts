@@ -10,11 +10,8 @@
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { createSyntheticCorpus, extractSignals, planDream, type SessionSignals } from '@reverie/dreaming-domain';
+import { intListArg, stringArg } from '../bench-args';
 
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
-}
 
 interface Measure {
   sessions: number;
@@ -55,12 +52,12 @@ function measure(size: number, seed: number): Measure {
   };
 }
 
-const child = arg('child', '');
-const seed = Number(arg('seed', '7'));
+const child = stringArg('child') ?? '';
+const seed = intListArg('seed', [7])[0];
 if (child) {
   process.stdout.write(JSON.stringify(measure(Number(child), seed)));
 } else {
-  const sizes = arg('sizes', '1000,10000,50000').split(',').map(Number);
+  const sizes = intListArg('sizes', [1000, 10000, 50000]);
   for (const s of sizes) if (!Number.isInteger(s) || s < 100) throw new Error(`--sizes must list integers >= 100, got ${s}`);
   const results: Measure[] = [];
   for (const size of sizes) {
@@ -83,7 +80,7 @@ if (child) {
     console.log(`${r.sessions} | ${r.events} | ${(r.dreamMs / 1000).toFixed(2)} s | ${(r.extractMs / 1000).toFixed(2)} s | ${(r.planMs / 1000).toFixed(2)} s | ${(r.baselineMs / 1000).toFixed(2)} s | ${r.ratioToBaseline.toFixed(2)}x | ${r.growthVsLinear.toFixed(2)} | ${r.eventsPerSecond} | ${r.candidates} | ${r.maxRssMb} MB | ${r.heapUsedMb} MB`);
   }
   const json = JSON.stringify({ seed, node: process.version, rows }, null, 2);
-  const out = arg('json', '');
+  const out = stringArg('json') ?? '';
   if (out) writeFileSync(out, json); else console.log(json);
   const tenK = rows.find((r) => r.sessions === 10000);
   if (tenK && tenK.dreamMs > 30000) {

@@ -30,25 +30,9 @@ import { TEST_NATS_URL } from '@reverie/testing';
 import { benchEvent } from './bench-event';
 import { processCpuSeconds } from './proc-cpu';
 import { childProcessService, inProcessService, type BenchService } from './service-host';
+import { intArg, quantile, stringArg } from '../bench-args';
 
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  if (i < 0) return fallback;
-  const v = Number(process.argv[i + 1]);
-  if (!Number.isInteger(v) || v < 1) throw new Error(`--${name} must be a positive whole number, got ${process.argv[i + 1]}`);
-  return v;
-}
-function stringArg(name: string): string | undefined {
-  const inline = process.argv.find((a) => a.startsWith(`--${name}=`));
-  if (inline) return inline.slice(name.length + 3);
-  const i = process.argv.indexOf(`--${name}`);
-  if (i < 0) return undefined;
-  const v = process.argv[i + 1];
-  if (!v || v.startsWith('--')) throw new Error(`--${name} needs a value`);
-  return v;
-}
 
-const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
 const round = (v: number, d = 1) => Math.round(v * 10 ** d) / 10 ** d;
 /** The element with the median key (the lower middle one for an even count). */
 const medianBy = <T>(items: T[], key: (t: T) => number): T => [...items].sort((a, b) => key(a) - key(b))[Math.floor((items.length - 1) / 2)];
@@ -154,10 +138,10 @@ async function projectionIdle(nc: NatsConnection, namespace: string): Promise<nu
 }
 
 async function main(): Promise<void> {
-  const n = arg('events', 20_000);
-  const batchSize = arg('batch', 500);
-  const clients = arg('clients', 4);
-  const roundCount = arg('rounds', 3);
+  const n = intArg('events', 20_000);
+  const batchSize = intArg('batch', 500);
+  const clients = intArg('clients', 4);
+  const roundCount = intArg('rounds', 3);
   const asJson = process.argv.includes('--json');
   const inProcess = process.argv.includes('--in-process');
   const profileDir = stringArg('profile');

@@ -17,19 +17,12 @@ import { createApp as createGovernance } from '../../apps/lesson-governance/src/
 import { loadGovernanceConfig } from '../../apps/lesson-governance/src/config/governance.config';
 import { createApp as createServing } from '../../apps/agent-serving/src/app.factory';
 import { loadServingConfig } from '../../apps/agent-serving/src/config/serving.config';
+import { intArg, quantile } from '../bench-args';
 
 const TENANT = 'bench';
 const AGENT = 'bench-agent';
 
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  if (i < 0) return fallback;
-  const v = Number(process.argv[i + 1]);
-  if (!Number.isInteger(v) || v < 1) throw new Error(`--${name} must be a positive whole number, got ${process.argv[i + 1]}`);
-  return v;
-}
 
-const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
 const summary = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   const r = (v: number) => Math.round(v * 100) / 100;
@@ -48,7 +41,7 @@ const claim = (i: number): LessonClaim => ({
 });
 
 async function main(): Promise<void> {
-  const approvals = arg('approvals', 50);
+  const approvals = intArg('approvals', 50);
   const nats = await natsTestEnv({ consumers: CONSUMERS });
   const pg = await pgTestEnv();
   const store = new EventStore(nats.nc, nats.topology);
