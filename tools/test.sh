@@ -10,4 +10,9 @@ npx nx show projects >/dev/null            # the boundary rule reads Nx's projec
 npx eslint . --max-warnings=-1
 npx tsc -p tsconfig.json
 npm run --silent build                      # the e2e tests run the compiled CLI and services
-npx jest --ci "$@"
+mkdir -p .reverie
+status=0
+npx jest --ci --json --outputFile=.reverie/jest-results.json "$@" || status=$?
+# One plain closing line: "N passed, N failed" (and skipped), for whoever reads only the end.
+node -e 'const r=require("./.reverie/jest-results.json");console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests} skipped`)' || true
+exit $status
