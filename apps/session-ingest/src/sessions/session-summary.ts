@@ -1,28 +1,14 @@
-import type { SessionEvent, SessionOutcome } from '@reverie/contracts';
+import type { SessionEvent } from '@reverie/contracts';
+import type { IngestSessionView } from '@reverie/ingest-client';
 
 /**
  * What one batch of new events changes in one session's summary. Counts are increments; the
  * descriptive fields are the values the batch states (undefined: the batch says nothing).
  * Folding is pure; the database merges a delta into the stored row (sessions.repository.ts),
- * so two replicas applying batches of one session concurrently both count.
+ * so two replicas applying batches of one session concurrently both count. It has the fields of
+ * the session view.
  */
-export interface SessionDelta {
-  tenantId: string;
-  sessionId: string;
-  agentId?: string;
-  userId?: string;
-  source?: string;
-  parentSessionId?: string;
-  startedAt?: string;
-  endedAt?: string;
-  outcome?: SessionOutcome;
-  events: number;
-  messages: number;
-  toolCalls: number;
-  toolErrors: number;
-  redactions: Record<string, number>;
-  lastSeq: number;
-}
+export type SessionDelta = IngestSessionView;
 
 export const emptyDelta = (tenantId: string, sessionId: string): SessionDelta => ({
   tenantId, sessionId, events: 0, messages: 0, toolCalls: 0, toolErrors: 0, redactions: {}, lastSeq: 0,

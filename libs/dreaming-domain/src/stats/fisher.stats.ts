@@ -36,13 +36,17 @@ export interface FisherResult {
   twoSided: number;
 }
 
-export function fisherExact(a: number, b: number, c: number, d: number): FisherResult {
+/** The table's margins and the range of the top-left cell they allow. */
+function margins(a: number, b: number, c: number, d: number) {
   check(a, b, c, d);
   const row1 = a + b;
   const col1 = a + c;
   const n = a + b + c + d;
-  const lo = Math.max(0, row1 + col1 - n);
-  const hi = Math.min(row1, col1);
+  return { row1, col1, n, lo: Math.max(0, row1 + col1 - n), hi: Math.min(row1, col1) };
+}
+
+export function fisherExact(a: number, b: number, c: number, d: number): FisherResult {
+  const { row1, col1, n, lo, hi } = margins(a, b, c, d);
   const logObserved = logHypergeometric(a, b, c, d);
   let greater = 0;
   let less = 0;
@@ -78,12 +82,7 @@ export function benjaminiHochberg(pValues: readonly number[]): number[] {
  * O(min(row, column)) per table.
  */
 export function fisherGreater(a: number, b: number, c: number, d: number): number {
-  check(a, b, c, d);
-  const row1 = a + b;
-  const col1 = a + c;
-  const n = a + b + c + d;
-  const lo = Math.max(0, row1 + col1 - n);
-  const hi = Math.min(row1, col1);
+  const { row1, col1, n, lo, hi } = margins(a, b, c, d);
   const mode = Math.floor(((row1 + 1) * (col1 + 1)) / (n + 2));
   const term = (x: number) => Math.exp(logHypergeometric(x, row1 - x, col1 - x, n - row1 - col1 + x));
   const EPS = 1e-17;
