@@ -2,6 +2,7 @@ import { headers as natsHeaders, type JetStreamClient, type JetStreamManager, ty
 import type { Envelope, StreamKey, Topology } from '@reverie/contracts';
 import { decodeJson, encodeEvent } from './codec';
 import { ConcurrencyError, isWrongLastSequence } from './errors';
+import { readToEnd } from './ordered-read';
 import { injectTraceContext, traceHeaderPairs } from './trace-context';
 
 type AggregateStream = Exclude<StreamKey, 'deadletter'>;
@@ -109,19 +110,11 @@ export class EventStore {
 
   /** Reads every message on a subject filter up to the stream's end at the time of the call. */
   async readSubject<E extends Envelope = Envelope>(key: StreamKey, filterSubject: string, fromSeq = 1): Promise<StoredEvent<E>[]> {
-    const stream = this.topology.streamName(key);
     const out: StoredEvent<E>[] = [];
-    const consumer = await this.js.consumers.get(stream, {
-      filterSubjects: filterSubject,
-      ...(fromSeq > 1 ? { deliver_policy: 'by_start_sequence' as never, opt_start_seq: fromSeq } : {}),
-    });
-    if ((await consumer.info()).num_pending === 0) return out;
-    const messages = await consumer.consume({ max_messages: 500 });
-    for await (const m of messages) {
+    for await (const m of readToEnd(this.js, this.topology.streamName(key), filterSubject, { fromSeq })) {
       out.push({ event: decodeJson(m.data) as E, seq: m.seq, subject: m.subject });
-      if (m.info.pending === 0) break;
     }
-    await messages.close();
     return out;
   }
+
 }

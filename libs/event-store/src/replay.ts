@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { Envelope, StreamKey } from '@reverie/contracts';
 import { parseMessage, type EventParser } from './consumer-runner';
+import { readToEnd } from './ordered-read';
 import type { EventStore, StoredEvent } from './event-store';
 import type { Projection } from './projection-runner';
 import { claimSequences, readCheckpoint, resetClaims, writeCheckpoint } from './checkpoint';
@@ -11,26 +12,15 @@ import { claimSequences, readCheckpoint, resetClaims, writeCheckpoint } from './
  */
 export async function* replay<E extends Envelope>(store: EventStore, stream: StreamKey, parser: EventParser<E>, options: { fromSeq?: number; filterSubject?: string; batchSize?: number } = {}): AsyncGenerator<StoredEvent<E>[]> {
   const batchSize = options.batchSize ?? 1000;
-  const consumer = await store.js.consumers.get(store.topology.streamName(stream), {
-    filterSubjects: options.filterSubject ?? store.topology.wildcard(stream),
-    ...(options.fromSeq && options.fromSeq > 1 ? { deliver_policy: 'by_start_sequence' as never, opt_start_seq: options.fromSeq } : {}),
-  });
-  if ((await consumer.info()).num_pending === 0) return;
-  const messages = await consumer.consume({ max_messages: batchSize });
   let batch: StoredEvent<E>[] = [];
-  try {
-    for await (const m of messages) {
-      const parsed = parseMessage(m, parser);
-      if ('event' in parsed) batch.push({ event: parsed.event, seq: m.seq, subject: m.subject });
-      const atEnd = m.info.pending === 0;
-      if (batch.length >= batchSize || atEnd) {
-        if (batch.length) yield batch;
-        batch = [];
-      }
-      if (atEnd) break;
+  const filterSubject = options.filterSubject ?? store.topology.wildcard(stream);
+  for await (const m of readToEnd(store.js, store.topology.streamName(stream), filterSubject, { fromSeq: options.fromSeq, maxMessages: batchSize })) {
+    const parsed = parseMessage(m, parser);
+    if ('event' in parsed) batch.push({ event: parsed.event, seq: m.seq, subject: m.subject });
+    if (batch.length >= batchSize || m.info.pending === 0) {
+      if (batch.length) yield batch;
+      batch = [];
     }
-  } finally {
-    await messages.close();
   }
 }
 
