@@ -3,7 +3,7 @@ import type { ConsumerMessages, JsMsg } from 'nats';
 import type { Envelope, StreamKey } from '@reverie/contracts';
 import { backoffMs as defaultBackoff } from './backoff';
 import { decodeJson } from './codec';
-import { deadletter } from './deadletter';
+import { deadletterAndTerm } from './deadletter';
 import { PoisonMessageError } from './errors';
 import type { EventStore, StoredEvent } from './event-store';
 import { extractTraceContext } from './trace-context';
@@ -64,8 +64,7 @@ export async function runConsumer<E extends Envelope>(opts: ConsumerRunnerOption
 
   const poison = async (m: JsMsg, reason: string) => {
     logger.warn('dead-lettering message', { durable, seq: m.seq, subject: m.subject, reason });
-    await deadletter(store, durable, m, reason);
-    m.term(reason);
+    await deadletterAndTerm(store, durable, m, reason);
   };
 
   const done = (async () => {

@@ -15,3 +15,9 @@ export async function deadletter(store: EventStore, consumer: string, m: JsMsg, 
     headers: h,
   });
 }
+
+/** Poison: copy the message to DEADLETTER, then `term()` it so the server never redelivers it. */
+export async function deadletterAndTerm(store: EventStore, consumer: string, m: JsMsg, reason: string): Promise<void> {
+  await deadletter(store, consumer, m, reason);
+  m.term(reason);
+}

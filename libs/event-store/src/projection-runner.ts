@@ -4,7 +4,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { Envelope, StreamKey } from '@reverie/contracts';
 import { backoffMs as defaultBackoff } from './backoff';
 import { parseMessage, silentLogger, type EventParser, type RunnerLogger, type RunningConsumer } from './consumer-runner';
-import { deadletter } from './deadletter';
+import { deadletterAndTerm } from './deadletter';
 import { PoisonMessageError } from './errors';
 import type { EventStore, StoredEvent } from './event-store';
 import { claimSequences, pruneClaims, readCheckpoint, writeCheckpoint } from './checkpoint';
@@ -80,8 +80,7 @@ export async function runProjection<E extends Envelope>(opts: ProjectionRunnerOp
     for (const { m } of batch) {
       const count = m.info.redeliveryCount;
       if (err instanceof PoisonMessageError || (maxDeliver > 0 && count >= maxDeliver)) {
-        await deadletter(store, durable, m, (err as Error).message);
-        m.term();
+        await deadletterAndTerm(store, durable, m, (err as Error).message);
       } else {
         m.nak(backoff(count));
       }
@@ -119,8 +118,7 @@ export async function runProjection<E extends Envelope>(opts: ProjectionRunnerOp
     for await (const m of messages) {
       const parsed = parseMessage(m, parser);
       if ('reason' in parsed) {
-        await deadletter(store, durable, m, parsed.reason);
-        m.term();
+        await deadletterAndTerm(store, durable, m, parsed.reason);
       } else {
         batch.push({ m, stored: { event: parsed.event, seq: m.seq, subject: m.subject } });
       }
