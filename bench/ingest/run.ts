@@ -10,7 +10,9 @@
  *
  * The service (fresh namespace and database, its sessions projection running) runs in a child
  * process of its own, as in production; this process is the load generator and the raw publisher.
- * (a) raw: js.publish from this process of ~1 KiB messages with a message id, 1000 acks in flight;
+ * (a) raw: publishes from this process of ~1 KiB messages with a message id, 1000 acks in flight,
+ *     once with nats.js's js.publish and once with the AckPublisher the service uses; the faster of
+ *     the two in a round is the baseline every ratio of that round is taken against;
  * (b) HTTP: `--clients` concurrent senders, each POSTing batches of `--batch` events (fetch, keep-alive);
  * (c) NATS: the same over request/reply on `reverie.cmd.ingest`.
  * `--in-process` runs the service inside this process instead (the old set-up: the load generator's
@@ -24,7 +26,7 @@ import path from 'node:path';
 import { mkdir } from 'node:fs/promises';
 import { connect, headers as natsHeaders, type NatsConnection } from 'nats';
 import { ROUTES, topology as makeTopology } from '@reverie/contracts';
-import { streamConfig } from '@reverie/event-store';
+import { AckPublisher, streamConfig } from '@reverie/event-store';
 import { NATS_API_KEY_HEADER } from '@reverie/ingest-client';
 import { TEST_NATS_URL } from '@reverie/testing';
 import { benchEvent } from './bench-event';
@@ -81,8 +83,19 @@ async function rawStream(nc: NatsConnection, namespace: string): Promise<{ subje
   return { subject: (i) => `${namespace}.rawbench.r${i % 100}`, remove: () => jsm.streams.delete(name).then(() => undefined) };
 }
 
-async function rawPublish(nc: NatsConnection, subject: (i: number) => string, n: number, payloadBytes: number, run: string): Promise<Result> {
+/** How a raw publish is made: nats.js's `js.publish`, or the AckPublisher the service's event store uses. */
+type RawClient = 'js.publish' | 'AckPublisher';
+
+async function rawPublish(nc: NatsConnection, client: RawClient, subject: (i: number) => string, n: number, payloadBytes: number, run: string): Promise<Result> {
   const js = nc.jetstream();
+  const publisher = new AckPublisher(nc);
+  const publish = client === 'js.publish'
+    ? (subj: string, data: Uint8Array, msgID: string) => js.publish(subj, data, { msgID })
+    : (subj: string, data: Uint8Array, msgID: string) => {
+      const h = natsHeaders();
+      h.set('Nats-Msg-Id', msgID);
+      return publisher.publish(subj, data, h);
+    };
   const payload = new TextEncoder().encode(JSON.stringify(benchEvent('raw', 0)).padEnd(payloadBytes, ' ').slice(0, payloadBytes));
   const inFlight = 1000;
   let next = 0;
@@ -90,12 +103,12 @@ async function rawPublish(nc: NatsConnection, subject: (i: number) => string, n:
   const worker = async () => {
     while (next < n) {
       const i = next++;
-      await js.publish(subject(i), payload, { msgID: `${run}-${i}` });
+      await publish(subject(i), payload, `${run}-${i}`);
     }
   };
   await Promise.all(Array.from({ length: inFlight }, worker));
   const seconds = (performance.now() - start) / 1000;
-  return { path: 'raw JetStream publish (1000 in flight)', events: n, seconds: round(seconds, 2), eventsPerSecond: Math.round(n / seconds) };
+  return { path: `raw JetStream publish, ${client} (1000 in flight)`, events: n, seconds: round(seconds, 2), eventsPerSecond: Math.round(n / seconds) };
 }
 
 /** The request bodies, serialised before the clock starts. */
@@ -191,12 +204,16 @@ async function main(): Promise<void> {
     await batched('warm-up NATS', bodies('warmn', 2000, batchSize), 2000, clients, viaNats);
     await projectionIdle(nc, ns);
     const rawTarget = await rawStream(nc, ns);
-    await rawPublish(nc, rawTarget.subject, 5000, sampleBytes, 'warm');
+    await rawPublish(nc, 'js.publish', rawTarget.subject, 5000, sampleBytes, 'warmj');
+    await rawPublish(nc, 'AckPublisher', rawTarget.subject, 5000, sampleBytes, 'warma');
     // Rounds of raw → HTTP → NATS, so that each path's ratio compares it with a raw rate measured
     // moments before on the same machine load; the summary takes the median round of each.
     const rounds: Result[][] = [];
     for (let k = 0; k < roundCount; k++) {
-      const raw = await metered(service, () => rawPublish(nc, rawTarget.subject, n, sampleBytes, `raw${k}`));
+      const rawJs = await metered(service, () => rawPublish(nc, 'js.publish', rawTarget.subject, n, sampleBytes, `rawj${k}`));
+      const rawAck = await metered(service, () => rawPublish(nc, 'AckPublisher', rawTarget.subject, n, sampleBytes, `rawa${k}`));
+      // The baseline is the faster of the two raw clients in this round.
+      const raw = rawAck.eventsPerSecond >= rawJs.eventsPerSecond ? rawAck : rawJs;
       const httpBodies = bodies(`http${k}`, n, batchSize);
       const http = await profiled(`http-${k}`, () => metered(service, () => batched(`HTTP ${ROUTES.ingestEvents} (${clients} clients × ${batchSize}/batch)`, httpBodies, n, clients, viaHttp)));
       await catchUp(http);
@@ -204,10 +221,11 @@ async function main(): Promise<void> {
       const nats = await profiled(`nats-${k}`, () => metered(service, () => batched(`NATS ${subject} (${clients} clients × ${batchSize}/batch)`, natsBodies, n, clients, viaNats)));
       await catchUp(nats);
       for (const r of [http, nats]) r.ratioToRaw = round(r.eventsPerSecond / raw.eventsPerSecond, 2);
-      rounds.push([raw, http, nats]);
-      if (!asJson) process.stderr.write(`round ${k + 1}/${roundCount}: raw ${raw.eventsPerSecond}/s, HTTP ${http.eventsPerSecond}/s (${http.ratioToRaw}), NATS ${nats.eventsPerSecond}/s (${nats.ratioToRaw})\n`);
+      for (const r of [rawJs, rawAck]) r.ratioToRaw = round(r.eventsPerSecond / raw.eventsPerSecond, 2);
+      rounds.push([rawJs, rawAck, http, nats]);
+      if (!asJson) process.stderr.write(`round ${k + 1}/${roundCount}: raw js.publish ${rawJs.eventsPerSecond}/s, raw AckPublisher ${rawAck.eventsPerSecond}/s, HTTP ${http.eventsPerSecond}/s (${http.ratioToRaw}), NATS ${nats.eventsPerSecond}/s (${nats.ratioToRaw})\n`);
     }
-    const results = [0, 1, 2].map((p) => medianBy(rounds.map((r) => r[p]), (r) => r.ratioToRaw ?? r.eventsPerSecond));
+    const results = [0, 1, 2, 3].map((p) => medianBy(rounds.map((r) => r[p]), (r) => r.ratioToRaw ?? r.eventsPerSecond));
     const report = {
       bench: 'ingest', mode: inProcess ? 'in-process' : 'service in a child process', benchNodeOptions: process.execArgv, serviceNodeOptions, eventBytes: sampleBytes, events: n, batchSize, clients,
       cpus: cpus().length, loadAverage: loadavg().map((l) => round(l, 2)), rounds, results,

@@ -188,6 +188,28 @@ describe('projection runner', () => {
     expect(await counts()).toEqual({ q0: 20, q1: 20, q2: 20, q3: 20, q4: 20 });
   });
 
+  it('skips sequence claims for a projection idempotent by event id, still applying each event once across a crash', async () => {
+    const events = Array.from({ length: 60 }, (_, i) => userMessage(`i${i % 3}`, i));
+    await store.appendMany('sessions', events, 16);
+    const byId = { ...countingProjection(true), idempotentByEventId: true };
+    let crashed = false;
+    let committed = 0;
+    const first = await start({
+      projection: byId,
+      afterCommit: async () => {
+        committed++;
+        if (!crashed) { crashed = true; throw new Error('process died after commit'); }
+      },
+    });
+    await eventually(() => committed >= 2, { what: 'two batches' });
+    await first.stop();
+    const second = await start({ projection: byId });
+    await eventually(async () => (await checkpoint()) === 60 && (await settled()), { what: 'every message acked', timeoutMs: 20000 });
+    await second.stop();
+    expect(await counts()).toEqual({ i0: 20, i1: 20, i2: 20 });
+    expect(await ds.query(`SELECT count(*)::int AS n FROM projection_applied WHERE projection = $1`, [byId.name])).toEqual([{ n: 0 }]);
+  });
+
   it('rebuilds a projection from the log through replay', async () => {
     const events = Array.from({ length: 25 }, (_, i) => userMessage(`r${i % 5}`, i));
     await store.appendMany('sessions', events, 8);

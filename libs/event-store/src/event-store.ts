@@ -1,9 +1,13 @@
-import { headers as natsHeaders, type JetStreamClient, type JetStreamManager, type MsgHdrs, type NatsConnection, type PubAck } from 'nats';
+import { headers as natsHeaders, type JetStreamClient, type JetStreamManager, type MsgHdrs, type NatsConnection } from 'nats';
+import { AckPublisher } from './ack-publisher';
 import type { Envelope, StreamKey, Topology } from '@reverie/contracts';
 import { decodeJson, encodeEvent } from './codec';
 import { ConcurrencyError, isWrongLastSequence } from './errors';
 import { readToEnd } from './ordered-read';
 import { injectTraceContext, traceHeaderPairs } from './trace-context';
+
+const MSG_ID = 'Nats-Msg-Id';
+const EXPECTED_LAST_SUBJECT_SEQ = 'Nats-Expected-Last-Subject-Sequence';
 
 type AggregateStream = Exclude<StreamKey, 'deadletter'>;
 
@@ -29,9 +33,11 @@ export interface AppendOptions {
 export class EventStore {
   readonly js: JetStreamClient;
   private jsmPromise?: Promise<JetStreamManager>;
+  private readonly publisher: AckPublisher;
 
   constructor(readonly nc: NatsConnection, readonly topology: Topology) {
     this.js = nc.jetstream();
+    this.publisher = new AckPublisher(nc);
   }
 
   jsm(): Promise<JetStreamManager> {
@@ -45,12 +51,11 @@ export class EventStore {
   async append(key: AggregateStream, event: Envelope, options: AppendOptions = {}): Promise<AppendResult> {
     const subject = this.subjectOf(key, event);
     const expect = options.expectedLastSubjectSeq === undefined ? undefined : { lastSubjectSequence: options.expectedLastSubjectSeq };
+    const headers = injectTraceContext(options.headers ?? natsHeaders());
+    headers.set(MSG_ID, event.id);
+    if (expect) headers.set(EXPECTED_LAST_SUBJECT_SEQ, String(expect.lastSubjectSequence));
     try {
-      const ack = await this.js.publish(subject, encodeEvent(event), {
-        msgID: event.id,
-        expect,
-        headers: injectTraceContext(options.headers ?? natsHeaders()),
-      });
+      const ack = await this.publisher.publish(subject, encodeEvent(event), headers);
       return { seq: ack.seq, duplicate: ack.duplicate };
     } catch (err) {
       if (expect && isWrongLastSequence(err)) throw new ConcurrencyError(subject, expect.lastSubjectSequence, err);
@@ -86,14 +91,11 @@ export class EventStore {
     const worker = async () => {
       while (next < events.length) {
         const i = next++;
-        // A header block per message when there is a trace context to carry: the client adds
-        // Nats-Msg-Id to it, so it cannot be shared. Without one the client makes its own.
-        let headers: MsgHdrs | undefined;
-        if (trace.length) {
-          headers = natsHeaders();
-          for (const [k, v] of trace) headers.set(k, v);
-        }
-        const ack: PubAck = await this.js.publish(this.subjectOf(key, events[i]), payloads[i], { msgID: events[i].id, headers });
+        // A header block per message: each carries its own Nats-Msg-Id.
+        const headers = natsHeaders();
+        for (const [k, v] of trace) headers.set(k, v);
+        headers.set(MSG_ID, events[i].id);
+        const ack = await this.publisher.publish(this.subjectOf(key, events[i]), payloads[i], headers);
         results[i] = { seq: ack.seq, duplicate: ack.duplicate };
       }
     };

@@ -9,3 +9,4 @@ export * from './checkpoint';
 export * from './replay';
 export * from './backoff';
 export * from './deadletter';
+export * from './ack-publisher';

@@ -16,6 +16,12 @@ const tracer = trace.getTracer('reverie-event-store');
 export interface Projection<E extends Envelope> {
   /** Checkpoint key; one row in `projection_checkpoints`. */
   name: string;
+  /**
+   * Set when `apply` itself takes each event into account once (it records event ids and skips
+   * those it has seen, in the same transaction). The runner then does not claim stream sequences:
+   * for a projection written once per ingested event, that claim was a second insert per event.
+   */
+  idempotentByEventId?: boolean;
   apply(manager: EntityManager, events: StoredEvent<E>[]): Promise<void>;
 }
 
@@ -60,13 +66,14 @@ export async function runProjection<E extends Envelope>(opts: ProjectionRunnerOp
     let last = 0;
     await dataSource.transaction(async (manager) => {
       const checkpoint = await readCheckpoint(manager, projection.name, true);
-      const claimed = await claimSequences(manager, projection.name, batch.map((b) => b.stored.seq));
+      const seqs = batch.map((b) => b.stored.seq);
+      const claimed = projection.idempotentByEventId ? new Set(seqs) : await claimSequences(manager, projection.name, seqs);
       const fresh = claimedOnce(batch.map((b) => b.stored), claimed);
       last = Math.max(checkpoint, ...batch.map((b) => b.stored.seq));
       if (fresh.length) await projection.apply(manager, fresh);
       if (last > checkpoint) await writeCheckpoint(manager, projection.name, last);
     });
-    if (++commits % 50 === 0) await prune();
+    if (!projection.idempotentByEventId && ++commits % 50 === 0) await prune();
     return last;
   };
 
