@@ -122,6 +122,9 @@ export async function runProjection<E extends Envelope>(opts: ProjectionRunnerOp
 
   const done = (async () => {
     let batch: { m: JsMsg; stored: StoredEvent<E> }[] = [];
+    // One batch commits while the next one is parsed: the commit mostly waits on Postgres.
+    // Commits still run one at a time and in order.
+    let committing: Promise<void> = Promise.resolve();
     for await (const m of messages) {
       const parsed = parseMessage(m, parser);
       if ('reason' in parsed) {
@@ -132,9 +135,13 @@ export async function runProjection<E extends Envelope>(opts: ProjectionRunnerOp
       if (batch.length >= batchSize || m.info.pending === 0) {
         const current = batch;
         batch = [];
-        await flush(current);
+        await committing;
+        committing = flush(current);
+        // Handled here so a failure does not surface as an unhandled rejection before the next await.
+        committing.catch(() => undefined);
       }
     }
+    await committing;
     // Stopped with a partial batch: hand it back now rather than after the ack wait.
     for (const { m } of batch) m.nak();
   })();
