@@ -47,6 +47,12 @@ export function isIpv6(value: string): boolean {
   return groups.length >= 3 && groups.length <= 7;
 }
 
+/** Home directories that name a machine role, not a person. */
+const ROLE_HOME_NAMES = new Set([
+  'user', 'username', 'runner', 'ubuntu', 'debian', 'ec2-user', 'centos', 'admin', 'root', 'node', 'app', 'vagrant',
+  'shared', 'public', 'default', 'all users', 'guest', 'docker', 'circleci', 'jenkins', 'build', 'ci', 'dev',
+]);
+
 export const PII_DETECTORS: readonly Detector[] = [
   {
     kind: 'email',
@@ -73,6 +79,14 @@ export const PII_DETECTORS: readonly Detector[] = [
     needs: [DIGIT, PLUS | DASH | DOT | RPAREN],
     requires: [/\+[1-9]|\d[-.)]/],
     accept: (value) => !value.startsWith('+') || acceptInternationalPhone(value),
+  },
+  {
+    // The account name in a home directory path (`/home/ana/…`, `/Users/ana/…`, `C:\Users\ana\…`)
+    // is usually the person's name; only the name is replaced, the rest of the path stays readable.
+    kind: 'home_directory_user',
+    pattern: /(?<p>(?<![\w.~-])(?:\/home\/|\/Users\/|[A-Za-z]:(?:\\{1,2}|\/)Users(?:\\{1,2}|\/)))(?<v>[A-Za-z0-9][A-Za-z0-9._-]{0,63})(?=$|[\\/\s"'`:;,)\]}>])/g,
+    hints: ['/home/', '/Users/', 'Users\\', ':/Users/'],
+    accept: (value) => !ROLE_HOME_NAMES.has(value.toLowerCase()) && !value.startsWith('[REDACTED'),
   },
   {
     kind: 'ip_address',

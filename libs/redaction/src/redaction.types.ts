@@ -1,7 +1,7 @@
 export type BuiltInRedactionKind =
   | 'anthropic_key' | 'openai_key' | 'aws_access_key' | 'aws_secret_key' | 'github_token'
   | 'slack_token' | 'jwt' | 'private_key' | 'secret_assignment' | 'high_entropy_secret'
-  | 'email' | 'phone' | 'card_number' | 'ip_address';
+  | 'email' | 'phone' | 'card_number' | 'ip_address' | 'home_directory_user';
 
 export type RedactionKind = BuiltInRedactionKind | (string & {});
 

@@ -30,6 +30,9 @@ const CASES: { kind: string; secret: string; text: (s: string) => string }[] = [
   { kind: 'ip_address', secret: '203.0.113.42', text: (s) => `ssh deploy@${s} -p 22` },
   { kind: 'ip_address', secret: '2001:db8:85a3::8a2e:370:7334', text: (s) => `listening on [${s}]:8080` },
   { kind: 'ip_address', secret: '2001:0db8:85a3:0000:0000:8a2e:0370:7334', text: (s) => `addr ${s}` },
+  { kind: 'home_directory_user', secret: 'ana.lima', text: (s) => `open '/home/${s}/widget-1/dist/index.js'` },
+  { kind: 'home_directory_user', secret: 'fuchur', text: (s) => `cd /Users/${s}` },
+  { kind: 'home_directory_user', secret: 'jdoe', text: (s) => `C:\\Users\\${s}\\repo> npm test` },
 ];
 
 describe('createRedactor: each kind is caught, counted and removed', () => {
@@ -59,5 +62,17 @@ describe('createRedactor: each kind is caught, counted and removed', () => {
   it('redacts a card number only when it passes the Luhn check', () => {
     expect(redactor.redactText('order 4111111111111112 shipped').counts).toEqual({});
     expect(redactor.redactText('order 4111111111111111 shipped').counts).toEqual({ card_number: 1 });
+  });
+
+  it('keeps the rest of a home directory path and leaves role accounts and other paths alone', () => {
+    expect(redactor.redactText('ENOENT: /home/ana/widget-1/dist/index.js').text).toBe('ENOENT: /home/[REDACTED:home_directory_user]/widget-1/dist/index.js');
+    expect(redactor.redactText('"cwd": "/Users/ana"').text).toBe('"cwd": "/Users/[REDACTED:home_directory_user]"');
+    for (const kept of ['/home/runner/work/repo', '/home/USER/project', '/mnt/home/ana/x', '/Users/Shared/data', 'src/home/ana.ts']) {
+      expect(redactor.redactText(kept)).toEqual({ text: kept, counts: {} });
+    }
+  });
+
+  it('can be switched off per tenant like any other kind', () => {
+    expect(createRedactor({ disabled: ['home_directory_user'] }).redactText('/home/ana/x').text).toBe('/home/ana/x');
   });
 });
