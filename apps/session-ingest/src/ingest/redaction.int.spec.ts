@@ -24,6 +24,7 @@ function plantedSecrets() {
     aws: `AKIA${upperAlnum(16)}`,
     email: `planted.${b64url(5).replace(/[-_]/g, 'x')}@example-corp.com`,
     card: luhnCard(),
+    homeUser: `planted${b64url(5).replace(/[-_]/g, 'x').toLowerCase()}`,
     jwt,
     privateKey: `-----BEGIN RSA PRIVATE KEY-----\n${keyBody.join('\n')}\n-----END RSA PRIVATE KEY-----`,
     keyBody,
@@ -45,11 +46,11 @@ describe('redaction before anything is persisted', () => {
     const http = sessionEvents('secrets-http', {
       texts: [text, `I will use ${s.anthropic} and ${s.email}`],
       toolInput: { command: `curl -H "Authorization: Bearer ${s.jwt}" https://api.example.com`, env: { AWS_ACCESS_KEY_ID: s.aws, nested: [s.card, { pem: s.privateKey }] } },
-      toolOutput: `$ cat ~/.ssh/id_rsa\n${s.privateKey}\ncontact: ${s.email}\ncard on file ${s.card}`,
+      toolOutput: `$ cat ~/.ssh/id_rsa\n${s.privateKey}\ncontact: ${s.email}\ncard on file ${s.card}\nENOENT: open '/home/${s.homeUser}/app/dist/index.js'`,
     });
     const res = await postJson(`${env.url}${ROUTES.ingestEvents}`, { events: http }, { 'x-api-key': env.keys.acme });
     expect(res.status).toBe(202);
-    for (const kind of ['anthropic_key', 'aws_access_key', 'email', 'card_number', 'jwt', 'private_key']) expect(res.body.redactions[kind]).toBeGreaterThan(0);
+    for (const kind of ['anthropic_key', 'aws_access_key', 'email', 'card_number', 'jwt', 'private_key', 'home_directory_user']) expect(res.body.redactions[kind]).toBeGreaterThan(0);
 
     const overNats = sessionEvents('secrets-nats', { texts: [`nats ${s.anthropic} ${s.email}`, `ok ${s.jwt}`], toolOutput: s.privateKey, toolInput: { key: s.aws, card: s.card } });
     const h = natsHeaders();
@@ -74,7 +75,7 @@ describe('redaction before anything is persisted', () => {
       const stream = await readSessionsRaw(env.nats.nc, env.nats.topology);
       expect(stream).toHaveLength(12);
 
-      const needles = [s.anthropic, s.aws, s.email, s.card, s.jwt, s.jwt.split('.')[2], s.privateKey, JSON.stringify(s.privateKey).slice(1, -1), ...s.keyBody];
+      const needles = [s.anthropic, s.aws, s.email, s.card, s.homeUser, s.jwt, s.jwt.split('.')[2], s.privateKey, JSON.stringify(s.privateKey).slice(1, -1), ...s.keyBody];
       const haystacks = { stream: stream.map((m) => m.text).join('\n'), postgres: dumps.join('\n') };
       expect(haystacks.postgres).toContain('secrets-http'); // the dump did read the rows
       for (const [where, hay] of Object.entries(haystacks)) {
