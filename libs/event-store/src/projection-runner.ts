@@ -122,26 +122,44 @@ export async function runProjection<E extends Envelope>(opts: ProjectionRunnerOp
 
   const done = (async () => {
     let batch: { m: JsMsg; stored: StoredEvent<E> }[] = [];
-    // One batch commits while the next one is parsed: the commit mostly waits on Postgres.
-    // Commits still run one at a time and in order.
-    let committing: Promise<void> = Promise.resolve();
+    // One batch commits while the next one is parsed and grows: the commit mostly waits on
+    // Postgres, and under load the next batch is larger for it. Commits run one at a time, in order.
+    let committing: Promise<void> | undefined;
+    let failure: { err: unknown } | undefined;
+    let closed = false;
+    const startCommit = () => {
+      const current = batch;
+      batch = [];
+      committing = flush(current).then(
+        () => {
+          committing = undefined;
+          // Messages that arrived during that commit: commit them now, not when the next one comes.
+          if (batch.length && !closed) startCommit();
+        },
+        (err: unknown) => {
+          committing = undefined;
+          failure ??= { err };
+        },
+      );
+    };
     for await (const m of messages) {
+      if (failure) throw failure.err;
       const parsed = parseMessage(m, parser);
       if ('reason' in parsed) {
         await deadletterAndTerm(store, durable, m, parsed.reason);
       } else {
         batch.push({ m, stored: { event: parsed.event, seq: m.seq, subject: m.subject } });
       }
-      if (batch.length >= batchSize || m.info.pending === 0) {
-        const current = batch;
-        batch = [];
-        await committing;
-        committing = flush(current);
-        // Handled here so a failure does not surface as an unhandled rejection before the next await.
-        committing.catch(() => undefined);
+      if (batch.length >= batchSize) {
+        while (committing) await committing;
+        if (batch.length) startCommit();
+      } else if (m.info.pending === 0 && !committing && batch.length) {
+        startCommit();
       }
     }
-    await committing;
+    closed = true;
+    while (committing) await committing;
+    if (failure) throw failure.err;
     // Stopped with a partial batch: hand it back now rather than after the ack wait.
     for (const { m } of batch) m.nak();
   })();
