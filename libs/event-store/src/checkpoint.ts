@@ -1,25 +1,17 @@
 import type { EntityManager } from 'typeorm';
 
-/** Last stream sequence a projection has committed (0 before the first batch). */
-export async function readCheckpoint(manager: EntityManager, projection: string, forUpdate = false): Promise<number> {
-  if (forUpdate) {
-    // One round trip: the no-op update both creates the row when missing and locks it.
-    const locked: { last_seq: string }[] = await manager.query(
-      `INSERT INTO projection_checkpoints AS c (projection, last_seq) VALUES ($1, 0)
-       ON CONFLICT (projection) DO UPDATE SET last_seq = c.last_seq RETURNING c.last_seq`,
-      [projection],
-    );
-    return Number(locked[0].last_seq);
-  }
-  await manager.query(
-    `INSERT INTO projection_checkpoints (projection, last_seq) VALUES ($1, 0) ON CONFLICT (projection) DO NOTHING`,
+/**
+ * Last stream sequence a projection has committed (0 before the first batch), with its row locked
+ * until the transaction ends. One round trip: the no-op update both creates the row when missing
+ * and takes the lock.
+ */
+export async function readCheckpoint(manager: EntityManager, projection: string): Promise<number> {
+  const locked: { last_seq: string }[] = await manager.query(
+    `INSERT INTO projection_checkpoints AS c (projection, last_seq) VALUES ($1, 0)
+     ON CONFLICT (projection) DO UPDATE SET last_seq = c.last_seq RETURNING c.last_seq`,
     [projection],
   );
-  const rows: { last_seq: string }[] = await manager.query(
-    `SELECT last_seq FROM projection_checkpoints WHERE projection = $1`,
-    [projection],
-  );
-  return Number(rows[0].last_seq);
+  return Number(locked[0].last_seq);
 }
 
 export async function writeCheckpoint(manager: EntityManager, projection: string, lastSeq: number): Promise<void> {

@@ -50,15 +50,15 @@ export class EventStore {
 
   async append(key: AggregateStream, event: Envelope, options: AppendOptions = {}): Promise<AppendResult> {
     const subject = this.subjectOf(key, event);
-    const expect = options.expectedLastSubjectSeq === undefined ? undefined : { lastSubjectSequence: options.expectedLastSubjectSeq };
+    const expected = options.expectedLastSubjectSeq;
     const headers = injectTraceContext(options.headers ?? natsHeaders());
     headers.set(MSG_ID, event.id);
-    if (expect) headers.set(EXPECTED_LAST_SUBJECT_SEQ, String(expect.lastSubjectSequence));
+    if (expected !== undefined) headers.set(EXPECTED_LAST_SUBJECT_SEQ, String(expected));
     try {
       const ack = await this.publisher.publish(subject, encodeEvent(event), headers);
       return { seq: ack.seq, duplicate: ack.duplicate };
     } catch (err) {
-      if (expect && isWrongLastSequence(err)) throw new ConcurrencyError(subject, expect.lastSubjectSequence, err);
+      if (expected !== undefined && isWrongLastSequence(err)) throw new ConcurrencyError(subject, expected, err);
       throw err;
     }
   }

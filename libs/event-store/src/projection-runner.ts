@@ -65,11 +65,11 @@ export async function runProjection<E extends Envelope>(opts: ProjectionRunnerOp
   const commit = async (batch: { m: JsMsg; stored: StoredEvent<E> }[]): Promise<number> => {
     let last = 0;
     await dataSource.transaction(async (manager) => {
-      const checkpoint = await readCheckpoint(manager, projection.name, true);
+      const checkpoint = await readCheckpoint(manager, projection.name);
       const seqs = batch.map((b) => b.stored.seq);
       const claimed = projection.idempotentByEventId ? new Set(seqs) : await claimSequences(manager, projection.name, seqs);
       const fresh = claimedOnce(batch.map((b) => b.stored), claimed);
-      last = Math.max(checkpoint, ...batch.map((b) => b.stored.seq));
+      last = Math.max(checkpoint, ...seqs);
       if (fresh.length) await projection.apply(manager, fresh);
       if (last > checkpoint) await writeCheckpoint(manager, projection.name, last);
     });

@@ -29,7 +29,7 @@ export async function rebuildProjection<E extends Envelope>(opts: { store: Event
   const { dataSource, projection } = opts;
   await dataSource.transaction(async (manager) => {
     await opts.reset(manager);
-    await readCheckpoint(manager, projection.name, true);
+    await readCheckpoint(manager, projection.name);
     await writeCheckpoint(manager, projection.name, 0);
     await resetClaims(manager, projection.name);
   });
@@ -37,7 +37,7 @@ export async function rebuildProjection<E extends Envelope>(opts: { store: Event
   let lastSeq = 0;
   for await (const batch of replay(opts.store, opts.stream, opts.parser)) {
     await dataSource.transaction(async (manager) => {
-      const checkpoint = await readCheckpoint(manager, projection.name, true);
+      const checkpoint = await readCheckpoint(manager, projection.name);
       const claimed = await claimSequences(manager, projection.name, batch.map((b) => b.seq));
       const fresh = batch.filter((b) => claimed.has(b.seq));
       if (fresh.length) await projection.apply(manager, fresh);

@@ -86,7 +86,7 @@ export const PII_DETECTORS: readonly Detector[] = [
     kind: 'home_directory_user',
     pattern: /(?<p>(?<![\w.~-])(?:\/home\/|\/Users\/|[A-Za-z]:(?:\\{1,2}|\/)Users(?:\\{1,2}|\/)))(?<v>[A-Za-z0-9][A-Za-z0-9._-]{0,63})(?=$|[\\/\s"'`:;,)\]}>])/g,
     hints: ['/home/', '/Users/', 'Users\\', ':/Users/'],
-    accept: (value) => !ROLE_HOME_NAMES.has(value.toLowerCase()) && !value.startsWith('[REDACTED'),
+    accept: (value) => !ROLE_HOME_NAMES.has(value.toLowerCase()),
   },
   {
     kind: 'ip_address',
