@@ -5,8 +5,8 @@ import { importContent } from '@reverie/importers';
 import { extractSignals } from './signals/extract-signals.extractor';
 import { planDream } from './plan-dream';
 
-// The real transcripts shared next to the repository (/work/main/../shared/data/samples).
-const SAMPLES = resolve(__dirname, '../../../../shared/data/samples');
+// The real transcripts bundled in the repository (samples/real).
+const SAMPLES = resolve(__dirname, '../../../samples/real');
 
 function importAll() {
   const sessions = [];

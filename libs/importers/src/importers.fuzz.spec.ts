@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { sessionEventSchema } from '@reverie/contracts';
 import { IMPORT_FORMATS, importContent, ImportError, type ImportResult } from './index';
 
-const SAMPLES = resolve(__dirname, '../../../../shared/data/samples');
+const SAMPLES = resolve(__dirname, '../../../samples/real');
 
 /** Throws only ImportError; whatever it does import must still validate. */
 function importOrImportError(run: () => ImportResult): void {

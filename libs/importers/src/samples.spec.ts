@@ -3,8 +3,8 @@ import { join, resolve } from 'node:path';
 import { sessionEventSchema, SUBJECT_TOKEN } from '@reverie/contracts';
 import { detectFormat, importContent, type ImportFormat, type ImportResult } from './index';
 
-// The shared samples folder sits next to the repository: /work/main/../shared/data/samples.
-const SAMPLES = resolve(__dirname, '../../../../shared/data/samples');
+// The real sample transcripts bundled in the repository (samples/real).
+const SAMPLES = resolve(__dirname, '../../../samples/real');
 const read = (rel: string) => readFileSync(join(SAMPLES, rel), 'utf8');
 const NOW = '2026-03-01T12:00:00.000Z';
 
@@ -45,7 +45,7 @@ const CASES: { file: string; format: ImportFormat; sessions: Expected[] }[] = [
 ];
 
 describe('importing the real sample files', () => {
-  it('covers every sample file in the shared folder', () => {
+  it('covers every sample file in samples/real', () => {
     const onDisk = readdirSync(SAMPLES).flatMap((d) => readdirSync(join(SAMPLES, d)).map((f) => `${d}/${f}`)).sort();
     expect(CASES.map((c) => c.file).sort()).toEqual(onDisk);
   });

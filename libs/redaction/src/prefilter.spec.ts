@@ -4,8 +4,8 @@ import type { Detector } from './detector';
 import { charClasses } from './char-classes';
 import { BUILT_IN_DETECTORS, detectorSkips } from './redactor';
 
-/** The real transcripts in ../shared/data/samples (relative to the repository root). */
-const SAMPLES = resolve(__dirname, '../../../../shared/data/samples');
+/** The real transcripts bundled in samples/real. */
+const SAMPLES = resolve(__dirname, '../../../samples/real');
 const files = (dir: string): string[] => readdirSync(dir).flatMap((name) => {
   const p = join(dir, name);
   return statSync(p).isDirectory() ? files(p) : [p];

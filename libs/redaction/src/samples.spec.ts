@@ -2,8 +2,8 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createRedactor } from './redactor';
 
-/** The real transcripts in ../shared/data/samples (relative to the repository root). */
-const SAMPLES = resolve(__dirname, '../../../../shared/data/samples');
+/** The real transcripts bundled in samples/real. */
+const SAMPLES = resolve(__dirname, '../../../samples/real');
 
 function files(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {

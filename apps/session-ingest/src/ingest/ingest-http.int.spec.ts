@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { ROUTES, type SessionEvent } from '@reverie/contracts';
 import { EventStore } from '@reverie/event-store';
 import { importContent } from '@reverie/importers';
@@ -7,7 +8,7 @@ import { eventually } from '@reverie/testing';
 import { postJson, readSessionsRaw, sessionEvents, sessionsMessageCount } from '../testing/session-fixtures';
 import { startIngestTestEnv, type IngestTestEnv } from '../testing/ingest-test-env';
 
-const OTEL_SAMPLE = '/work/shared/data/samples/otel-genai/spec-example-tool-call-spans.json';
+const OTEL_SAMPLE = resolve(__dirname, '../../../../samples/real/otel-genai/spec-example-tool-call-spans.json');
 
 describe('session-ingest over HTTP and NATS (real NATS and Postgres)', () => {
   let env: IngestTestEnv;
