@@ -1,5 +1,13 @@
 /** Bumped whenever a change to signals, mining or scoring can change what a dream proposes. */
-export const ANALYZER_VERSION = 'dreaming-domain/1.1.0';
+export const ANALYZER_VERSION = 'dreaming-domain/1.2.0';
+
+/**
+ * What corroborates a preference or a rejected-action pattern: statements by distinct users, or
+ * (a developer's own logs) distinct sessions of one user. `auto`: distinct users when the tenant's
+ * sessions name two users or more, else distinct sessions.
+ */
+export type Corroboration = 'auto' | 'users' | 'sessions';
+const CORROBORATIONS: readonly Corroboration[] = ['auto', 'users', 'sessions'];
 
 export interface DreamThresholds {
   /** A pattern needs at least this many distinct sessions. */
@@ -21,6 +29,8 @@ export interface DreamThresholds {
   maxProposalsPerDream: number;
   /** Jaccard similarity at which two task prompts (or two corrective statements) are the same. */
   similarity: number;
+  /** See `Corroboration`; with `sessions`, `minPreferenceUsers` is not required and lessons say they were stated by one user. */
+  corroboration: Corroboration;
 }
 
 export const DEFAULT_THRESHOLDS: DreamThresholds = Object.freeze({
@@ -32,6 +42,7 @@ export const DEFAULT_THRESHOLDS: DreamThresholds = Object.freeze({
   rejectedRegrowthFactor: 2,
   maxProposalsPerDream: 20,
   similarity: 0.6,
+  corroboration: 'auto',
 });
 
 /** Fills missing fields from the defaults and rejects nonsense with a message naming the field. */
@@ -49,5 +60,14 @@ export function resolveThresholds(partial?: Partial<DreamThresholds>): DreamThre
   if (!(t.maxPValue > 0 && t.maxPValue <= 1)) throw new Error(`thresholds.maxPValue must be in (0, 1], got ${t.maxPValue}`);
   if (!(t.rejectedRegrowthFactor >= 1)) throw new Error(`thresholds.rejectedRegrowthFactor must be >= 1, got ${t.rejectedRegrowthFactor}`);
   if (!(t.similarity > 0 && t.similarity <= 1)) throw new Error(`thresholds.similarity must be in (0, 1], got ${t.similarity}`);
+  if (!CORROBORATIONS.includes(t.corroboration)) throw new Error(`thresholds.corroboration must be one of ${CORROBORATIONS.join(', ')}, got ${String(t.corroboration)}`);
   return t;
+}
+
+/** Users a preference needs in this tenant: `minPreferenceUsers`, or 1 when sessions of one user corroborate. */
+export function preferenceUsersNeeded(t: DreamThresholds, sessions: ReadonlyArray<{ userId?: string }>): { users: number; by: 'users' | 'sessions' } {
+  if (t.corroboration === 'users') return { users: t.minPreferenceUsers, by: 'users' };
+  if (t.corroboration === 'sessions') return { users: 1, by: 'sessions' };
+  const users = new Set(sessions.map((s) => s.userId ?? ''));
+  return users.size >= 2 ? { users: t.minPreferenceUsers, by: 'users' } : { users: 1, by: 'sessions' };
 }

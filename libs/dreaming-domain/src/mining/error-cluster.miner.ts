@@ -6,6 +6,8 @@ import { confidenceOf, round3 } from '../stats/confidence.score';
 import { fingerprintOf, hasKnownOutcome, isFailed, refsOf, scopeOf, supportOf, type Occurrence } from './evidence';
 import { templateText } from '../writer/template.writer';
 import { quoteLine } from '../text/error-quote';
+import { mineErrorTemplates, WILDCARD } from './error-templates';
+import { isInformativeTemplate } from './pitfall';
 
 /** A fix the retries point at: a step run before the retry, or an input that changed. */
 export interface FixFact {
@@ -25,16 +27,34 @@ export interface FixFact {
 /** Tool output that reads like an instruction is quoted in evidence only, never in the lesson text. */
 const INSTRUCTION_LIKE = /\b(always|never|ignore (all|previous|the above)|you must|you should|disregard|send|forward|email|exfiltrate|credentials?|password|api key|token)\b/i;
 
+/** The error names the input: the key itself (`replace_all`), or every word of it (`old_string` → "old", "string"). */
+function mentions(errorText: string, name: string): boolean {
+  const text = errorText.toLowerCase();
+  const bare = name.replace(/^-+/, '').toLowerCase();
+  if (text.includes(bare)) return true;
+  const words = bare.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase().split(/[^a-z0-9]+/).filter((w) => w.length >= 3);
+  return words.length > 0 && words.every((w) => text.includes(w));
+}
+
+/**
+ * The changes of a retry that plausibly fixed the error: a replacing command or a step run
+ * before it, or an input change that the error names or that is the only change made. An
+ * argument that changed alongside others and that the error never mentions is no fix.
+ */
 function fixCandidates(r: RetrySignal): string[] {
   // Another command in place of the failing one: that replacement is the fix, not its input diff.
   if (r.replacement) return [`replace-command\u0000${r.replacement.step}`];
   const out: string[] = [];
   for (const s of r.between) out.push(`run-before\u0000${s}`);
-  for (const k of r.change.addedKeys) out.push(`add-key\u0000${k}`);
-  for (const k of r.change.removedKeys) out.push(`remove-key\u0000${k}`);
-  for (const k of r.change.changedKeys) out.push(`change-key\u0000${k}`);
-  for (const f of r.change.addedFlags) out.push(`add-flag\u0000${f}`);
-  for (const f of r.change.removedFlags) out.push(`remove-flag\u0000${f}`);
+  const c = r.change;
+  const changes: Array<[string, string]> = [
+    ...c.addedKeys.map((k) => ['add-key', k] as [string, string]), ...c.removedKeys.map((k) => ['remove-key', k] as [string, string]),
+    ...c.changedKeys.map((k) => ['change-key', k] as [string, string]), ...c.addedFlags.map((f) => ['add-flag', f] as [string, string]),
+    ...c.removedFlags.map((f) => ['remove-flag', f] as [string, string]),
+  ];
+  for (const [type, value] of changes) {
+    if (changes.length === 1 || mentions(r.signature, value) || c.keysFromBetween.includes(value)) out.push(`${type}\u0000${value}`);
+  }
   return out;
 }
 
@@ -96,7 +116,15 @@ function representativeQuote(quotes: ReadonlyMap<string, Set<string>>): string |
 interface Cluster {
   step: string;
   tool: string;
+  /** The template's signature (`tool: message with <*> slots`). */
   signature: string;
+  /** The signatures the template covers. */
+  members: Set<string>;
+  parameters: string[][];
+  /** Remedies the error texts state → sessions that saw them. */
+  remedies: Map<string, Set<string>>;
+  /** Salient lines of the most common output. */
+  salient?: string[];
   occurrences: Occurrence[];
   sessions: Map<string, SessionSignals>;
   retries: Array<{ sessionId: string; retry: RetrySignal; eventId: string }>;
@@ -104,29 +132,59 @@ interface Cluster {
   quotes: Map<string, Set<string>>;
 }
 
+/** `tool: message` → the message. */
+const messageOf = (signature: string, tool: string) => (signature.startsWith(`${tool}: `) ? signature.slice(tool.length + 2) : signature);
+
 /**
- * Recurring errors. Only actionable ones become lessons: a visible fix (a step run before the
- * successful retry, a changed input, a replacing command) or identical retries that kept
- * failing. "Check for the cause of X" tells the agent nothing it can do, so a recurring error
- * without either is not proposed; its key still goes into `recurring` (when given) so that
- * other miners know the failures it explains.
+ * Recurring errors, clustered by step and Drain template (the same failure naming another
+ * branch, ticket or module is one pattern). A cluster meeting the support thresholds becomes a
+ * lesson: with a fix when the recovered retries show one (a step run before, a changed input, a
+ * replacing command), "do not retry unchanged" when identical retries kept failing, and otherwise
+ * a pitfall (what fails, where, how often, and the remedy the error text states, or honestly
+ * that no fix is known) when its template says something specific. Keys of every recurring
+ * cluster go into `recurring` (when given), as `step \u0001 signature`, so other miners know
+ * the failures it explains.
  */
 export function mineErrorClusters(tenantId: string, sessions: readonly SessionSignals[], t: DreamThresholds, recurring?: Set<string>): LessonCandidate[] {
+  const weights: Array<{ step: string; message: string; weight: number }> = [];
+  for (const s of sessions) {
+    const seen = new Set<string>();
+    for (const e of s.errors) {
+      const key = `${e.step}\u0001${e.signature}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      weights.push({ step: e.step, message: messageOf(e.signature, e.tool), weight: 1 });
+    }
+  }
+  const templates = mineErrorTemplates(weights);
+  const clusterKeyOf = (step: string, tool: string, signature: string) => {
+    const tpl = templates.get(`${step}\u0001${messageOf(signature, tool)}`);
+    return { key: `${step}\u0001${tpl ? `${tool}: ${tpl.template}` : signature}`, tpl };
+  };
   const clusters = new Map<string, Cluster>();
   const stepSessions = new Map<string, number>();
   for (const s of sessions) {
     for (const step of new Set(s.toolSequence)) stepSessions.set(step, (stepSessions.get(step) ?? 0) + 1);
     for (const e of s.errors) {
-      const key = `${e.step}\u0001${e.signature}`;
+      const { key, tpl } = clusterKeyOf(e.step, e.tool, e.signature);
       let c = clusters.get(key);
-      if (!c) { c = { step: e.step, tool: e.tool, signature: e.signature, occurrences: [], sessions: new Map(), retries: [], quotes: new Map() }; clusters.set(key, c); }
+      if (!c) {
+        c = {
+          step: e.step, tool: e.tool, signature: key.slice(e.step.length + 1), members: new Set(), parameters: tpl?.parameters ?? [],
+          remedies: new Map(), occurrences: [], sessions: new Map(), retries: [], quotes: new Map(),
+        };
+        clusters.set(key, c);
+      }
+      c.members.add(e.signature);
       c.occurrences.push({ session: s, eventId: e.eventId, at: e.at, excerpt: e.excerpt });
       c.sessions.set(s.sessionId, s);
       const quote = e.quote ?? quoteLine(e.excerpt);
       c.quotes.set(quote, (c.quotes.get(quote) ?? new Set()).add(s.sessionId));
+      if (e.remedy) c.remedies.set(e.remedy, (c.remedies.get(e.remedy) ?? new Set()).add(s.sessionId));
+      if (!c.salient && e.salient?.length) c.salient = e.salient;
     }
     for (const r of s.retries) {
-      const c = clusters.get(`${r.step}\u0001${r.signature}`);
+      const c = clusters.get(clusterKeyOf(r.step, r.tool, r.signature).key);
       if (c) c.retries.push({ sessionId: s.sessionId, retry: r, eventId: r.retryEventId });
     }
   }
@@ -135,10 +193,11 @@ export function mineErrorClusters(tenantId: string, sessions: readonly SessionSi
   for (const c of clusters.values()) {
     const support = supportOf(c.occurrences);
     if (support.sessions < t.minSessions || support.distinctUsers < t.minDistinctUsers) continue;
-    recurring?.add(`${c.step}\u0001${c.signature}`);
+    for (const m of c.members) recurring?.add(`${c.step}\u0001${m}`);
     const fix = inferFix(c.retries);
     const identicalFailed = c.retries.filter((r) => !r.retry.recovered && !r.retry.replacement && isEmptyChange(r.retry.change) && r.retry.between.length === 0).length;
-    if (!fix && identicalFailed < 2) continue;
+    const remedy = representativeQuote(c.remedies);
+    if (!fix && identicalFailed < 2 && !isInformativeTemplate(messageOf(c.signature, c.tool))) continue;
     const quote = representativeQuote(c.quotes);
     const usedIn = stepSessions.get(c.step) ?? support.sessions;
     const withKnown = [...c.sessions.values()].filter(hasKnownOutcome);
@@ -172,6 +231,10 @@ export function mineErrorClusters(tenantId: string, sessions: readonly SessionSi
         pattern: 'error-cluster', tool: c.tool, step: c.step, signature: c.signature,
         ...(quote ? { quote } : {}),
         ...(fix ? { fix } : {}),
+        ...(!fix && identicalFailed < 2 ? { pitfall: true } : {}),
+        ...(remedy && !INSTRUCTION_LIKE.test(remedy) ? { remedy } : {}),
+        ...(c.salient ? { salientLines: c.salient } : {}),
+        ...(c.signature.includes(WILDCARD) ? { parameters: Object.fromEntries(c.parameters.map((v, i) => [`${WILDCARD}${i + 1}`, v])) } : {}),
         identicalRetriesFailed: identicalFailed,
         failedSessionsWithError: failedWith, knownOutcomeSessionsWithError: withKnown.length,
         failureRateWithout: rateOthers === null ? null : round3(rateOthers),

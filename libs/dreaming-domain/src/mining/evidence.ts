@@ -25,13 +25,19 @@ export function distinctUsers(occurrences: readonly Occurrence[]): number {
   return users.size + (anonymous ? 1 : 0);
 }
 
+/** The independent conversation a session belongs to (a sidechain counts with its parent). */
+export function rootOf(s: SessionSignals): string {
+  return s.rootId ?? s.sessionId;
+}
+
+/** `sessions` counts independent root conversations: a subagent sidechain does not corroborate its parent. */
 export function supportOf(occurrences: readonly Occurrence[]): Support {
   if (occurrences.length === 0) throw new Error('supportOf: a pattern needs at least one occurrence');
   let first = occurrences[0].at;
   let last = occurrences[0].at;
   const sessions = new Set<string>();
   for (const o of occurrences) {
-    sessions.add(o.session.sessionId);
+    sessions.add(rootOf(o.session));
     if (o.at < first) first = o.at;
     if (o.at > last) last = o.at;
   }

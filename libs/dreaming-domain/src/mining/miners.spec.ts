@@ -18,6 +18,8 @@ function session(user: string, fill: (b: SessionBuilder) => void, outcome: Sessi
   return extractSignals(b.end(outcome));
 }
 const t = DEFAULT_THRESHOLDS;
+/** A team tenant: preferences need distinct users. */
+const byUsers = { ...DEFAULT_THRESHOLDS, corroboration: 'users' as const };
 
 describe('error clusters', () => {
   const deploy = (user: string, region: boolean) => session(user, (b) => {
@@ -69,7 +71,7 @@ describe('error clusters: what the lesson says', () => {
   it('turns a replacing command that succeeded into "run X instead of Y", quoting the original error line', () => {
     const [c] = mineErrorClusters('acme', [pytest('ben', 1), pytest('chloe', 2), pytest('dev', 3)], t);
     expect(c.facts).toMatchObject({
-      step: 'Bash(pytest)', signature: 'Bash: importerror while importing test module <str>', quote: "ModuleNotFoundError: No module named 'billing'",
+      step: 'Bash(pytest)', signature: 'Bash: modulenotfounderror: no module named <str>', quote: "ModuleNotFoundError: No module named 'billing'",
       fix: { type: 'replace-command', value: 'Bash(python -m pytest)', sessions: 3, of: 3, tried: 3, from: 'pytest tests/', to: 'python -m pytest tests/' },
     });
     expect(c.text).toBe("Run `python -m pytest tests/` instead of `pytest tests/`: bare `pytest` failed with `ModuleNotFoundError: No module named 'billing'` in 3 sessions (3 users); `python -m pytest` succeeded every time.");
@@ -98,11 +100,36 @@ describe('error clusters: what the lesson says', () => {
     expect(c.facts.signature).toBe('Bash: npm err! enoent enoent: no such file or directory, open <str>');
   });
 
-  it('proposes no "check for the cause" lesson for a recurring error without a visible fix, but reports it as recurring', () => {
-    const stuck = (u: string) => session(u, (b) => { b.tool('Bash', { command: 'make' }, 'make: *** No rule to make target all. Stop.', true); });
+  it('proposes no lesson for a recurring error that only says something failed, but reports it as recurring', () => {
+    const stuck = (u: string, i: number) => session(u, (b) => { b.tool('Bash', { command: 'go test ./...' }, `FAIL\tgithub.com/acme/pkg${i} [build failed]\nFAIL`, true); });
     const recurring = new Set<string>();
-    expect(mineErrorClusters('acme', [stuck('a'), stuck('b'), stuck('c')], t, recurring)).toEqual([]);
-    expect([...recurring].map((k) => k.split('\u0001'))).toEqual([['Bash(make)', expect.stringMatching(/^Bash: make: \*\*\* no rule/)]]);
+    expect(mineErrorClusters('acme', [stuck('a', 1), stuck('b', 2), stuck('c', 3)], t, recurring)).toEqual([]);
+    expect([...recurring].map((k) => k.split('\u0001')[0])).toEqual(['Bash(go test)']);
+  });
+
+  it('turns a recurring specific error without a fix into a pitfall, worded honestly', () => {
+    const stuck = (u: string) => session(u, (b) => { b.tool('Bash', { command: 'make' }, 'make: *** No rule to make target all. Stop.', true); });
+    const [c] = mineErrorClusters('acme', [stuck('a'), stuck('b'), stuck('c')], t);
+    expect(c.facts).toMatchObject({ pitfall: true, step: 'Bash(make)' });
+    expect(c.facts.fix).toBeUndefined();
+    expect(c.text).toBe('`make` keeps failing with `make: *** No rule to make target all. Stop.`: 3 sessions (3 users), and no session shows a fix. Check for this cause before calling `make`, and read the error before retrying.');
+  });
+
+  it('one template for the same error naming different branches, with the values seen and the remedy the error states', () => {
+    const checkout = (u: string, branch: string) => session(u, (b) => {
+      b.tool('Bash', { command: `git checkout ${branch}` }, `error: pathspec '${branch}' did not match any file(s) known to git\nhint: did you mean 'origin/${branch}'?`, true);
+    });
+    const unquoted = (u: string, branch: string) => session(u, (b) => {
+      b.tool('Bash', { command: `git switch ${branch}` }, `fatal: invalid reference: ${branch}\nhint: Did you mean to run git fetch first?`, true);
+    });
+    const found = mineErrorClusters('acme', [unquoted('a', 'proj-abc'), unquoted('b', 'release-next'), unquoted('c', 'feature-login')], t);
+    expect(found).toHaveLength(1);
+    expect(found[0].facts.signature).toBe('Bash: fatal: invalid reference: <*>');
+    expect(found[0].facts.parameters).toEqual({ '<*>1': ['feature-login', 'proj-abc', 'release-next'] });
+    expect(found[0].facts.remedy).toBe('hint: Did you mean to run git fetch first?');
+    expect(found[0].text).toContain('The error itself says what to do: “hint: Did you mean to run git fetch first?”');
+    expect(found[0].facts.salientLines).toEqual(['fatal: invalid reference: proj-abc', 'hint: Did you mean to run git fetch first?']);
+    expect(mineErrorClusters('acme', [checkout('a', 'x1'), checkout('b', 'y2')], t)).toEqual([]);
   });
 });
 
@@ -139,9 +166,9 @@ describe('preferences', () => {
 
   it('needs distinct users and sessions, and counts one user repeating once', () => {
     const oneUserManyTimes = [says('u1', 'Stop adding emojis.', 'Stop adding emojis!', 'stop adding emojis', 'Stop adding emojis to commits.')];
-    expect(minePreferences('acme', oneUserManyTimes, t)).toEqual([]);
+    expect(minePreferences('acme', oneUserManyTimes, byUsers)).toEqual([]);
     const oneUserThreeSessions = [says('u1', 'Never force push to main.'), says('u1', 'never force-push main'), says('u1', 'Never force push to main')];
-    expect(minePreferences('acme', oneUserThreeSessions, t)).toEqual([]);
+    expect(minePreferences('acme', oneUserThreeSessions, byUsers)).toEqual([]);
     const twoUsers = [...oneUserThreeSessions, says('u2', 'Please stop force pushing to main!')];
     const [p] = minePreferences('acme', twoUsers, t);
     expect(p.kind).toBe('preference');
@@ -192,7 +219,36 @@ describe('preferences', () => {
   it('counts anonymous statements as one user', () => {
     const anon = (x: string) => session('', (b) => { b.assistant('Done.'); b.user(x); });
     const s = [anon('Use pnpm instead of npm.'), anon('Use pnpm instead of npm.'), anon('Use pnpm instead of npm.')].map((x) => ({ ...x, userId: undefined, corrections: x.corrections.map((c) => ({ ...c, userId: undefined })) }));
-    expect(minePreferences('acme', s, t)).toEqual([]);
+    expect(minePreferences('acme', s, byUsers)).toEqual([]);
+  });
+
+  describe('corroboration by the sessions of one user (a developer\'s own logs)', () => {
+    const oneUserThreeSessions = [says('u1', 'Never force push to main.'), says('u1', 'never force-push main'), says('u1', 'Never force push to main')];
+
+    it('auto: a tenant with one user gets the preference, marked as stated by one user', () => {
+      const [p] = minePreferences('acme', oneUserThreeSessions, t);
+      expect(p.support).toMatchObject({ sessions: 3, distinctUsers: 1 });
+      expect(p.facts.corroboratedBy).toBe('sessions');
+      expect(p.text).toBe('Never force push to main (stated by one user, in 3 sessions).');
+    });
+
+    it('auto: a tenant with several users still needs several users', () => {
+      const others = [says('u2', 'Looks good.'), says('u3', 'Thanks.')];
+      expect(minePreferences('acme', [...oneUserThreeSessions, ...others], t)).toEqual([]);
+    });
+
+    it('sessions: one user in several sessions is enough even in a team tenant, but one session is not', () => {
+      const sessionsPolicy = { ...t, corroboration: 'sessions' as const };
+      const others = [says('u2', 'Looks good.')];
+      expect(minePreferences('acme', [...oneUserThreeSessions, ...others], sessionsPolicy)).toHaveLength(1);
+      expect(minePreferences('acme', [says('u1', 'Never force push to main.', 'never force-push main', 'Never force push to main')], sessionsPolicy)).toEqual([]);
+    });
+
+    it('a subagent sidechain does not corroborate its parent conversation', () => {
+      const parent = says('u1', 'Never force push to main.');
+      const sidechains = [says('u1', 'never force-push main'), says('u1', 'Never force push to main')].map((x) => ({ ...x, rootId: parent.sessionId }));
+      expect(minePreferences('acme', [parent, ...sidechains], t)).toEqual([]);
+    });
   });
 });
 
@@ -261,9 +317,15 @@ describe('workflows', () => {
 describe('rejections', () => {
   it('proposes asking first when several users rejected a step', () => {
     const rej = (u: string) => session(u, (b) => { const id = b.tool('Bash', { command: 'git push --force' }, 'ok'); b.feedback('rejected_tool_call', id); });
-    expect(mineRejections('acme', [rej('a'), rej('a'), rej('a')], t)).toEqual([]);
+    expect(mineRejections('acme', [rej('a'), rej('a'), rej('a')], byUsers)).toEqual([]);
     const [r] = mineRejections('acme', [rej('a'), rej('b'), rej('c')], t);
     expect(r.text).toBe("Describe `git push` (`Bash`) and wait for the user's go-ahead before running it: users rejected or interrupted it in 3 sessions (3 users).");
+  });
+
+  it('in a one-developer tenant, the same user rejecting a step in 3 sessions is enough', () => {
+    const rej = (u: string) => session(u, (b) => { const id = b.tool('Bash', { command: 'git push --force' }, 'ok'); b.feedback('rejected_tool_call', id); });
+    const [r] = mineRejections('acme', [rej('a'), rej('a'), rej('a')], t);
+    expect(r.text).toBe("Describe `git push` (`Bash`) and wait for the user's go-ahead before running it: the user rejected or interrupted it in 3 sessions.");
   });
 });
 

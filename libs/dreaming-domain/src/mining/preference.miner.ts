@@ -1,5 +1,5 @@
 import type { LessonCandidate } from '@reverie/contracts';
-import type { DreamThresholds } from '../thresholds';
+import { preferenceUsersNeeded, type DreamThresholds } from '../thresholds';
 import type { CorrectionSignal, SessionSignals } from '../signals/session-signals.model';
 import { confidenceOf } from '../stats/confidence.score';
 import { clusterBySimilarity, coreTokens, splitAroundCentroids } from './similarity.cluster';
@@ -9,11 +9,12 @@ import { templateText } from '../writer/template.writer';
 
 /**
  * Preferences: corrective statements from USER messages, clustered across sessions. One user
- * repeating a demand in one session counts once; a preference needs `minPreferenceUsers`
- * distinct users and `minSessions` sessions. Statements of opposite polarity in one cluster
+ * repeating a demand in one session counts once; a preference needs `minSessions` sessions and,
+ * where users corroborate (see `Corroboration`), `minPreferenceUsers` distinct users. Statements of opposite polarity in one cluster
  * ("always X" and "never X") contradict each other: nothing is proposed.
  */
 export function minePreferences(tenantId: string, sessions: readonly SessionSignals[], t: DreamThresholds): LessonCandidate[] {
+  const needed = preferenceUsersNeeded(t, sessions);
   const keys: string[] = [];
   const byKey = new Map<string, Array<{ c: CorrectionSignal; s: SessionSignals }>>();
   for (const s of sessions) {
@@ -37,7 +38,7 @@ export function minePreferences(tenantId: string, sessions: readonly SessionSign
   for (const { statements, core } of groups) {
     const occurrences: Occurrence[] = statements.map(({ c, s }) => ({ session: s, eventId: c.eventId, at: c.at, userId: c.userId, excerpt: c.text }));
     const support = supportOf(occurrences);
-    if (support.sessions < t.minSessions || support.distinctUsers < t.minPreferenceUsers) continue;
+    if (support.sessions < t.minSessions || support.distinctUsers < needed.users) continue;
     const polarities = new Set(statements.map(({ c }) => c.polarity));
     if (polarities.has('do') && polarities.has('avoid')) continue;
     // "use X, not Y" against "use Y, not X": propose the majority only when it outweighs the other side 2 to 1.
@@ -56,9 +57,9 @@ export function minePreferences(tenantId: string, sessions: readonly SessionSign
       fingerprint: fingerprintOf('preference', tenantId, core.join(' ')),
       support,
       effectSize: null,
-      confidence: confidenceOf({ hits: support.sessions, trials: support.sessions + contradicting, sessions: support.sessions, minSessions: t.minSessions, users: support.distinctUsers, minUsers: t.minPreferenceUsers }),
+      confidence: confidenceOf({ hits: support.sessions, trials: support.sessions + contradicting, sessions: support.sessions, minSessions: t.minSessions, users: support.distinctUsers, minUsers: needed.users }),
       evidence: { refs: refsOf(occurrences), counts: { statements: statements.length, sessions: support.sessions, users: support.distinctUsers, contradictingSessions: contradicting } },
-      facts: { pattern: 'preference', statement: representative.text, polarity: representative.polarity, keyTokens: core, ...(contrast ?? {}), source: 'user messages only' },
+      facts: { pattern: 'preference', statement: representative.text, polarity: representative.polarity, keyTokens: core, ...(contrast ?? {}), source: 'user messages only', corroboratedBy: needed.by },
     };
     candidate.text = templateText(candidate);
     out.push(candidate);

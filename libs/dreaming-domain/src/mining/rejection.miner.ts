@@ -1,5 +1,5 @@
 import type { LessonCandidate } from '@reverie/contracts';
-import type { DreamThresholds } from '../thresholds';
+import { preferenceUsersNeeded, type DreamThresholds } from '../thresholds';
 import type { SessionSignals } from '../signals/session-signals.model';
 import { confidenceOf } from '../stats/confidence.score';
 import { fingerprintOf, refsOf, scopeOf, supportOf, type Occurrence } from './evidence';
@@ -17,10 +17,11 @@ export function mineRejections(tenantId: string, sessions: readonly SessionSigna
   }
   if (bySteps.size === 0) return [];
   for (const s of sessions) for (const step of new Set(s.toolSequence)) { const g = bySteps.get(step); if (g) g.used++; }
+  const needed = preferenceUsersNeeded(t, sessions);
   const out: LessonCandidate[] = [];
   for (const [step, g] of bySteps) {
     const support = supportOf(g.occ);
-    if (support.sessions < t.minSessions || support.distinctUsers < t.minPreferenceUsers) continue;
+    if (support.sessions < t.minSessions || support.distinctUsers < needed.users) continue;
     const candidate: LessonCandidate = {
       kind: 'mistake',
       scope: scopeOf(tenantId, g.occ.map((o) => o.session), { tools: [g.tool] }),
@@ -28,9 +29,9 @@ export function mineRejections(tenantId: string, sessions: readonly SessionSigna
       fingerprint: fingerprintOf('mistake', tenantId, `rejected\u0000${step}`),
       support,
       effectSize: null,
-      confidence: confidenceOf({ hits: support.sessions, trials: Math.max(g.used, support.sessions), sessions: support.sessions, minSessions: t.minSessions, users: support.distinctUsers, minUsers: t.minPreferenceUsers }),
+      confidence: confidenceOf({ hits: support.sessions, trials: Math.max(g.used, support.sessions), sessions: support.sessions, minSessions: t.minSessions, users: support.distinctUsers, minUsers: needed.users }),
       evidence: { refs: refsOf(g.occ), counts: { rejections: support.occurrences, sessions: support.sessions, sessionsCallingStep: g.used } },
-      facts: { pattern: 'rejection', tool: g.tool, step, sessionsCallingStep: g.used },
+      facts: { pattern: 'rejection', tool: g.tool, step, sessionsCallingStep: g.used, corroboratedBy: needed.by },
     };
     candidate.text = templateText(candidate);
     out.push(candidate);

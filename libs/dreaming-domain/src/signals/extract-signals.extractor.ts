@@ -1,5 +1,6 @@
 import type { SessionEvent } from '@reverie/contracts';
 import { correctiveStatements } from './corrective.classifier';
+import { remedyOf, salientLines } from '../text/salient-lines';
 import { errorSignature, excerptOf, informativeLine } from '../text/error-signature.normalizer';
 import { inputChange, keysReadFrom } from './input-change';
 import { actionVerbs, authorizes, isStateChanging } from './state-change.classifier';
@@ -13,7 +14,9 @@ const MAX_TASK = 500;
 /** Claude Code reports a refused tool call as an error result with this text: a rejection, not an error. */
 const REJECTION_OUTPUT = /^the user doesn'?t want to proceed with this tool use|tool use was rejected/i;
 const INTERRUPT_MESSAGE = /^\[request interrupted by user/i;
-const INJECTED_MESSAGE = /^\s*(?:[\w-]+ hook feedback:|<system-reminder>|<command-|<local-command|caveat:)/i;
+const INJECTED_MESSAGE = /^\s*(?:[\w-]+ hook feedback:|<system-reminder>|<command-|<local-command|caveat:|<user-prompt-submit-hook>|this session is being continued from a previous conversation|analysis:\s*\n|summary:\s*\n)/i;
+/** Errors that only say another call failed or the call was cancelled: consequences, not mistakes. */
+const CONSEQUENCE_OUTPUT = /^(?:<tool_use_error>\s*)?(?:sibling tool call errored|cancelled: parallel tool call|(?:tool (?:use|call) )?(?:was )?(?:cancelled|canceled|aborted)\b|interrupted by user|\[request interrupted)/i;
 
 interface Call {
   index: number;
@@ -50,6 +53,8 @@ export function extractSignals(events: readonly SessionEvent[]): SessionSignals 
   const byCallId = new Map<string, Call>();
   const rejectedCallIds = new Set<string>();
   let firstUserText: { text: string; eventId: string } | undefined;
+  /** A subagent sidechain: its "user" messages are the parent agent's prompts, neither a task nor corrections. */
+  let sidechain = false;
   let sessionUser: string | undefined;
   let lastUser: string | undefined;
   /** User messages since the last state-changing call, to decide whether the next one was authorized. */
@@ -69,8 +74,9 @@ export function extractSignals(events: readonly SessionEvent[]): SessionSignals 
       case 'SessionStarted':
         s.agentId = e.data.agentId;
         sessionUser = e.data.userId;
+        if (e.data.parentSessionId) { s.rootId = e.data.parentSessionId; sidechain = true; }
         s.startedAt = e.data.startedAt;
-        if (e.data.task) { s.task = e.data.task.slice(0, MAX_TASK); s.taskEventId = e.id; }
+        if (e.data.task && !sidechain && !INJECTED_MESSAGE.test(e.data.task)) { s.task = e.data.task.slice(0, MAX_TASK); s.taskEventId = e.id; }
         break;
       case 'UserMessageRecorded': {
         const user = e.data.userId ?? sessionUser ?? (e.actor.kind === 'user' ? e.actor.id : undefined);
@@ -80,11 +86,12 @@ export function extractSignals(events: readonly SessionEvent[]): SessionSignals 
           if (last) { s.rejections.push({ tool: last.tool, step: last.step, kind: 'interrupted', eventId: e.id, userId: user, at: e.occurredAt }); objected.add(last.index); }
           break;
         }
+        if (sidechain || e.actor.kind === 'system' || INJECTED_MESSAGE.test(e.data.text)) break;
         if (!firstUserText) firstUserText = { text: e.data.text, eventId: e.id };
         userTextsSinceChange.push(e.data.text);
         // A correction reacts to what the agent did: the opening prompt (a task, often a harness
-        // template) and text injected by hooks are not corrections.
-        if (!agentActed || INJECTED_MESSAGE.test(e.data.text)) break;
+        // template) is not one.
+        if (!agentActed) break;
         for (const c of correctiveStatements(e.data.text)) {
           s.corrections.push({ ...c, eventId: e.id, userId: user, at: e.occurredAt });
           if (calls.length) objected.add(calls.length - 1);
@@ -163,15 +170,24 @@ export function extractSignals(events: readonly SessionEvent[]): SessionSignals 
   if (!s.task && firstUserText) { s.task = firstUserText.text.slice(0, MAX_TASK); s.taskEventId = firstUserText.eventId; }
 
   s.failedCalls = [];
+  s.consequences = [];
   let unresolved = 0;
+  let lastCause: string | undefined;
   for (let i = 0; i < calls.length; i++) {
     const c = calls[i];
     if (!c.result?.isError) continue;
     s.failedCalls.push(i);
+    if (CONSEQUENCE_OUTPUT.test(c.result.output.trim())) {
+      s.consequences.push({ tool: c.tool, eventId: c.result.eventId, ...(lastCause ? { causeEventId: lastCause } : {}) });
+      continue;
+    }
+    lastCause = c.result.eventId;
     const signature = errorSignature(c.tool, c.result.output);
+    const remedy = remedyOf(c.result.output);
     s.errors.push({
       signature, tool: c.tool, step: c.step, eventId: c.result.eventId, excerpt: excerptOf(informativeLine(c.result.output)),
-      quote: quoteLine(c.result.output), at: c.result.at,
+      quote: quoteLine(c.result.output), salient: salientLines(c.result.output).map((l) => excerptOf(l, 300)),
+      ...(remedy ? { remedy } : {}), at: c.result.at,
     });
     const retry = retryOf(calls, i);
     if (retry) s.retries.push({ ...retry, signature });

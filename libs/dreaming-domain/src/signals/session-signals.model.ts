@@ -4,6 +4,11 @@ import type { FeedbackKind, SessionOutcome } from '@reverie/contracts';
 export interface SessionSignals {
   tenantId: string;
   sessionId: string;
+  /**
+   * The independent conversation this session belongs to: the parent session for a subagent
+   * sidechain, else the session itself. Corroboration counts roots, never sidechains or resumptions.
+   */
+  rootId?: string;
   agentId: string;
   /** The session's user (SessionStarted), else the first user who wrote a message. */
   userId?: string;
@@ -26,6 +31,7 @@ export interface SessionSignals {
   corrections: CorrectionSignal[];
   feedback: FeedbackSignal[];
   unconfirmedStateChanges: StateChangeSignal[];
+  consequences?: ConsequenceSignal[];
   eventCount: number;
   /** Indexes (into `toolSequence`) of the calls whose result was an error. Absent in signals stored before analyzer 1.1. */
   failedCalls?: number[];
@@ -48,7 +54,19 @@ export interface ErrorSignal {
   excerpt: string;
   /** The original line a lesson quotes (exception line preferred, log prefixes dropped, paths shortened). */
   quote?: string;
+  /** The lines of a multi-line output that say what failed and what to do (raw, untrusted). */
+  salient?: string[];
+  /** A remedy the error text itself states ("did you mean X?", "use --force to overwrite"). Untrusted. */
+  remedy?: string;
   at: string;
+}
+
+/** A failed call that only failed because another one did (a sibling call errored, a cancellation): linked to its cause, never mined. */
+export interface ConsequenceSignal {
+  tool: string;
+  eventId: string;
+  /** The error result of the call whose failure caused it, when it is known. */
+  causeEventId?: string;
 }
 
 /** The same tool called again after it errored. */

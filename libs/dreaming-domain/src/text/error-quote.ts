@@ -1,4 +1,4 @@
-import { informativeLine } from './error-signature.normalizer';
+import { EXCEPTION_LINE, informativeLine } from './salient-lines';
 
 /**
  * The line a lesson quotes for an error: the original text (case, quotes and names kept), not the
@@ -8,7 +8,6 @@ import { informativeLine } from './error-signature.normalizer';
  * their last two segments, which also leaves user names in home directories out of the lesson.
  */
 const MAX_QUOTE = 120;
-const EXCEPTION_LINE = /^(?:E\s+)?[A-Z][\w.]*(?:Error|Exception|Exit|Interrupt|Failure)\b:\s*\S/;
 const LOG_PREFIX = /^(?:npm (?:ERR!|error)|E(?=\s{2,})|error\[\w+\]:?|\[error\]|ERROR:?(?=\s+[A-Z]))\s*/;
 /** A path of three or more segments not inside a URL (`/home/ana/widget-1/dist/index.js`). */
 const LONG_PATH = /(?<![\w:/.~-])(?:~|\.{1,2})?\/?(?:[\w.@+-]+\/){2,}[\w.@+-]*|(?<![\w\\])[a-z]:\\(?:[\w.@+ -]+\\)+[\w.@+-]*/gi;

@@ -4,9 +4,8 @@
  */
 const MAX_SIGNATURE = 160;
 
-const INFORMATIVE =
-  /(error|exception|fail|denied|not found|invalid|cannot|can't|unable|refused|timed? ?out|no such|missing|forbidden|unauthori[sz]ed|conflict|fatal|unknown|not allowed|already exists|exceeded)/i;
-const NOISE_LINE = /^(exit code \d+|traceback \(most recent call last\):?|at .+:\d+:\d+\)?|file ".+", line \d+.*|\^+|~+)$/i;
+export { informativeLine } from './salient-lines';
+import { informativeLine } from './salient-lines';
 
 /** Order matters: wide shapes (URLs, UUIDs, timestamps) before the narrow ones (numbers). */
 const REPLACEMENTS: Array<[RegExp, string]> = [
@@ -16,24 +15,13 @@ const REPLACEMENTS: Array<[RegExp, string]> = [
   [/\b\d{4}-\d{2}-\d{2}([t ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(z|[+-]\d{2}:?\d{2})?)?\b/gi, '<ts>'],
   [/\b\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?\b/g, '<ts>'],
   [/"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|`[^`\n]*`|\u201c[^\u201d\n]*\u201d|\u2018[^\u2019\n]*\u2019/g, '<str>'],
-  [/(?:[a-z]:\\|\\\\)[^\s:,;'"]+/gi, '<path>'],
-  [/(?:~|\.{1,2})?\/(?:[\w.@+-]+\/?)+|\b[\w.-]+\/[\w./-]+\b|\b[\w-]+\.(?:js|ts|tsx|jsx|py|rs|go|java|json|ya?ml|toml|md|txt|lock|sh|c|h|cpp|rb|php|css|html|sql|log)\b/gi, '<path>'],
+  [/(?<![\w])(?:[a-z]:\\|\\\\)[^\s:,;'"]+/gi, '<path>'],
+  [/(?<![\w])(?:~|\.{1,2})?\/(?:[\w.@+-]+\/?)+|\b[\w.-]+\/[\w./-]+\b|\b[\w-]+\.(?:js|ts|tsx|jsx|py|rs|go|java|json|ya?ml|toml|md|txt|lock|sh|c|h|cpp|rb|php|css|html|sql|log)\b/gi, '<path>'],
   [/\b0x[0-9a-f]+\b/gi, '<hex>'],
   [/\b(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{7,}\b/gi, '<hex>'],
   [/\b(?![A-Z]{1,4}\d{1,5}\b)(?=[\w-]*[a-z])(?=[\w-]*\d)[a-z0-9]+(?:[_-][a-z0-9]+)*\b/gi, '<id>'],
   [/[+-]?\b\d+(\.\d+)?\b/g, '<n>'],
 ];
-
-/** The line of a tool output that says what went wrong (the last line of a Python traceback). */
-export function informativeLine(output: string): string {
-  const lines = output.split(/\r?\n/).map((l) => l.trim()).filter((l) => l.length > 0);
-  if (lines.length === 0) return '';
-  if (/traceback \(most recent call last\)/i.test(output)) {
-    for (let i = lines.length - 1; i >= 0; i--) if (!NOISE_LINE.test(lines[i])) return lines[i];
-  }
-  const meaningful = lines.filter((l) => !NOISE_LINE.test(l));
-  return meaningful.find((l) => INFORMATIVE.test(l)) ?? meaningful[0] ?? lines[0];
-}
 
 /** Normalizes one message: every variable part becomes a placeholder; lower case; collapsed spaces. */
 export function normalizeMessage(text: string): string {

@@ -70,10 +70,27 @@ function errorClusterText(c: LessonCandidate): string {
     }
   }
   const identical = Number(f.identicalRetriesFailed ?? 0);
+  if (f.pitfall) return pitfallText(c, where, err);
   if (identical >= 2) {
     return `Do not retry ${where} unchanged after ${err}: ${plural(identical, 'identical retry', 'identical retries')} failed again (${plural(sessions, 'session')}); read the error, fix its cause or report it to the user instead.`;
   }
   return `Before calling ${where}, check for the cause of ${err}: it failed this way in ${plural(sessions, 'session')} (${plural(c.support.distinctUsers, 'user')}).`;
+}
+
+/**
+ * A recurring error with no fix in the logs: what fails, where, how often, and what to do, taken
+ * from the error text when it says so, otherwise worded honestly as a check.
+ */
+function pitfallText(c: LessonCandidate, where: string, err: string): string {
+  const f = c.facts as Record<string, unknown>;
+  const seen = `${plural(c.support.sessions, 'session')}${c.support.distinctUsers > 1 ? ` (${plural(c.support.distinctUsers, 'user')})` : ''}`;
+  const params = f.parameters as Record<string, string[]> | undefined;
+  const varying = params ? Object.values(params).flat() : [];
+  const examples = varying.length > 1 ? ` (with ${varying.slice(0, 3).map(code).join(', ')}${varying.length > 3 ? ', …' : ''})` : '';
+  if (typeof f.remedy === 'string' && f.remedy.length > 0) {
+    return `${where} keeps failing with ${err}${examples}: ${seen}. The error itself says what to do: “${f.remedy.replace(/[“”]/g, '"')}” Check for this before calling ${where}.`;
+  }
+  return `${where} keeps failing with ${err}${examples}: ${seen}, and no session shows a fix. Check for this cause before calling ${where}, and read the error before retrying.`;
 }
 
 function associationText(c: LessonCandidate): string {
@@ -109,14 +126,21 @@ export function imperative(statement: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
+/** Who stated it: "3 users", or "one user, in 4 sessions" where a single developer's sessions corroborate. */
+function statedBy(c: LessonCandidate): string {
+  const f = c.facts as Record<string, unknown>;
+  if (c.support.distinctUsers === 1 && f.corroboratedBy === 'sessions') return `one user, in ${plural(c.support.sessions, 'session')}`;
+  return `${plural(c.support.distinctUsers, 'user')} in ${plural(c.support.sessions, 'session')}`;
+}
+
 function preferenceText(c: LessonCandidate): string {
   const f = c.facts as Record<string, unknown>;
   if (typeof f.prefer === 'string' && typeof f.over === 'string') {
     const what = f.prefer.charAt(0).toUpperCase() + f.prefer.slice(1);
     const example = typeof f.example === 'string' ? `, e.g. “${f.example}”` : '';
-    return `${what} instead of ${f.over} (stated by ${plural(c.support.distinctUsers, 'user')} in ${plural(c.support.sessions, 'session')}${example}).`;
+    return `${what} instead of ${f.over} (stated by ${statedBy(c)}${example}).`;
   }
-  return `${imperative(String(f.statement))} (stated by ${plural(c.support.distinctUsers, 'user')} in ${plural(c.support.sessions, 'session')}).`;
+  return `${imperative(String(f.statement))} (stated by ${statedBy(c)}).`;
 }
 
 function workflowText(c: LessonCandidate): string {
@@ -137,7 +161,8 @@ function rejectionText(c: LessonCandidate): string {
   const f = c.facts as Record<string, unknown>;
   const step = String(f.step);
   const where = step === toolOfStep(step) ? stepLabel(step) : `${stepLabel(step)} (${code(toolOfStep(step))})`;
-  return `Describe ${where} and wait for the user's go-ahead before running it: users rejected or interrupted it in ${plural(c.support.sessions, 'session')} (${plural(c.support.distinctUsers, 'user')}).`;
+  const who = c.support.distinctUsers === 1 && f.corroboratedBy === 'sessions' ? `the user rejected or interrupted it in ${plural(c.support.sessions, 'session')}` : `users rejected or interrupted it in ${plural(c.support.sessions, 'session')} (${plural(c.support.distinctUsers, 'user')})`;
+  return `Describe ${where} and wait for the user's go-ahead before running it: ${who}.`;
 }
 
 export function templateText(c: LessonCandidate): string {

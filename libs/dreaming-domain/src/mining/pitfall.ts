@@ -1,0 +1,16 @@
+/**
+ * Whether a recurring error's template says enough to be a lesson without a fix ("pitfall"):
+ * "fail <path> [build failed]" or "error" only say that something failed; "undefined: <*>" or
+ * "string to replace not found in file" say what. At least two specific words are needed:
+ * words of three letters or more that are neither placeholders nor failure boilerplate.
+ */
+const GENERIC = new Set(
+  ('error errors failed fail failure failures fatal exit exited status code command commands warning warn the and for with was were not ' +
+    'this that has have had does did done are is be been build run running process returned return non zero nonzero exception ' +
+    'unknown problem problems issue occurred abort aborted').split(' '),
+);
+
+export function isInformativeTemplate(message: string): boolean {
+  const words = message.toLowerCase().replace(/<[^>]*>/g, ' ').split(/[^a-z_]+/).filter((w) => w.length >= 3 && !GENERIC.has(w));
+  return new Set(words).size >= 2;
+}

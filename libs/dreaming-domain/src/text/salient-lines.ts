@@ -1,0 +1,83 @@
+/**
+ * Which lines of a (possibly long, multi-line) tool output say what failed and what to do.
+ * Compilers, linters, test runners and hooks print pages; the line that matters is rarely the
+ * first one and never a stack frame, a progress line or a wrapper such as `exit status 1`.
+ */
+const INFORMATIVE =
+  /(error|exception|fail|denied|not found|invalid|cannot|can't|unable|refused|timed? ?out|no such|missing|forbidden|unauthori[sz]ed|conflict|fatal|unknown|not allowed|already exists|exceeded|undefined|undeclared|not defined|blocked|rejected|mismatch|expected)/i;
+const NOISE_LINE = /^(exit code \d+|traceback \(most recent call last\):?|at .+:\d+:\d+\)?|at [\w.$<>]+ \(.+\)|file ".+", line \d+.*|\^+|~+|[-=*#]{3,}.*[-=*#]{3,}|[-=*#]{3,})$/i;
+export const EXCEPTION_LINE = /^(?:E\s+)?[A-Z][\w.]*(?:Error|Exception|Exit|Interrupt|Failure)\b:\s*\S/;
+/** Lines that only say that something failed, not what: the wrappers around the real message. */
+const WRAPPER_LINE =
+  /^(?:exit status \d+|fail\s*$|fail\s+\S+\s+[\d.]+s$|make(?:\[\d+\])?: \*\*\*.*|npm (?:err!|error) (?:a complete log|code \w+|errno|\s*$).*|error command failed with exit code \d+\.?|.*process (?:completed|exited) with (?:exit )?code \d+.*|command failed:?.*exit code \d+|\d+ (?:errors?|problems?|failures?)(?: found| generated)?\.?|found \d+ errors?.*|too many errors|error: process completed.*|errors? occurred\.?)$/i;
+/** A line that states a remedy: what to run, pass or check to fix the failure. */
+export const REMEDY =
+  /\b(?:did you mean\b|hint:|help:|suggestion:|to fix(?: this)?[,:]|(?:run|use|try|pass|add|set|install|execute)\s+\S.{0,80}?\s+to\s+(?:fix|resolve|overwrite|update|install|continue|proceed|replace|force|allow|enable|see|apply)\b|read it first\b|set \w+ to (?:true|false)\b|use (?:--?[\w-]+|the \w+ (?:flag|option))\b|please (?:run|use|install|provide|specify|read)\b|must (?:be )?(?:read|run|called|installed) (?:first|before)\b|(?:run|call) \S+ first\b)/i;
+
+export interface Scored {
+  line: string;
+  index: number;
+  score: number;
+}
+
+function scoreLine(line: string): number {
+  if (NOISE_LINE.test(line)) return -Infinity;
+  let score = 0;
+  if (EXCEPTION_LINE.test(line)) score += 5;
+  if (INFORMATIVE.test(line)) score += 3;
+  if (REMEDY.test(line)) score += 2;
+  if (WRAPPER_LINE.test(line)) score -= 4;
+  if (/^(?:ok|pass|passed|\?|=== (?:run|pause|cont)|--- pass|running|compiling|building|downloading|installing|warning:?)\b/i.test(line)) score -= 2;
+  if (line.length > 400) score -= 1;
+  return score;
+}
+
+function linesOf(output: string): string[] {
+  // pytest marks the failing assertion or exception with a leading `E   `.
+  return output.split(/\r?\n/).map((l) => l.trim().replace(/^E\s{2,}(?=\S)/, '')).filter((l) => l.length > 0);
+}
+
+/**
+ * The line that says what went wrong: the highest-scoring line (an exception with a message, an
+ * error naming what failed), the earliest on a tie, except in a Python traceback where the
+ * exception comes last.
+ */
+export function informativeLine(output: string): string {
+  const lines = linesOf(output);
+  if (lines.length === 0) return '';
+  const traceback = /traceback \(most recent call last\)/i.test(output);
+  let best: Scored | undefined;
+  lines.forEach((line, index) => {
+    const score = scoreLine(line);
+    if (score === -Infinity) return;
+    if (!best || score > best.score || (traceback && score === best.score)) best = { line, index, score };
+  });
+  return best?.line ?? lines[0];
+}
+
+/** The remedy the output itself states ("did you mean X?", "use --force to overwrite", "run X to fix"), if any. */
+export function remedyOf(output: string): string | undefined {
+  for (const line of linesOf(output)) {
+    const m = REMEDY.exec(line);
+    if (!m) continue;
+    // The sentence that holds the remedy, not the whole line.
+    const start = Math.max(line.lastIndexOf('. ', m.index) + 1, 0);
+    const endDot = line.slice(m.index).search(/[.?!](?:\s|$)/);
+    const sentence = line.slice(start, endDot < 0 ? undefined : m.index + endDot + 1).trim();
+    if (sentence.length >= 8) return sentence.length > 200 ? `${sentence.slice(0, 199)}…` : sentence;
+  }
+  return undefined;
+}
+
+/** Up to `max` lines a reviewer (or the writer) needs: the informative line and any remedy lines, in output order. */
+export function salientLines(output: string, max = 3): string[] {
+  const lines = linesOf(output);
+  const main = informativeLine(output);
+  const picked = new Set<string>([main]);
+  for (const line of lines) {
+    if (picked.size >= max) break;
+    if (REMEDY.test(line) && !NOISE_LINE.test(line)) picked.add(line);
+  }
+  const order = new Map(lines.map((l, i) => [l, i] as const));
+  return [...picked].filter(Boolean).sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0)).map((l) => (l.length > 300 ? `${l.slice(0, 299)}…` : l));
+}
