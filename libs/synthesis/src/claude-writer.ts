@@ -3,14 +3,7 @@ import type { Message, MessageCreateParamsNonStreaming } from '@anthropic-ai/sdk
 import type { LessonCandidate, LessonWriter, LessonWriterResult } from '@reverie/contracts';
 import { applyLessons } from './lesson-apply';
 import { readToolOutput } from './lesson-output.schema';
-import {
-  RECORD_LESSONS_TOOL,
-  RECORD_LESSONS_TOOL_DEFINITION,
-  SYSTEM_INSTRUCTIONS,
-  buildUserMessage,
-  candidateView,
-  estimateTokens,
-} from './lesson-prompt';
+import { RECORD_LESSONS_TOOL, buildUserMessage, candidateView, estimateTokens, sharedPrefix } from './lesson-prompt';
 import { TokenMeter } from './token-meter';
 import { FallbackLedger } from './fallback-ledger';
 
@@ -73,12 +66,13 @@ export function createClaudeWriter(opts: ClaudeWriterOptions, fallback: LessonWr
 
   function buildRequest(entries: Entry[], index: number): ChunkRequest {
     const maxTokens = OUTPUT_TOKENS_BASE + OUTPUT_TOKENS_PER_CANDIDATE * entries.length;
+    // Tools + system are the same for every request of every dream: cached (breakpoint on the system block).
+    const { system, tools } = sharedPrefix();
     const params: MessageCreateParamsNonStreaming = {
       model: cfg.model,
       max_tokens: maxTokens,
-      // The shared instructions are the same for every request of every dream: cached.
-      system: [{ type: 'text', text: SYSTEM_INSTRUCTIONS, cache_control: { type: 'ephemeral' } }],
-      tools: [RECORD_LESSONS_TOOL_DEFINITION],
+      system,
+      tools,
       tool_choice: { type: 'tool', name: RECORD_LESSONS_TOOL },
       messages: [{ role: 'user', content: buildUserMessage(entries.map((e) => candidateView(e.id, e.template))) }],
     };

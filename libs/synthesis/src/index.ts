@@ -2,11 +2,16 @@ export { createClaudeWriter, DEFAULT_MODEL, type ClaudeWriterOptions } from './c
 export { createLessonWriter, DEFAULT_TOKEN_BUDGET, type LessonWriterEnv } from './lesson-writer.factory';
 export {
   estimateNaiveTokens,
+  estimatePrefixTokens,
   estimateTokens,
   RECORD_LESSONS_TOOL,
   RECORD_LESSONS_INPUT_SCHEMA,
   MAX_LESSON_TEXT_CHARS,
+  MAX_RATIONALE_CHARS,
+  PROMPT_CACHE_MIN_TOKENS,
+  SHARED_PREFIX_MIN_TOKENS,
   SYSTEM_INSTRUCTIONS,
+  UNTRUSTED_FACT_KEYS,
 } from './lesson-prompt';
 export { checkLessonText, type GuardVerdict } from './lesson-text.guard';
 export { recordLessonsInputSchema, type RecordLessonsInput } from './lesson-output.schema';

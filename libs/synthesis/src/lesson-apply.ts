@@ -1,6 +1,6 @@
 import { deterministicId, type LessonCandidate } from '@reverie/contracts';
 import { checkLessonText } from './lesson-text.guard';
-import { MAX_LESSON_TEXT_CHARS } from './lesson-prompt';
+import { MAX_LESSON_TEXT_CHARS, MAX_RATIONALE_CHARS, trustedFacts } from './lesson-prompt';
 import type { WrittenLesson } from './lesson-output.schema';
 
 export interface ApplyOutcome {
@@ -12,7 +12,7 @@ export interface ApplyOutcome {
 
 /**
  * Turns validated tool output into candidates. A lesson that breaks a rule (unknown id, empty or too
- * long text, merge across kinds, post-check failure) taints every candidate it names; every lesson
+ * long text, too long rationale, merge across kinds, post-check failure) taints every candidate it names; every lesson
  * touching a tainted candidate is dropped too, until nothing changes, so a candidate is either
  * written wholly by Claude or keeps its template text. Candidates no lesson covers keep the template.
  */
@@ -49,17 +49,23 @@ export function applyLessons(chunk: ReadonlyMap<string, LessonCandidate>, lesson
 
   const uses = new Map<string, number>();
   for (const l of kept) for (const id of new Set(l.candidateIds)) uses.set(id, (uses.get(id) ?? 0) + 1);
-  const part = new Map<string, number>();
-  const written = kept.map((l) => {
+  const bases = kept.map((l) => {
     const ids = [...new Set(l.candidateIds)];
     const sources = ids.map((id) => chunk.get(id) as LessonCandidate);
-    const base = sources.length === 1 ? sources[0] : mergeCandidates(sources);
+    return { ids, base: sources.length === 1 ? sources[0] : mergeCandidates(sources) };
+  });
+  // Several lessons from the same candidate (or the same merged set) are parts of a split: each gets its own fingerprint.
+  const sameBase = new Map<string, number>();
+  for (const { base } of bases) sameBase.set(base.fingerprint, (sameBase.get(base.fingerprint) ?? 0) + 1);
+  const part = new Map<string, number>();
+  const written = kept.map((l, i) => {
+    const { ids, base } = bases[i];
     const id = ids[0];
-    const isSplit = ids.length === 1 && (uses.get(id) ?? 0) > 1;
+    const isSplit = (ids.length === 1 && (uses.get(id) ?? 0) > 1) || (sameBase.get(base.fingerprint) ?? 0) > 1;
     let fingerprint = base.fingerprint;
     if (isSplit) {
-      const k = (part.get(id) ?? 0) + 1;
-      part.set(id, k);
+      const k = (part.get(base.fingerprint) ?? 0) + 1;
+      part.set(base.fingerprint, k);
       fingerprint = `${base.fingerprint.slice(0, 180)}#part-${k}`;
     }
     return { firstId: id, candidate: { ...base, fingerprint, text: l.text.trim(), rationale: l.rationale?.trim() || base.rationale } };
@@ -76,9 +82,12 @@ function lessonProblem(chunk: ReadonlyMap<string, LessonCandidate>, lesson: Writ
   const sources = lesson.candidateIds.map((id) => chunk.get(id) as LessonCandidate);
   const kinds = new Set(sources.map((c) => c.kind));
   if (kinds.size > 1) return `lesson merges candidates of different kinds (${[...kinds].join(', ')})`;
-  const allowed = sources.map((c) => JSON.stringify([c.facts, c.scope, c.text])).join('\n');
-  const verdict = checkLessonText(`${text}\n${lesson.rationale ?? ''}`, allowed);
-  if (!verdict.ok) return `rejected by post-check: ${verdict.reasons.join('; ')}`;
+  const rationale = lesson.rationale?.trim() ?? '';
+  if (rationale.length > MAX_RATIONALE_CHARS) return `lesson rationale has ${rationale.length} characters (max ${MAX_RATIONALE_CHARS})`;
+  // Literals may come from what the analyser vouches for, never from the raw evidence (salient lines, the error's own remedy, seen values).
+  const allowed = sources.map((c) => JSON.stringify([trustedFacts(c.facts), c.scope, c.text])).join('\n');
+  const reasons = [...checkLessonText(text, allowed).reasons, ...checkLessonText(rationale, allowed, { instructions: false }).reasons];
+  if (reasons.length) return `rejected by post-check: ${reasons.join('; ')}`;
   return undefined;
 }
 
