@@ -13,7 +13,7 @@ export const DreamStarted = eventSchema('DreamStarted', z.object({
   /** Input window as SESSIONS stream sequences, inclusive. */
   window: z.object({ fromSeq: z.number().int().nonnegative(), toSeq: z.number().int().nonnegative() }),
   analyzerVersion: z.string().min(1),
-  thresholds: z.record(z.string(), z.number()),
+  thresholds: z.record(z.string(), z.union([z.number(), z.string()])),
   synthesizer: z.string().min(1),
 }));
 

@@ -48,7 +48,7 @@ export const DEFAULT_THRESHOLDS: DreamThresholds = Object.freeze({
 /** Fills missing fields from the defaults and rejects nonsense with a message naming the field. */
 export function resolveThresholds(partial?: Partial<DreamThresholds>): DreamThresholds {
   const t = { ...DEFAULT_THRESHOLDS, ...(partial ?? {}) };
-  const intAtLeast = (name: keyof DreamThresholds, min: number) => {
+  const intAtLeast = (name: Exclude<keyof DreamThresholds, 'corroboration'>, min: number) => {
     const v = t[name];
     if (!Number.isInteger(v) || v < min) throw new Error(`thresholds.${name} must be an integer >= ${min}, got ${v}`);
   };

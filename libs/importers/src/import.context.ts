@@ -9,6 +9,8 @@ export interface ImportContext {
   file: string;
   tenantId: string;
   agentId: string;
+  /** The caller named the agent; otherwise an importer may name it more precisely (τ²-bench: per domain). */
+  agentNamed: boolean;
   userId?: string;
   now?: string;
 }
@@ -27,7 +29,7 @@ export function importContext(file: string, format: ImportFormat, options: Impor
   if (options.userId !== undefined && (options.userId.length < 1 || options.userId.length > 256)) {
     throw new ImportError(file, 'userId must be 1-256 characters');
   }
-  return { file, tenantId: options.tenantId, agentId, userId: options.userId, now: options.now };
+  return { file, tenantId: options.tenantId, agentId, agentNamed: options.agentId !== undefined, userId: options.userId, now: options.now };
 }
 
 export function newSession(ctx: ImportContext, source: SessionSource, nativeSessionId: string, userId?: string): SessionBuilder {

@@ -1,3 +1,4 @@
+import { SUBJECT_TOKEN } from '@reverie/contracts';
 import { recordChatSteps, tau2Steps } from './chat-steps';
 import { ImportError } from './import.error';
 import { newSession, type ImportContext } from './import.context';
@@ -11,6 +12,7 @@ const FAILED_TERMINATIONS = new Set(['too_many_errors', 'max_steps', 'agent_erro
  * τ²-bench results: `{simulations: [...]}`, a list of simulations, or one simulation
  * `{id, task_id, trial, messages, reward_info: {reward}, termination_reason}`. Tool calls made by
  * the simulated user (requestor 'user', telecom domain) are recorded with a user actor.
+ * The agent is `tau2-<domain>` from `info.environment_info.domain_name` unless the caller named it.
  * Outcome from `reward_info.reward`; without a reward, an error termination is a failure.
  */
 export function importTau2(ctx: ImportContext, value: unknown): FormatImport {
@@ -20,13 +22,16 @@ export function importTau2(ctx: ImportContext, value: unknown): FormatImport {
   if (!sims) throw new ImportError(ctx.file, 'expected τ²-bench results {simulations: [...]}');
   const sessions: ImportedSession[] = [];
   const rejected: ImportRejection[] = [];
+  // Each domain (retail, telecom, airline) is a different agent with its own tools and policy.
+  const domain = isRecord(value) && isRecord(value['info']) && isRecord(value['info']['environment_info']) ? str(value['info']['environment_info']['domain_name']) : undefined;
+  const agentCtx = !ctx.agentNamed && domain && SUBJECT_TOKEN.test(`tau2-${domain}`) ? { ...ctx, agentId: `tau2-${domain}` } : ctx;
   sims.forEach((sim, i) => {
     if (!isRecord(sim) || !Array.isArray(sim['messages'])) {
       rejected.push({ file: ctx.file, reason: `simulation ${i}: no messages array` });
       return;
     }
     const nativeId = str(sim['id']) ?? `${baseName(ctx.file)}-task-${String(sim['task_id'] ?? i)}-trial-${String(sim['trial'] ?? i)}`;
-    const b = newSession(ctx, 'tau2', nativeId);
+    const b = newSession(agentCtx, 'tau2', nativeId);
     const { task } = recordChatSteps(b, tau2Steps(sim['messages']));
     const rewardInfo = isRecord(sim['reward_info']) ? sim['reward_info'] : {};
     const termination = str(sim['termination_reason']);

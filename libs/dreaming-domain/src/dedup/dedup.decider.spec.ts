@@ -1,4 +1,5 @@
 import type { LessonCandidate } from '@reverie/contracts';
+import { decide, type LessonState } from '@reverie/lesson-domain';
 import { dedupAgainst, type ExistingLesson } from './dedup.decider';
 
 function candidate(fp: string, sessions: number, eventIds: string[], confidence = 0.5): LessonCandidate {
@@ -37,6 +38,47 @@ describe('dedupAgainst', () => {
     expect(dedupAgainst([candidate('a', 4, ['e1'])], [rejected])[0]).toEqual({ action: 'skip', lessonId: 'L-a', reason: 'rejected; no new evidence' });
     expect(dedupAgainst([candidate('a', 8, ['e1', 'e9'])], [rejected])[0]).toMatchObject({ action: 'reopen', lessonId: 'L-a' });
     expect(dedupAgainst([candidate('a', 8, ['e1', 'e9'])], [rejected], { rejectedRegrowthFactor: 3 })[0]).toMatchObject({ action: 'reinforce' });
+  });
+
+  it('reopens a rejected lesson exactly at ceil(factor x support at rejection), not one session before', () => {
+    const rejected = lesson('a', 'rejected', 3, ['e1'], 3);
+    expect(dedupAgainst([candidate('a', 4, ['e1', 'e9'])], [rejected], { rejectedRegrowthFactor: 1.5 })[0]).toMatchObject({ action: 'reinforce' });
+    expect(dedupAgainst([candidate('a', 5, ['e1', 'e9'])], [rejected], { rejectedRegrowthFactor: 1.5 })[0]).toMatchObject({ action: 'reopen', lessonId: 'L-a' });
+  });
+
+  it('counts the support the rejected lesson already has when it exceeds the candidate\'s', () => {
+    const rejected = lesson('a', 'rejected', 8, ['e1'], 4);
+    expect(dedupAgainst([candidate('a', 5, ['e1', 'e9'])], [rejected])[0]).toMatchObject({ action: 'reopen', lessonId: 'L-a' });
+  });
+
+  it('never reopens a retired lesson (only a reviewer brings it back), and it takes no proposal slot', () => {
+    const retired = lesson('a', 'retired', 3, ['e1']);
+    expect(dedupAgainst([candidate('a', 100, ['e1', 'e9'])], [retired])[0]).toMatchObject({ action: 'reinforce', lessonId: 'L-a' });
+    expect(dedupAgainst([candidate('a', 3, ['e1'])], [retired])[0]).toEqual({ action: 'skip', lessonId: 'L-a', reason: 'retired; no new evidence' });
+    const ds = dedupAgainst([candidate('a', 100, ['e1', 'e9'], 0.9), candidate('b', 3, ['e2'], 0.1)], [retired], { maxProposalsPerDream: 1 });
+    expect(ds.map((d) => d.action)).toEqual(['reinforce', 'propose']);
+  });
+
+  it('reopens exactly when the lesson decider lets the dreaming service reopen', () => {
+    const metadata = { now: '2026-01-03T00:00:00.000Z', actor: { kind: 'service' as const, id: 'dreaming' }, correlationId: 'dream-9' };
+    for (const factor of [1, 1.5, 2, 3]) {
+      for (const atRejection of [1, 2, 3, 4, 7]) {
+        for (let sessions = atRejection; sessions <= atRejection * factor + 2; sessions++) {
+          const state: LessonState = {
+            status: 'rejected', rejectedBy: 'alice', supportAtRejection: atRejection, fingerprint: 'a', version: 0, proposers: ['dreaming'], evidenceDreamIds: ['d1'],
+            support: { sessions, distinctUsers: 2, occurrences: sessions, firstSeen: '2026-01-01T00:00:00.000Z', lastSeen: '2026-01-02T00:00:00.000Z' },
+          };
+          let deciderReopens = true;
+          try {
+            decide({ type: 'ReopenLesson', data: { dreamId: 'dream-9', reason: 'support grew', supportGrowthFactor: factor }, metadata }, state);
+          } catch {
+            deciderReopens = false;
+          }
+          const [d] = dedupAgainst([candidate('a', sessions, ['e1', 'e9'])], [lesson('a', 'rejected', atRejection, ['e1'], atRejection)], { rejectedRegrowthFactor: factor });
+          expect([factor, atRejection, sessions, d.action]).toEqual([factor, atRejection, sessions, deciderReopens ? 'reopen' : 'reinforce']);
+        }
+      }
+    }
   });
 
   it('caps new proposals per dream (bounded drift), keeping the most confident', () => {

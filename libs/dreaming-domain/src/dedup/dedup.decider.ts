@@ -1,4 +1,5 @@
 import type { LessonCandidate } from '@reverie/contracts';
+import { mayReopen, type ReopenQuestion } from '@reverie/lesson-domain';
 import { resolveThresholds, type DreamThresholds } from '../thresholds';
 
 /** What dedup needs to know about a lesson that already exists (from the LESSONS read model). */
@@ -7,7 +8,7 @@ export interface ExistingLesson {
   fingerprint: string;
   status: 'proposed' | 'approved' | 'rejected' | 'retired';
   supportSessions: number;
-  /** Support when it was rejected; the lesson is reopened only past `rejectedRegrowthFactor` × this. */
+  /** Support when it was rejected; the lesson is reopened only at `rejectedRegrowthFactor` × this (see `mayReopen`). */
   supportAtRejection?: number;
   evidenceEventIds: string[];
 }
@@ -25,8 +26,10 @@ export type DedupDecision =
  * Dedup by fingerprint:
  * - unknown pattern → propose (at most `maxProposalsPerDream`, highest confidence first; the rest deferred);
  * - proposed/approved lesson → reinforce with the new evidence only, skip when there is none;
- * - rejected/retired lesson → reopen when support ≥ factor × support at rejection, else reinforce
- *   (it stays rejected; its evidence still grows) or skip when there is no new evidence.
+ * - rejected lesson → reopen when lesson-domain's `mayReopen` lets the dreaming service reopen it
+ *   (support ≥ ceil(factor × support at rejection)), else reinforce (it stays rejected; its evidence
+ *   still grows) or skip when there is no new evidence;
+ * - retired lesson → never reopened by a dream (only a reviewer brings it back): reinforce or skip as above.
  */
 export function dedupAgainst(candidates: readonly LessonCandidate[], existing: readonly ExistingLesson[], thresholds?: Partial<DreamThresholds>): DedupDecision[] {
   const t = resolveThresholds(thresholds);
@@ -48,8 +51,7 @@ export function dedupAgainst(candidates: readonly LessonCandidate[], existing: r
     const newRefs = c.evidence.refs.filter((r) => !known.has(r.eventId));
     const withNew: LessonCandidate = { ...c, evidence: { ...c.evidence, refs: newRefs } };
     if (isClosed(lesson)) {
-      const base = lesson.supportAtRejection ?? lesson.supportSessions;
-      if (c.support.sessions >= t.rejectedRegrowthFactor * Math.max(1, base)) {
+      if (mayBeProposedAgain(lesson, c, t.rejectedRegrowthFactor)) {
         fresh.push(c); // competes for the drift cap with the new proposals
         continue;
       }
@@ -78,6 +80,20 @@ export function dedupAgainst(candidates: readonly LessonCandidate[], existing: r
     }
   });
   return decisions.sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : keyOf(a) > keyOf(b) ? 1 : 0));
+}
+
+/**
+ * Whether the lesson decider will let dreaming reopen this closed lesson once the candidate's support
+ * is counted: the rule is lesson-domain's `mayReopen`, asked as the dreaming service (not a reviewer),
+ * so a retired lesson is never proposed again by a dream. The candidate's support is the pattern's
+ * total; the lesson keeps the larger of it and what it already counts (as adding the difference does).
+ */
+function mayBeProposedAgain(lesson: ExistingLesson, c: LessonCandidate, factor: number): boolean {
+  const supportSessions = Math.max(lesson.supportSessions, c.support.sessions);
+  const question: ReopenQuestion = lesson.status === 'rejected'
+    ? { status: 'rejected', supportSessions, supportAtRejection: lesson.supportAtRejection ?? lesson.supportSessions }
+    : { status: lesson.status, supportSessions };
+  return mayReopen(question, { byReviewer: false, factor }).reopen;
 }
 
 function isClosed(l: ExistingLesson): boolean {

@@ -7,7 +7,7 @@ import { fingerprintOf, hasKnownOutcome, isFailed, refsOf, scopeOf, supportOf, t
 import { templateText } from '../writer/template.writer';
 import { quoteLine } from '../text/error-quote';
 import { mineErrorTemplates, WILDCARD } from './error-templates';
-import { isInformativeTemplate } from './pitfall';
+import { isInformativeTemplate, specificWords } from './pitfall';
 
 /** A fix the retries point at: a step run before the retry, or an input that changed. */
 export interface FixFact {
@@ -24,8 +24,12 @@ export interface FixFact {
   tried?: number;
 }
 
-/** Tool output that reads like an instruction is quoted in evidence only, never in the lesson text. */
-const INSTRUCTION_LIKE = /\b(always|never|ignore (all|previous|the above)|you must|you should|disregard|send|forward|email|exfiltrate|credentials?|password|api key|token)\b/i;
+/**
+ * Tool output that reads like an instruction to the model (or asks to move a secret somewhere) is
+ * quoted in evidence only, never in the lesson text. Merely naming a password or a token ("a
+ * terminal is required to read the password") is not an instruction.
+ */
+const INSTRUCTION_LIKE = /\b(always|never|ignore (all|previous|the above)|you must|you should|disregard|exfiltrate)\b|\b(send|forward|e-?mail|post|upload|paste)\b.{0,40}\b(credentials?|passwords?|api[ _-]?keys?|tokens?|secrets?)\b/i;
 
 /** The error names the input: the key itself (`replace_all`), or every word of it (`old_string` → "old", "string"). */
 function mentions(errorText: string, name: string): boolean {
@@ -114,7 +118,12 @@ function representativeQuote(quotes: ReadonlyMap<string, Set<string>>): string |
 }
 
 interface Cluster {
+  key: string;
+  /** The step most of its errors came from (set once all are seen). */
   step: string;
+  /** Steps → errors seen there. */
+  steps: Map<string, number>;
+  tools: Set<string>;
   tool: string;
   /** The template's signature (`tool: message with <*> slots`). */
   signature: string;
@@ -125,12 +134,30 @@ interface Cluster {
   remedies: Map<string, Set<string>>;
   /** Salient lines of the most common output. */
   salient?: string[];
+  /** The step the agent went on with after the error, when it succeeded → sessions. */
+  nextWorked: Map<string, Set<string>>;
   occurrences: Occurrence[];
   sessions: Map<string, SessionSignals>;
   retries: Array<{ sessionId: string; retry: RetrySignal; eventId: string }>;
   /** Original error line → sessions that saw it. */
   quotes: Map<string, Set<string>>;
 }
+
+/** `find_user_id_by_email` → `find`, `Bash(go build)` → `go`: the verb or program a step starts with. */
+function leadWord(step: string): string {
+  const m = /^[^(]+\((.+)\)$/.exec(step);
+  return (m ? m[1] : step).toLowerCase().split(/[\s_.:-]+|(?<=[a-z])(?=[A-Z])/)[0] ?? '';
+}
+
+/**
+ * The next step is an alternative to the failing one (another way of doing the same thing:
+ * `find_user_id_by_email` → `find_user_id_by_name_zip`), not merely what came next (a lookup,
+ * a hand-off to a human).
+ */
+const isAlternative = (failing: string, next: string) => leadWord(failing) !== '' && leadWord(failing) === leadWord(next);
+
+/** Specific words from which one message is one failure whatever tool reported it. */
+const CROSS_TOOL_WORDS = 4;
 
 /** `tool: message` → the message. */
 const messageOf = (signature: string, tool: string) => (signature.startsWith(`${tool}: `) ? signature.slice(tool.length + 2) : signature);
@@ -150,55 +177,73 @@ export function mineErrorClusters(tenantId: string, sessions: readonly SessionSi
   for (const s of sessions) {
     const seen = new Set<string>();
     for (const e of s.errors) {
-      const key = `${e.step}\u0001${e.signature}`;
+      const key = `${e.tool}\u0001${e.signature}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      weights.push({ step: e.step, message: messageOf(e.signature, e.tool), weight: 1 });
+      weights.push({ step: e.tool, message: messageOf(e.signature, e.tool), weight: 1 });
     }
   }
   const templates = mineErrorTemplates(weights);
+  /**
+   * Where a pattern's boundary lies: a message that says something specific is the same failure
+   * in any step of its tool (`go build` and `go test` both reporting "imported and not used"), and
+   * a long specific one in any tool ("file has not been read yet" from Edit and Write); a vague
+   * one only within its step.
+   */
   const clusterKeyOf = (step: string, tool: string, signature: string) => {
-    const tpl = templates.get(`${step}\u0001${messageOf(signature, tool)}`);
-    return { key: `${step}\u0001${tpl ? `${tool}: ${tpl.template}` : signature}`, tpl };
+    const message = templates.get(`${tool}\u0001${messageOf(signature, tool)}`)?.template ?? messageOf(signature, tool);
+    const words = specificWords(message);
+    const key = words >= CROSS_TOOL_WORDS ? `*\u0001${message}` : words >= 2 ? `${tool}(*)\u0001${message}` : `${step}\u0001${tool}: ${message}`;
+    return { key, message, tpl: templates.get(`${tool}\u0001${messageOf(signature, tool)}`) };
   };
   const clusters = new Map<string, Cluster>();
   const stepSessions = new Map<string, number>();
   for (const s of sessions) {
     for (const step of new Set(s.toolSequence)) stepSessions.set(step, (stepSessions.get(step) ?? 0) + 1);
     for (const e of s.errors) {
-      const { key, tpl } = clusterKeyOf(e.step, e.tool, e.signature);
+      const { key, message, tpl } = clusterKeyOf(e.step, e.tool, e.signature);
       let c = clusters.get(key);
       if (!c) {
         c = {
-          step: e.step, tool: e.tool, signature: key.slice(e.step.length + 1), members: new Set(), parameters: tpl?.parameters ?? [],
-          remedies: new Map(), occurrences: [], sessions: new Map(), retries: [], quotes: new Map(),
+          key, step: e.step, steps: new Map(), tools: new Set(), tool: e.tool, signature: `${e.tool}: ${message}`, members: new Set(), parameters: tpl?.parameters ?? [],
+          remedies: new Map(), nextWorked: new Map(), occurrences: [], sessions: new Map(), retries: [], quotes: new Map(),
         };
         clusters.set(key, c);
       }
-      c.members.add(e.signature);
+      c.steps.set(e.step, (c.steps.get(e.step) ?? 0) + 1);
+      c.tools.add(e.tool);
+      c.members.add(`${e.step}\u0001${e.signature}`);
       c.occurrences.push({ session: s, eventId: e.eventId, at: e.at, excerpt: e.excerpt });
       c.sessions.set(s.sessionId, s);
       const quote = e.quote ?? quoteLine(e.excerpt);
       c.quotes.set(quote, (c.quotes.get(quote) ?? new Set()).add(s.sessionId));
       if (e.remedy) c.remedies.set(e.remedy, (c.remedies.get(e.remedy) ?? new Set()).add(s.sessionId));
       if (!c.salient && e.salient?.length) c.salient = e.salient;
+      if (e.next?.ok && isAlternative(e.step, e.next.step)) c.nextWorked.set(e.next.step, (c.nextWorked.get(e.next.step) ?? new Set()).add(s.sessionId));
     }
     for (const r of s.retries) {
       const c = clusters.get(clusterKeyOf(r.step, r.tool, r.signature).key);
       if (c) c.retries.push({ sessionId: s.sessionId, retry: r, eventId: r.retryEventId });
     }
   }
+  for (const c of clusters.values()) {
+    [c.step] = [...c.steps].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0];
+    c.tool = c.step.replace(/\(.*$/, '');
+    c.signature = `${c.tool}: ${messageOf(c.signature, c.signature.slice(0, c.signature.indexOf(':')))}`;
+  }
   const known = sessions.filter(hasKnownOutcome);
   const out: LessonCandidate[] = [];
   for (const c of clusters.values()) {
     const support = supportOf(c.occurrences);
     if (support.sessions < t.minSessions || support.distinctUsers < t.minDistinctUsers) continue;
-    for (const m of c.members) recurring?.add(`${c.step}\u0001${m}`);
+    for (const m of c.members) recurring?.add(m);
     const fix = inferFix(c.retries);
     const identicalFailed = c.retries.filter((r) => !r.retry.recovered && !r.retry.replacement && isEmptyChange(r.retry.change) && r.retry.between.length === 0).length;
     const remedy = representativeQuote(c.remedies);
     if (!fix && identicalFailed < 2 && !isInformativeTemplate(messageOf(c.signature, c.tool))) continue;
     const quote = representativeQuote(c.quotes);
+    const [next] = [...c.nextWorked].sort((a, b) => b[1].size - a[1].size || (a[0] < b[0] ? -1 : 1));
+    const nextWorked = next && next[1].size >= 2 && next[1].size * 2 >= c.sessions.size ? { step: next[0], sessions: next[1].size, of: c.sessions.size } : undefined;
     const usedIn = stepSessions.get(c.step) ?? support.sessions;
     const withKnown = [...c.sessions.values()].filter(hasKnownOutcome);
     const failedWith = withKnown.filter(isFailed).length;
@@ -214,9 +259,9 @@ export function mineErrorClusters(tenantId: string, sessions: readonly SessionSi
     }
     const candidate: LessonCandidate = {
       kind: 'mistake',
-      scope: scopeOf(tenantId, c.sessions.values(), { tools: [c.tool] }),
+      scope: scopeOf(tenantId, c.sessions.values(), { tools: [...c.tools] }),
       text: '-',
-      fingerprint: fingerprintOf('mistake', tenantId, `error\u0000${c.step}\u0000${c.signature}`),
+      fingerprint: fingerprintOf('mistake', tenantId, c.steps.size === 1 && c.tools.size === 1 ? `error\u0000${c.step}\u0000${c.signature}` : `error\u0000${c.key}`),
       support,
       effectSize,
       confidence: confidenceOf({ hits: support.sessions, trials: Math.max(usedIn, support.sessions), sessions: support.sessions, minSessions: t.minSessions, users: support.distinctUsers, minUsers: t.minDistinctUsers }),
@@ -229,9 +274,10 @@ export function mineErrorClusters(tenantId: string, sessions: readonly SessionSi
       },
       facts: {
         pattern: 'error-cluster', tool: c.tool, step: c.step, signature: c.signature,
+        ...(c.steps.size > 1 ? { steps: [...c.steps.keys()].sort() } : {}),
         ...(quote ? { quote } : {}),
         ...(fix ? { fix } : {}),
-        ...(!fix && identicalFailed < 2 ? { pitfall: true } : {}),
+        ...(!fix && identicalFailed < 2 ? { pitfall: true, ...(nextWorked ? { nextWorked } : {}) } : {}),
         ...(remedy && !INSTRUCTION_LIKE.test(remedy) ? { remedy } : {}),
         ...(c.salient ? { salientLines: c.salient } : {}),
         ...(c.signature.includes(WILDCARD) ? { parameters: Object.fromEntries(c.parameters.map((v, i) => [`${WILDCARD}${i + 1}`, v])) } : {}),

@@ -77,6 +77,15 @@ function featureOf(key: string, rows: readonly SessionFeatures[]): Feature {
  * without a proposal.
  */
 export function mineFailureAssociations(tenantId: string, sessions: readonly SessionSignals[], t: DreamThresholds, input: AssociationInput): LessonCandidate[] {
+  // Behaviours are compared within one agent: agents with other tools and policies (a retail and a
+  // telecom agent) fail at other rates for reasons that have nothing to do with each other's tools.
+  const byAgent = new Map<string, SessionSignals[]>();
+  for (const s of sessions) (byAgent.get(s.agentId) ?? byAgent.set(s.agentId, []).get(s.agentId)!).push(s);
+  const agents = [...byAgent.keys()].sort();
+  return agents.flatMap((agent) => mineAgentAssociations(tenantId, byAgent.get(agent) ?? [], t, input, agents.length > 1 ? `${agent}${SEP}` : ''));
+}
+
+function mineAgentAssociations(tenantId: string, sessions: readonly SessionSignals[], t: DreamThresholds, input: AssociationInput, keyPrefix: string): LessonCandidate[] {
   const allKnown = sessions.filter(hasKnownOutcome);
   let remaining: SessionFeatures[] = allKnown.map((s) => ({ session: s, failed: isFailed(s), features: featuresOf(s) }));
   const globalSteps = new Map<string, Set<string>>();
@@ -145,11 +154,13 @@ export function mineFailureAssociations(tenantId: string, sessions: readonly Ses
     const rate = failed / withF;
     const support = supportOf(f.failed);
     const substitute = f.kind === 'tool' && !/\(/.test(f.steps[0]) ? substituteFor(f, allKnown, globalSteps) : undefined;
+    // "Avoid X" tells the agent nothing it can check: a risky tool is a lesson only with a substitute that did better.
+    if (f.kind === 'tool' && !substitute) continue;
     const candidate: LessonCandidate = {
       kind: 'mistake',
       scope: scopeOf(tenantId, f.failed.map((o) => o.session), { tools: f.steps.map((s) => s.replace(/\(.*$/, '')) }),
       text: '-',
-      fingerprint: fingerprintOf('mistake', tenantId, key),
+      fingerprint: fingerprintOf('mistake', tenantId, `${keyPrefix}${key}`),
       support,
       effectSize: logOddsRatio(failed, f.succeeded, othersFailed, roundOk - f.succeeded),
       confidence: confidenceOf({ hits: failed, trials: withF, sessions: support.sessions, minSessions: t.minSessions, users: support.distinctUsers, minUsers: t.minDistinctUsers }),

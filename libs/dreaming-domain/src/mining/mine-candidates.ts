@@ -6,6 +6,7 @@ import { mineFailureAssociations } from './failure-association.miner';
 import { minePreferences } from './preference.miner';
 import { mineRejections } from './rejection.miner';
 import { mineWorkflows } from './workflow.miner';
+import { withConversationRoots } from './conversations';
 
 const byKey = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
@@ -42,7 +43,7 @@ export function mineCandidates(signals: readonly SessionSignals[], thresholds?: 
   }
   const out: LessonCandidate[] = [];
   for (const [tenantId, list] of [...byTenant].sort((a, b) => byKey(a[0], b[0]))) {
-    const sessions = list.sort((a, b) => byKey(a.sessionId, b.sessionId));
+    const sessions = withConversationRoots(list.sort((a, b) => byKey(a.sessionId, b.sessionId)));
     const accepted = new Set<string>();
     const errors = mineErrorClusters(tenantId, sessions, t, accepted);
     const errorSessionsByStep = new Map<string, Set<string>>();

@@ -10,7 +10,12 @@ const GENERIC = new Set(
     'unknown problem problems issue occurred abort aborted').split(' '),
 );
 
-export function isInformativeTemplate(message: string): boolean {
+/** Distinct specific words of a message: three letters or more, neither placeholders nor failure boilerplate. */
+export function specificWords(message: string): number {
   const words = message.toLowerCase().replace(/<[^>]*>/g, ' ').split(/[^a-z_]+/).filter((w) => w.length >= 3 && !GENERIC.has(w));
-  return new Set(words).size >= 2;
+  return new Set(words).size;
+}
+
+export function isInformativeTemplate(message: string): boolean {
+  return specificWords(message) >= 2;
 }

@@ -1,6 +1,6 @@
 import type { SessionEvent } from '@reverie/contracts';
 import { correctiveStatements } from './corrective.classifier';
-import { remedyOf, salientLines } from '../text/salient-lines';
+import { diagnosticMessages, remedyOf, salientLines } from '../text/salient-lines';
 import { errorSignature, excerptOf, informativeLine } from '../text/error-signature.normalizer';
 import { inputChange, keysReadFrom } from './input-change';
 import { actionVerbs, authorizes, isStateChanging } from './state-change.classifier';
@@ -107,6 +107,7 @@ export function extractSignals(events: readonly SessionEvent[]): SessionSignals 
         byCallId.set(call.toolCallId, call);
         s.toolSequence.push(step);
         s.toolEventIds.push(e.id);
+        (s.toolCallIds ??= []).push(e.data.toolCallId);
         (s.toolTargets ??= []).push(targetOf(call.input));
         if (isStateChanging(call.tool, call.input)) {
           const verbs = actionVerbs(call.tool, call.input);
@@ -184,11 +185,18 @@ export function extractSignals(events: readonly SessionEvent[]): SessionSignals 
     lastCause = c.result.eventId;
     const signature = errorSignature(c.tool, c.result.output);
     const remedy = remedyOf(c.result.output);
-    s.errors.push({
-      signature, tool: c.tool, step: c.step, eventId: c.result.eventId, excerpt: excerptOf(informativeLine(c.result.output)),
-      quote: quoteLine(c.result.output), salient: salientLines(c.result.output).map((l) => excerptOf(l, 300)),
-      ...(remedy ? { remedy } : {}), at: c.result.at,
-    });
+    const next = calls[i + 1] && calls[i + 1].step !== c.step ? { next: { step: calls[i + 1].step, ok: calls[i + 1].result?.isError === false } } : {};
+    const salient = salientLines(c.result.output).map((l) => excerptOf(l, 300));
+    // A compiler or linter output with several kinds of diagnostics is several failures: each its own signal.
+    const diagnostics = diagnosticMessages(c.result.output);
+    const messages = diagnostics.length > 1 ? diagnostics : [undefined];
+    for (const message of messages) {
+      s.errors.push({
+        signature: message === undefined ? signature : errorSignature(c.tool, message), tool: c.tool, step: c.step, eventId: c.result.eventId,
+        excerpt: excerptOf(message ?? informativeLine(c.result.output)), quote: quoteLine(message ?? c.result.output), salient,
+        ...(remedy ? { remedy } : {}), ...next, at: c.result.at,
+      });
+    }
     const retry = retryOf(calls, i);
     if (retry) s.retries.push({ ...retry, signature });
     const resolved = (retry?.recovered ?? false) || calls.slice(i + 1).some((x) => x.step === c.step && x.result?.isError === false);

@@ -23,6 +23,8 @@ export interface SessionSignals {
   toolSequence: string[];
   /** Event id of each tool call, parallel to `toolSequence`. */
   toolEventIds: string[];
+  /** The source's id of each tool call (`toolu_01…`), parallel to `toolSequence`: links a resumed session to its original. */
+  toolCallIds?: string[];
   /** The file each call worked on (base name of `file_path`/`path`/`notebook_path`), '' when none; parallel to `toolSequence`. */
   toolTargets?: string[];
   errors: ErrorSignal[];
@@ -58,6 +60,8 @@ export interface ErrorSignal {
   salient?: string[];
   /** A remedy the error text itself states ("did you mean X?", "use --force to overwrite"). Untrusted. */
   remedy?: string;
+  /** The agent's next call, when it was another step, and whether it succeeded: what it did instead. */
+  next?: { step: string; ok: boolean };
   at: string;
 }
 

@@ -20,9 +20,13 @@ export interface Scored {
   score: number;
 }
 
+/** `file.go:12:3: message`, `src/a.ts(4,2): error TS2304: …`: one compiler or linter diagnostic. */
+const DIAGNOSTIC = /^(?:[\w.@~/\\-]+?)(?::\d+(?::\d+)?:|\(\d+,\d+\):)\s+(.+)$/;
+
 function scoreLine(line: string): number {
   if (NOISE_LINE.test(line)) return -Infinity;
   let score = 0;
+  if (DIAGNOSTIC.test(line)) score += 3;
   if (EXCEPTION_LINE.test(line)) score += 5;
   if (INFORMATIVE.test(line)) score += 3;
   if (REMEDY.test(line)) score += 2;
@@ -80,4 +84,21 @@ export function salientLines(output: string, max = 3): string[] {
   }
   const order = new Map(lines.map((l, i) => [l, i] as const));
   return [...picked].filter(Boolean).sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0)).map((l) => (l.length > 300 ? `${l.slice(0, 299)}…` : l));
+}
+
+/**
+ * The distinct diagnostics of a compiler, linter or type checker output, without their
+ * `file:line:col:` prefix (up to `max`, in output order): each is a failure of its own kind.
+ */
+export function diagnosticMessages(output: string, max = 3): string[] {
+  const out: string[] = [];
+  for (const line of linesOf(output)) {
+    const m = DIAGNOSTIC.exec(line);
+    if (!m || NOISE_LINE.test(line)) continue;
+    const message = m[1].trim();
+    if (message.length < 4 || out.includes(message)) continue;
+    out.push(message);
+    if (out.length >= max) break;
+  }
+  return out;
 }

@@ -87,6 +87,10 @@ function pitfallText(c: LessonCandidate, where: string, err: string): string {
   const params = f.parameters as Record<string, string[]> | undefined;
   const varying = params ? Object.values(params).flat() : [];
   const examples = varying.length > 1 ? ` (with ${varying.slice(0, 3).map(code).join(', ')}${varying.length > 3 ? ', …' : ''})` : '';
+  const next = f.nextWorked as { step: string; sessions: number; of: number } | undefined;
+  if (next) {
+    return `${where} keeps failing with ${err}${examples}: ${seen}. In ${next.sessions} of ${next.of} of them the agent went on with ${stepLabel(next.step)}, which worked: when ${where} fails this way, try ${stepLabel(next.step)}.`;
+  }
   if (typeof f.remedy === 'string' && f.remedy.length > 0) {
     return `${where} keeps failing with ${err}${examples}: ${seen}. The error itself says what to do: “${f.remedy.replace(/[“”]/g, '"')}” Check for this before calling ${where}.`;
   }

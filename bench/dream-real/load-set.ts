@@ -1,0 +1,46 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { detectFormat, importContent, type ImportedSession, type ImportFormat } from '@reverie/importers';
+
+export interface LoadedSet {
+  name: string;
+  sessions: ImportedSession[];
+  /** Files of the set the importers do not read (READMEs, indexes, reports), with why. */
+  skipped: Array<{ file: string; reason: string }>;
+  rejected: number;
+}
+
+const IMPORT_NOW = '2026-03-01T12:00:00.000Z';
+
+function filesUnder(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir).sort()) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) out.push(...filesUnder(p));
+    else out.push(p);
+  }
+  return out;
+}
+
+/**
+ * Every file of a set folder through the real importers, auto-detected as a user's
+ * `reverie ingest <folder>` would; files detected as another format than the set's are skipped.
+ */
+export function loadSet(dir: string, name: string, format: ImportFormat, tenantId = name.replace(/[^\w-]/g, '-')): LoadedSet {
+  const sessions: ImportedSession[] = [];
+  const skipped: LoadedSet['skipped'] = [];
+  let rejected = 0;
+  for (const file of filesUnder(dir)) {
+    const rel = relative(dir, file);
+    const content = readFileSync(file, 'utf8');
+    const detected = detectFormat(rel, content);
+    if (detected !== format) {
+      skipped.push({ file: rel, reason: detected ? `detected as ${detected}` : 'not a session log' });
+      continue;
+    }
+    const result = importContent(rel, content, { tenantId, now: IMPORT_NOW });
+    sessions.push(...result.sessions);
+    rejected += result.rejected.length;
+  }
+  return { name, sessions, skipped, rejected };
+}
