@@ -1,4 +1,5 @@
 import { deterministicId, dreamEventSchema, type Actor, type DreamEvent } from '@reverie/contracts';
+import { decideDream, type DreamCommand, type DreamCommandMetadata, type DreamState } from '@reverie/lesson-domain';
 
 export const DREAM_EVENT_SCHEMA_VERSION = 1;
 export const DREAMING_ACTOR: Actor = { kind: 'service', id: 'dreaming' };
@@ -21,4 +22,18 @@ export function dreamEvent<T extends DreamEvent['type']>(type: T, tenantId: stri
     throw new Error(`${type} for dream ${dreamId} is invalid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   }
   return parsed.data;
+}
+
+/** This service's commands on a dream: its clock, its actor, the dream as the correlation. */
+export function dreamCommandMetadata(dreamId: string, now: string, causationId?: string): DreamCommandMetadata {
+  return { now, actor: DREAMING_ACTOR, correlationId: dreamId, ...(causationId !== undefined && { causationId }) };
+}
+
+/**
+ * What the dream slice (lesson-domain `decideDream`) decides for a command on the dream in `state`,
+ * as DREAMS envelopes ready to append; throws its DreamDomainError when the command is refused.
+ */
+export function decideDreamEvents(tenantId: string, dreamId: string, state: DreamState, command: DreamCommand): DreamEvent[] {
+  const { now, causationId } = command.metadata;
+  return decideDream(command, state).map((e) => dreamEvent(e.type, tenantId, dreamId, e.data, now, causationId));
 }

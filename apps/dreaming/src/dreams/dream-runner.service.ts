@@ -3,14 +3,14 @@ import type { DataSource } from 'typeorm';
 import { newId, SUBJECT_TOKEN, dreamEventSchema, type DreamEvent, type DreamView, type LessonCandidate, type LessonWriter, type LessonWriterResult } from '@reverie/contracts';
 import { ANALYZER_VERSION, planDream } from '@reverie/dreaming-domain';
 import type { EventStore } from '@reverie/event-store';
+import { DreamDomainError, dreamViewOf, evolveDream, evolveDreamAll, initialDreamState, type DreamState } from '@reverie/lesson-domain';
 import { estimateNaiveTokens } from '@reverie/synthesis';
 import { DATA_SOURCE, EVENT_STORE, type Logger } from '@reverie/service-kit';
 import { CLOCK, LESSON_WRITER, LOGGER, type Clock } from '../app.tokens';
 import { DREAMING_CONFIG, type DreamingConfig } from '../config/dreaming.config';
 import { existingLessons, LESSON_INDEX_PROJECTION } from '../lesson-index/lesson-index.projection';
 import { allSessionSignals, refreshSessionSignals } from './dream-input.reader';
-import { dreamEvent } from './dream-events';
-import { dreamViewOf } from './dream-view.projection';
+import { decideDreamEvents, dreamCommandMetadata } from './dream-events';
 import { applyCandidate, lessonIdOf, type AppliedLesson } from './lesson-decisions.applier';
 import { TenantStateRepository } from './tenant-state.repository';
 
@@ -30,7 +30,8 @@ const INDEX_WAIT_MS = 5000;
  * Runs dreams, one at a time per tenant. A request while one runs returns the running dream
  * (nothing is queued: the running dream, or the next trigger, covers the new sessions). The run is
  * event-sourced on DREAMS: DreamRequested → DreamStarted (window, analyzer, thresholds, writer) →
- * DreamCompleted (counts, tokens, duration, lesson ids) or DreamFailed.
+ * DreamCompleted (counts, tokens, duration, lesson ids) or DreamFailed, each step decided by the
+ * dream slice (lesson-domain `decideDream`) against the dream's state.
  */
 @Injectable()
 export class DreamRunner implements OnModuleDestroy {
@@ -61,7 +62,9 @@ export class DreamRunner implements OnModuleDestroy {
       return { view: { id: claim.running, tenantId, status: 'requested', trigger: 'manual', requestedAt: this.now(), proposedLessonIds: [], reinforcedLessonIds: [] }, accepted: false };
     }
     if (claim.abandoned) await this.failAbandoned(tenantId, claim.abandoned);
-    const requested = dreamEvent('DreamRequested', tenantId, dreamId, { trigger, requestedBy }, this.now());
+    const [requested] = decideDreamEvents(tenantId, dreamId, initialDreamState(), {
+      type: 'RequestDream', data: { trigger, requestedBy }, metadata: dreamCommandMetadata(dreamId, this.now()),
+    });
     let seq: number;
     try {
       [{ seq }] = await this.store.appendToAggregate('dreams', [requested], 0);
@@ -70,7 +73,7 @@ export class DreamRunner implements OnModuleDestroy {
       throw err;
     }
     this.logger.info({ tenantId, dreamId, trigger, requestedBy }, 'dream requested');
-    const run = this.run(tenantId, dreamId, { seq, eventId: requested.id }).finally(() => {
+    const run = this.run(tenantId, dreamId, { seq, event: requested }).finally(() => {
       this.running.delete(dreamId);
       this.onDreamEnded?.(tenantId);
     });
@@ -96,20 +99,24 @@ export class DreamRunner implements OnModuleDestroy {
     await this.idle();
   }
 
-  private async run(tenantId: string, dreamId: string, requested: { seq: number; eventId: string }): Promise<void> {
+  private async run(tenantId: string, dreamId: string, requested: { seq: number; event: DreamEvent }): Promise<void> {
     const t0 = performance.now();
     let lastSeq = requested.seq;
+    let dream: DreamState = evolveDreamAll([requested.event]);
     const append = async (event: DreamEvent) => {
       [{ seq: lastSeq }] = await this.store.appendToAggregate('dreams', [event], lastSeq);
+      dream = evolveDream(dream, event);
     };
     try {
       const state = await this.tenants.get(tenantId);
       const fromSeq = (state?.lastDreamToSeq ?? 0) + 1;
       const toSeq = Math.max(fromSeq - 1, await this.lastSeqOf('sessions'));
       const thresholds = this.config.thresholds;
-      const started = dreamEvent('DreamStarted', tenantId, dreamId, {
-        window: { fromSeq, toSeq }, analyzerVersion: ANALYZER_VERSION, thresholds: { ...thresholds }, synthesizer: this.writer.name,
-      }, this.now(), requested.eventId);
+      const [started] = decideDreamEvents(tenantId, dreamId, dream, {
+        type: 'StartDream',
+        data: { window: { fromSeq, toSeq }, analyzerVersion: ANALYZER_VERSION, thresholds: { ...thresholds }, synthesizer: this.writer.name },
+        metadata: dreamCommandMetadata(dreamId, this.now(), requested.event.id),
+      });
       await append(started);
       this.checkStop();
 
@@ -143,11 +150,15 @@ export class DreamRunner implements OnModuleDestroy {
         // What sending every failed transcript of the window to an LLM would cost: the baseline the writer's tokens beat.
         naiveTokens: estimateNaiveTokens(input.failedTranscriptChars),
       };
-      const completed = dreamEvent('DreamCompleted', tenantId, dreamId, {
-        counts, tokens: written.tokens, durationMs: Math.round(performance.now() - t0),
-        proposedLessonIds: [...outcome('proposed'), ...outcome('reopened')].map((a) => a.lessonId),
-        reinforcedLessonIds: outcome('reinforced').map((a) => a.lessonId),
-      }, this.now(), started.id);
+      const [completed] = decideDreamEvents(tenantId, dreamId, dream, {
+        type: 'CompleteDream',
+        data: {
+          counts, tokens: written.tokens, durationMs: Math.round(performance.now() - t0),
+          proposedLessonIds: [...outcome('proposed'), ...outcome('reopened')].map((a) => a.lessonId),
+          reinforcedLessonIds: outcome('reinforced').map((a) => a.lessonId),
+        },
+        metadata: dreamCommandMetadata(dreamId, this.now(), started.id),
+      });
       // The claim is released first, so a client that saw DreamCompleted can request the next dream at once.
       await this.tenants.complete(tenantId, dreamId, toSeq);
       await append(completed);
@@ -155,7 +166,12 @@ export class DreamRunner implements OnModuleDestroy {
     } catch (err) {
       const message = (err as Error).message ?? String(err);
       this.logger.error({ tenantId, dreamId, err }, `dream failed: ${message}`);
-      await append(dreamEvent('DreamFailed', tenantId, dreamId, { error: message.slice(0, 10_000) }, this.now(), requested.eventId))
+      // Refused (DreamDomainError) when the dream had already ended: its ending stands.
+      await Promise.resolve()
+        .then(() => decideDreamEvents(tenantId, dreamId, dream, {
+          type: 'FailDream', data: { error: message.slice(0, 10_000) }, metadata: dreamCommandMetadata(dreamId, this.now(), requested.event.id),
+        }))
+        .then(([failed]) => append(failed))
         .catch((e: Error) => this.logger.error({ tenantId, dreamId, err: e }, 'could not record DreamFailed'));
       await this.tenants.release(tenantId, dreamId).catch(() => undefined);
     }
@@ -189,9 +205,18 @@ export class DreamRunner implements OnModuleDestroy {
 
   private async failAbandoned(tenantId: string, dreamId: string): Promise<void> {
     const { events, lastSeq } = await this.store.readAggregate('dreams', tenantId, dreamId);
-    const view = dreamViewOf(events.map((e) => dreamEventSchema.parse(e.event)));
-    if (!view || view.status === 'completed' || view.status === 'failed') return;
-    const failed = dreamEvent('DreamFailed', tenantId, dreamId, { error: `abandoned: no progress for ${this.config.REVERIE_DREAM_STALE_SECONDS} s (the process running it stopped)` }, this.now());
+    const state = evolveDreamAll(events.map((e) => dreamEventSchema.parse(e.event)));
+    let failed: DreamEvent;
+    try {
+      [failed] = decideDreamEvents(tenantId, dreamId, state, {
+        type: 'FailDream',
+        data: { error: `abandoned: no progress for ${this.config.REVERIE_DREAM_STALE_SECONDS} s (the process running it stopped)` },
+        metadata: dreamCommandMetadata(dreamId, this.now()),
+      });
+    } catch (err) {
+      if (err instanceof DreamDomainError) return; // never requested, or it ended after all: nothing to fail
+      throw err;
+    }
     await this.store.appendToAggregate('dreams', [failed], lastSeq).catch(() => undefined);
   }
 

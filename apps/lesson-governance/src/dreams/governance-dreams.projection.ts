@@ -1,14 +1,17 @@
 import type { EntityManager } from 'typeorm';
 import type { DreamEvent, DreamView } from '@reverie/contracts';
 import type { Projection, StoredEvent } from '@reverie/event-store';
+import { evolveDreamView } from '@reverie/lesson-domain';
 import { multiRowValues } from '@reverie/service-kit';
-import { evolveDreamView } from './dream-view.projection';
 
 export const GOVERNANCE_DREAMS_PROJECTION = 'lesson-governance--dreams-projection';
 
 const key = (tenantId: string, dreamId: string) => `${tenantId}\u0000${dreamId}`;
 
-/** DREAMS → `governance_dreams`, one DreamView per run; idempotent because evolveDreamView is. */
+/**
+ * DREAMS → `governance_dreams`, one DreamView per run, folded by lesson-domain's `evolveDreamView`
+ * (the dream slice's `evolveDream` decides the status), the same fold dreaming answers with.
+ */
 export const governanceDreamsProjection: Projection<DreamEvent> = {
   name: GOVERNANCE_DREAMS_PROJECTION,
   async apply(manager: EntityManager, events: StoredEvent<DreamEvent>[]): Promise<void> {

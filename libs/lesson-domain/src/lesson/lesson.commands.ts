@@ -31,7 +31,7 @@ export type ReopenLesson = Command<
     /**
      * A rejected lesson comes back only when its support (sessions) reached this factor times the
      * support it had when rejected. Default REOPEN_SUPPORT_FACTOR. Reviewers reopen regardless,
-     * and only reviewers may reopen a retired lesson.
+     * and only reviewers may reopen a retired lesson (the rule: `mayReopen`).
      */
     supportGrowthFactor?: number;
   }

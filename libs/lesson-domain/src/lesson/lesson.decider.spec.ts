@@ -93,6 +93,9 @@ describe('lesson decider', () => {
         .thenThrows('insufficient-support-growth', /7 sessions; reopening needs 8/));
     it('honours a configured growth factor', () =>
       given([proposed(), rejected(4), evidenceAdded('dream-2', 2)]).when(reopen(dreaming, 1.5)).then([reopened()]));
+    it('refuses one session short of a configured growth factor (mayReopen decides)', () =>
+      given([proposed(), rejected(4), evidenceAdded('dream-2', 1)]).when(reopen(dreaming, 1.5))
+        .thenThrows('insufficient-support-growth', /5 sessions; reopening needs 6 \(1\.5 x 4 at rejection\)/));
     it('lets a reviewer reopen regardless of support', () =>
       given([proposed(), rejected(4)]).when(reopen(bob)).then([reopened()]));
     it('refuses to reopen a proposed or approved lesson', () => {

@@ -1,5 +1,4 @@
 import {
-  REOPEN_SUPPORT_FACTOR,
   REVIEWER_KINDS,
   type AddLessonEvidence,
   type ApproveLesson,
@@ -11,6 +10,7 @@ import {
 } from './lesson.commands';
 import { validateLessonCommand } from './lesson-command.validation';
 import { LessonDomainError } from './lesson-domain.error';
+import { mayReopen } from './lesson-reopen';
 import type { LessonEventRecord } from './lesson.event-records';
 import type { LessonState } from './lesson.state';
 
@@ -104,27 +104,15 @@ function reject(command: RejectLesson, state: LessonState): LessonEventRecord[] 
 
 function reopen(command: ReopenLesson, state: LessonState): LessonEventRecord[] {
   if (state.status === 'initial') throw notFound('reopen');
-  const byReviewer = REVIEWER_KINDS.includes(command.metadata.actor.kind);
-  const event: LessonEventRecord = { type: 'LessonReopened', data: { dreamId: command.data.dreamId, reason: command.data.reason } };
-  // A retired lesson comes back to review only by a person's decision; its next approval is a new version.
-  if (state.status === 'retired' && byReviewer) return [event];
-  if (state.status !== 'rejected') {
-    throw new LessonDomainError(
-      'not-rejected',
-      state.status === 'retired'
-        ? 'only a reviewer may reopen a retired lesson'
-        : `only a rejected or retired lesson can be reopened (status ${state.status})`,
-    );
-  }
-  const factor = command.data.supportGrowthFactor ?? REOPEN_SUPPORT_FACTOR;
-  const needed = Math.ceil(state.supportAtRejection * factor);
-  if (!byReviewer && state.support.sessions < needed) {
-    throw new LessonDomainError(
-      'insufficient-support-growth',
-      `support is ${state.support.sessions} sessions; reopening needs ${needed} (${factor} x ${state.supportAtRejection} at rejection)`,
-    );
-  }
-  return [event];
+  // The rule is mayReopen's, shared with dreaming's dedup. A reopened retired lesson's next approval is a new version.
+  const verdict = mayReopen(
+    state.status === 'rejected'
+      ? { status: 'rejected', supportSessions: state.support.sessions, supportAtRejection: state.supportAtRejection }
+      : { status: state.status, supportSessions: state.support.sessions },
+    { byReviewer: REVIEWER_KINDS.includes(command.metadata.actor.kind), factor: command.data.supportGrowthFactor },
+  );
+  if (!verdict.reopen) throw new LessonDomainError(verdict.code, verdict.reason);
+  return [{ type: 'LessonReopened', data: { dreamId: command.data.dreamId, reason: command.data.reason } }];
 }
 
 function retire(command: RetireLesson, state: LessonState): LessonEventRecord[] {
