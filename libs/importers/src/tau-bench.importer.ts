@@ -12,6 +12,19 @@ export function rewardOutcome(reward: unknown): { outcome: SessionOutcome; rewar
 }
 
 /**
+ * Some τ-bench runs score with a composite `reward` (below 1 even when the task was done) and
+ * keep the binary label in `info.reward_info.components.base_success`: that label decides.
+ */
+function tauBenchOutcome(rewardValue: unknown, info: Record<string, unknown>): { outcome: SessionOutcome; reward?: number } {
+  const rewardInfo = isRecord(info['reward_info']) ? info['reward_info'] : {};
+  const components = isRecord(rewardInfo['components']) ? rewardInfo['components'] : {};
+  const base = components['base_success'];
+  const scored = rewardOutcome(rewardValue);
+  if (typeof base === 'boolean' || typeof base === 'number') return { outcome: base === true || base === 1 ? 'success' : 'failure', reward: scored.reward };
+  return scored;
+}
+
+/**
  * τ-bench trajectories: `[{task_id, trial, reward, info, traj}]`, `traj` in OpenAI chat format.
  * One session per item; the simulated customer (`info.task.user_id`) is the session's user
  * unless options.userId is given.
@@ -36,7 +49,7 @@ export function importTauBench(ctx: ImportContext, value: unknown): FormatImport
     const task = isRecord(info['task']) ? info['task'] : {};
     const b = newSession(ctx, 'tau-bench', nativeId, str(task['user_id']));
     const { task: firstMessage } = recordChatSteps(b, openAiSteps(item['traj']));
-    const { outcome, reward } = rewardOutcome(item['reward']);
+    const { outcome, reward } = tauBenchOutcome(item['reward'], info);
     sessions.push(b.build(
       { task: firstMessage, metadata: { taskId: item['task_id'] ?? null, trial: item['trial'] ?? null } },
       { outcome, reward, reason: reward === undefined ? undefined : `τ-bench reward ${reward}` },

@@ -7,7 +7,8 @@ import { fingerprintOf, hasKnownOutcome, isFailed, refsOf, scopeOf, supportOf, t
 import { templateText } from '../writer/template.writer';
 import { quoteLine } from '../text/error-quote';
 import { mineErrorTemplates, WILDCARD } from './error-templates';
-import { isInformativeTemplate, specificWords } from './pitfall';
+import { isShellTool } from '../signals/step-key';
+import { isInformativeTemplate, specificity } from './pitfall';
 
 /** A fix the retries point at: a step run before the retry, or an input that changed. */
 export interface FixFact {
@@ -57,6 +58,8 @@ function fixCandidates(r: RetrySignal): string[] {
     ...c.removedFlags.map((f) => ['remove-flag', f] as [string, string]),
   ];
   for (const [type, value] of changes) {
+    // Another command line is a different command, not a fix of this one (a replacing command is handled above).
+    if (isShellTool(r.tool) && ['command', 'cmd', 'script'].includes(value)) continue;
     if (changes.length === 1 || mentions(r.signature, value) || c.keysFromBetween.includes(value)) out.push(`${type}\u0000${value}`);
   }
   return out;
@@ -192,7 +195,7 @@ export function mineErrorClusters(tenantId: string, sessions: readonly SessionSi
    */
   const clusterKeyOf = (step: string, tool: string, signature: string) => {
     const message = templates.get(`${tool}\u0001${messageOf(signature, tool)}`)?.template ?? messageOf(signature, tool);
-    const words = specificWords(message);
+    const words = specificity(message);
     const key = words >= CROSS_TOOL_WORDS ? `*\u0001${message}` : words >= 2 ? `${tool}(*)\u0001${message}` : `${step}\u0001${tool}: ${message}`;
     return { key, message, tpl: templates.get(`${tool}\u0001${messageOf(signature, tool)}`) };
   };

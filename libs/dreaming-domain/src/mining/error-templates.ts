@@ -13,8 +13,12 @@
 export const WILDCARD = '<*>';
 /** Share of positions (excluding wildcards already in the template) that must be equal. */
 const MIN_SIMILARITY = 0.5;
-/** At most this many positions may vary: a template is a message with a few slots, not a bag of words. */
-const MAX_PARAMETERS = 3;
+/**
+ * At most one varying position per four tokens (and at least one, at most three): a template is a
+ * message with a few slots, not a bag of words. Unrelated messages of the same length rarely
+ * agree on all but a quarter of their tokens.
+ */
+const maxParameters = (length: number) => Math.min(3, Math.max(1, Math.floor(length / 4)));
 /** Parameter values kept per slot, as evidence for a reviewer. */
 const MAX_VALUES = 8;
 
@@ -80,7 +84,7 @@ export function mineErrorTemplates(messages: ReadonlyArray<{ step: string; messa
       for (const t of templates) {
         const { equal, differing } = similarity(t.tokens, tokens);
         const nextDiffering = t.tokens.filter((x, i) => x === WILDCARD || x !== tokens[i]).length;
-        if (tokens.length > 1 && equal / tokens.length >= MIN_SIMILARITY && nextDiffering <= MAX_PARAMETERS && differing <= MAX_PARAMETERS
+        if (tokens.length > 1 && equal / tokens.length >= MIN_SIMILARITY && nextDiffering <= maxParameters(tokens.length) && differing <= maxParameters(tokens.length)
           && t.tokens.every((x, i) => x === tokens[i] || (isValueToken(x) && isValueToken(tokens[i])))) { home = t; break; }
       }
       if (home) {

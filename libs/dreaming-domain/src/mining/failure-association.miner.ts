@@ -80,7 +80,10 @@ export function mineFailureAssociations(tenantId: string, sessions: readonly Ses
   // Behaviours are compared within one agent: agents with other tools and policies (a retail and a
   // telecom agent) fail at other rates for reasons that have nothing to do with each other's tools.
   const byAgent = new Map<string, SessionSignals[]>();
-  for (const s of sessions) (byAgent.get(s.agentId) ?? byAgent.set(s.agentId, []).get(s.agentId)!).push(s);
+  for (const s of sessions) {
+    const list = byAgent.get(s.agentId);
+    if (list) list.push(s); else byAgent.set(s.agentId, [s]);
+  }
   const agents = [...byAgent.keys()].sort();
   return agents.flatMap((agent) => mineAgentAssociations(tenantId, byAgent.get(agent) ?? [], t, input, agents.length > 1 ? `${agent}${SEP}` : ''));
 }

@@ -7,6 +7,7 @@ import { minePreferences } from './preference.miner';
 import { mineRejections } from './rejection.miner';
 import { mineWorkflows } from './workflow.miner';
 import { withConversationRoots } from './conversations';
+import { mineActionWorkflows } from './action-workflow.miner';
 
 const byKey = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
@@ -56,10 +57,12 @@ export function mineCandidates(signals: readonly SessionSignals[], thresholds?: 
       }
     }
     const offWorkflowSessions = new Set<string>();
-    const workflows = mineWorkflows(tenantId, sessions, t, offWorkflowSessions);
+    const clusteredSessions = new Set<string>();
+    const workflows = mineWorkflows(tenantId, sessions, t, offWorkflowSessions, clusteredSessions);
     out.push(
       ...errors,
       ...workflows.filter((w) => !restatesAFix(w, errors)),
+      ...mineActionWorkflows(tenantId, sessions, t, { covered: new Set(workflows.flatMap((w) => (w.facts.steps as string[] | undefined) ?? [])), promptClustered: clusteredSessions }),
       ...mineFailureAssociations(tenantId, sessions, t, { errorSessionsByStep, offWorkflowSessions }),
       ...mineRejections(tenantId, sessions, t),
       ...minePreferences(tenantId, sessions, t),

@@ -16,6 +16,14 @@ export function specificWords(message: string): number {
   return new Set(words).size;
 }
 
+/**
+ * Two specific words, or one in a template with a variable part: `undefined: <*>` names a kind of
+ * failure once it recurs with other names in the slot.
+ */
+export function specificity(message: string): number {
+  return specificWords(message) + (message.includes('<*>') ? 1 : 0);
+}
+
 export function isInformativeTemplate(message: string): boolean {
-  return specificWords(message) >= 2;
+  return specificity(message) >= 2;
 }

@@ -40,8 +40,9 @@ function projection(worked: ReadonlyMap<string, number>, core: ReadonlySet<strin
 /**
  * Recurring tasks: task prompts clustered as near-duplicates (Jaccard over content tokens,
  * MinHash/LSH), then, per cluster, the ordered workflow of common steps that most often succeeded.
+ * `clusteredSessions` (when given) receives every session whose prompt recurs (a cluster of `minTaskSessions`).
  */
-export function mineWorkflows(tenantId: string, sessions: readonly SessionSignals[], t: DreamThresholds, offWorkflow?: Set<string>): LessonCandidate[] {
+export function mineWorkflows(tenantId: string, sessions: readonly SessionSignals[], t: DreamThresholds, offWorkflow?: Set<string>, clusteredSessions?: Set<string>): LessonCandidate[] {
   const outcomes = new Map(sessions.map((s) => [s.sessionId, workflowOutcome(s)] as const));
   const isFailed = (s: SessionSignals) => outcomes.get(s.sessionId)?.outcome === 'failure';
   const withTask = sessions.filter((s) => s.task && s.toolSequence.length > 0 && outcomes.get(s.sessionId)?.outcome !== 'unknown');
@@ -55,6 +56,7 @@ export function mineWorkflows(tenantId: string, sessions: readonly SessionSignal
   for (const members of clusters) {
     if (members.length < t.minTaskSessions) continue;
     const group = members.map((m) => withTask[idx[m][1]]);
+    if (clusteredSessions) for (const s of group) clusteredSessions.add(s.sessionId);
     const groupTokens = members.map((m) => idx[m][0]);
     const ok = group.filter((s) => !isFailed(s));
     if (ok.length < t.minSessions) continue;

@@ -187,9 +187,9 @@ export function extractSignals(events: readonly SessionEvent[]): SessionSignals 
     const remedy = remedyOf(c.result.output);
     const next = calls[i + 1] && calls[i + 1].step !== c.step ? { next: { step: calls[i + 1].step, ok: calls[i + 1].result?.isError === false } } : {};
     const salient = salientLines(c.result.output).map((l) => excerptOf(l, 300));
-    // A compiler or linter output with several kinds of diagnostics is several failures: each its own signal.
+    // A compiler or linter output is its diagnostics, without their `file:line:col:` prefix; several kinds are several failures.
     const diagnostics = diagnosticMessages(c.result.output);
-    const messages = diagnostics.length > 1 ? diagnostics : [undefined];
+    const messages = diagnostics.length > 0 ? diagnostics : [undefined];
     for (const message of messages) {
       s.errors.push({
         signature: message === undefined ? signature : errorSignature(c.tool, message), tool: c.tool, step: c.step, eventId: c.result.eventId,

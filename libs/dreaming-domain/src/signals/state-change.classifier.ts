@@ -1,4 +1,4 @@
-import { commandOf } from './step-key';
+import { commandOf, isShellTool } from './step-key';
 
 /** Tool names whose calls change state outside the conversation (files, bookings, deployments...). */
 const STATE_TOOL =
@@ -11,7 +11,7 @@ const INTERNAL_TOOL = /^(todo|task_?list|plan|memory_note)/i;
 
 export function isStateChanging(toolName: string, input: unknown): boolean {
   const cmd = commandOf(input);
-  if (cmd !== undefined && /^(bash|shell|sh|terminal|run_command|execute_command|exec|run_shell|command)$/i.test(toolName)) {
+  if (cmd !== undefined && isShellTool(toolName)) {
     return STATE_COMMAND.test(cmd);
   }
   if (READ_ONLY_TOOL.test(toolName) || INTERNAL_TOOL.test(toolName)) return false;

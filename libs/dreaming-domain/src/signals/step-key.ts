@@ -2,7 +2,7 @@
  * A step is a tool call named precisely enough to be a workflow step or a fix: shell tools are
  * named with their command head (`Bash(npm run build)`), other tools by name.
  */
-const SHELL_TOOLS = /^(bash|shell|sh|terminal|run_command|execute_command|exec|run_shell|command)$/i;
+const SHELL_TOOLS = /^(bash|shell|sh|terminal|run_command|execute_command|exec|run_shell|command|run_terminal_cmd|run_terminal_command)$/i;
 const THREE_WORD = new Set(['run', 'exec', '-m', 'x', 'dlx']);
 
 export function commandOf(input: unknown): string | undefined {

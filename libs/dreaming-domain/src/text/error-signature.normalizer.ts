@@ -25,7 +25,9 @@ const REPLACEMENTS: Array<[RegExp, string]> = [
 
 /** Normalizes one message: every variable part becomes a placeholder; lower case; collapsed spaces. */
 export function normalizeMessage(text: string): string {
-  let s = text;
+  // A logfmt line (`level=error msg="…" key=value`) says what happened inside its msg.
+  const logfmt = /\blevel=\w+\b.*?\bmsg="((?:[^"\\]|\\.)*)"/i.exec(text);
+  let s = logfmt ? logfmt[1].replace(/\\"/g, '"') : text;
   for (const [re, token] of REPLACEMENTS) s = s.replace(re, token);
   s = s.toLowerCase().replace(/\s+/g, ' ').replace(/(<\w+>)(?:[\s,;]*\1)+/g, '$1').trim();
   s = s.replace(/^[\s:;,.\-!>]+|[\s:;,.]+$/g, '');

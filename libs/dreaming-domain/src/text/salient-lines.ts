@@ -9,7 +9,7 @@ const NOISE_LINE = /^(exit code \d+|traceback \(most recent call last\):?|at .+:
 export const EXCEPTION_LINE = /^(?:E\s+)?[A-Z][\w.]*(?:Error|Exception|Exit|Interrupt|Failure)\b:\s*\S/;
 /** Lines that only say that something failed, not what: the wrappers around the real message. */
 const WRAPPER_LINE =
-  /^(?:exit status \d+|fail\s*$|fail\s+\S+\s+[\d.]+s$|make(?:\[\d+\])?: \*\*\*.*|npm (?:err!|error) (?:a complete log|code \w+|errno|\s*$).*|error command failed with exit code \d+\.?|.*process (?:completed|exited) with (?:exit )?code \d+.*|command failed:?.*exit code \d+|\d+ (?:errors?|problems?|failures?)(?: found| generated)?\.?|found \d+ errors?.*|too many errors|error: process completed.*|errors? occurred\.?)$/i;
+  /^(?:exit status \d+|fail\s*$|fail\s+\S+\s+(?:[\d.]+s|\[(?:build|setup) failed\])$|make(?:\[\d+\])?: \*\*\*.*|npm (?:err!|error) (?:a complete log|code \w+|errno|\s*$).*|error command failed with exit code \d+\.?|.*process (?:completed|exited) with (?:exit )?code \d+.*|command failed:?.*exit code \d+|\d+ (?:errors?|problems?|failures?)(?: found| generated)?\.?|found \d+ errors?.*|too many errors|error: process completed.*|errors? occurred\.?)$/i;
 /** A line that states a remedy: what to run, pass or check to fix the failure. */
 export const REMEDY =
   /\b(?:did you mean\b|hint:|help:|suggestion:|to fix(?: this)?[,:]|(?:run|use|try|pass|add|set|install|execute)\s+\S.{0,80}?\s+to\s+(?:fix|resolve|overwrite|update|install|continue|proceed|replace|force|allow|enable|see|apply)\b|read it first\b|set \w+ to (?:true|false)\b|use (?:--?[\w-]+|the \w+ (?:flag|option))\b|please (?:run|use|install|provide|specify|read)\b|must (?:be )?(?:read|run|called|installed) (?:first|before)\b|(?:run|call) \S+ first\b)/i;

@@ -161,6 +161,13 @@ function workflowText(c: LessonCandidate): string {
   return `For tasks like “${f.exampleTask}”, follow ${steps}: ${result}${others}.`;
 }
 
+function actionWorkflowText(c: LessonCandidate): string {
+  const f = c.facts as Record<string, unknown>;
+  const steps = (f.steps as string[]).map(stepLabel).join(' → ');
+  const without = Number(f.withoutTotal) > 0 && f.successRateWithout !== null ? `; runs that skipped a step succeeded ${pct(Number(f.successRateWithout))} of the time` : '';
+  return `Before ${stepLabel(String(f.action))}, follow ${steps}: the runs that completed it successfully did these steps first (all of them in ${f.followed} of ${f.succeeded}); runs that called it succeeded in ${f.succeeded} of ${f.total}${without}.`;
+}
+
 function rejectionText(c: LessonCandidate): string {
   const f = c.facts as Record<string, unknown>;
   const step = String(f.step);
@@ -176,6 +183,7 @@ export function templateText(c: LessonCandidate): string {
     case 'preference': return preferenceText(c);
     case 'workflow': return workflowText(c);
     case 'rejection': return rejectionText(c);
+    case 'action-workflow': return actionWorkflowText(c);
     default: throw new Error(`templateText: candidate ${c.fingerprint} has no known facts.pattern`);
   }
 }
