@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type { LessonCandidate } from '@reverie/contracts';
-import { extractSignals, planDream, type DreamThresholds } from '@reverie/dreaming-domain';
+import { extractSignals, planDream, withConversationRoots, type DreamThresholds } from '@reverie/dreaming-domain';
 import { readGroundTruth, type GroundTruth } from './ground-truth';
 import { loadSet } from './load-set';
 import { scoreSet, type SetScore } from './score';
@@ -37,7 +37,7 @@ export function dreamOverSet(set: string, thresholds?: Partial<DreamThresholds>)
   const signals = loaded.sessions.map((s) => extractSignals(s.events));
   const plan = planDream({ signals, thresholds });
   const proposals = plan.decisions.flatMap((d) => (d.action === 'propose' ? [d.candidate] : []));
-  const roots = new Set(signals.map((s) => s.rootId ?? s.sessionId)).size;
+  const roots = new Set(withConversationRoots(signals).map((s) => s.rootId ?? s.sessionId)).size;
   return {
     truth, proposals, score: scoreSet(truth, roots, proposals), skippedFiles: loaded.skipped.length,
     events: plan.counts.events, ms: Date.now() - t0,

@@ -17,3 +17,4 @@ export { templateWriter, templateText, imperative } from './writer/template.writ
 export { dedupAgainst, type ExistingLesson, type DedupDecision } from './dedup/dedup.decider';
 export { planDream, type DreamPlan } from './plan-dream';
 export * from './synthetic';
+export { withConversationRoots } from './mining/conversations';
