@@ -6,12 +6,14 @@ import { importContext, type ImportContext } from './import.context';
 import { IMPORT_FORMATS, type FormatImport, type ImportFormat, type ImportOptions, type ImportResult } from './import.types';
 import { importOpenAi } from './openai.importer';
 import { collectSpans, importOtelContent, importOtelSpans } from './otel.importer';
+import { importMiniSweAgent } from './mini-swe-agent.importer';
+import { importSpecStory } from './specstory.importer';
 import { importSweAgent } from './swe-agent.importer';
 import { importTauBench } from './tau-bench.importer';
 import { importTau2 } from './tau2.importer';
 import { tryParseJson } from './import.util';
 
-const JSON_IMPORTERS: Record<Exclude<ImportFormat, 'claude-code' | 'otel'>, (ctx: ImportContext, value: unknown) => FormatImport> = {
+const JSON_IMPORTERS: Record<Exclude<ImportFormat, 'claude-code' | 'otel' | 'specstory' | 'mini-swe-agent'>, (ctx: ImportContext, value: unknown) => FormatImport> = {
   anthropic: importAnthropic,
   openai: importOpenAi,
   'tau-bench': importTauBench,
@@ -38,12 +40,14 @@ export function importContent(fileName: string, content: string, options: Import
   const ctx = importContext(fileName, format, options);
   if (format === 'claude-code') return { format, ...importClaudeCode(ctx, content) };
   if (format === 'otel') return { format, ...importOtelContent(ctx, content) };
+  if (format === 'specstory') return { format, ...importSpecStory(ctx, content) };
   let value = sniffed?.value;
   if (value === undefined) {
     const parsed = tryParseJson(content);
     if (!parsed.ok) throw new ImportError(fileName, `not valid JSON for format ${format}: ${parsed.error}`);
     value = parsed.value;
   }
+  if (format === 'mini-swe-agent') return { format, ...importMiniSweAgent(ctx, value, options.outcomes) };
   return { format, ...JSON_IMPORTERS[format](ctx, value) };
 }
 

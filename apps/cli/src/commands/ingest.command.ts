@@ -1,7 +1,7 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { IngestResult, SessionEvent } from '@reverie/contracts';
-import { importContent } from '@reverie/importers';
+import { importContent, readSweBenchReport, type KnownOutcome } from '@reverie/importers';
 import { createIngestClient } from '@reverie/ingest-client';
 import type { CliConfig } from '../cli-config';
 import { CliError } from '../http';
@@ -9,10 +9,12 @@ import type { Output } from '../output';
 import { walkFiles } from './file-walk';
 import { createProgress } from './progress';
 
-export const FORMATS = ['auto', 'claude-code', 'anthropic', 'openai', 'tau-bench', 'tau2', 'swe-agent', 'otel'] as const;
+export const FORMATS = ['auto', 'claude-code', 'anthropic', 'openai', 'tau-bench', 'tau2', 'swe-agent', 'otel', 'specstory', 'mini-swe-agent'] as const;
 
 export interface IngestSummary {
   files: number;
+  /** SWE-bench evaluation reports among the files: they decide the outcome of the trajectories, they are not sessions. */
+  reports: number;
   sessions: number;
   events: number;
   accepted: number;
@@ -32,12 +34,13 @@ export async function ingestCommand(config: CliConfig, out: Output, paths: strin
   const files = await walkFiles(paths).catch((err: Error) => { throw new CliError(err.message); });
   if (!files.length) throw new CliError(`no importable files (.jsonl, .json, .traj) under ${paths.join(', ')}`);
 
-  const summary: IngestSummary = { files: files.length, sessions: 0, events: 0, accepted: 0, duplicates: 0, toolErrors: 0, redactions: {}, rejected: [], formats: {}, seconds: 0, eventsPerSecond: 0 };
+  const { outcomes, reports, logs } = await splitReports(files);
+  const summary: IngestSummary = { files: files.length, reports, sessions: 0, events: 0, accepted: 0, duplicates: 0, toolErrors: 0, redactions: {}, rejected: [], formats: {}, seconds: 0, eventsPerSecond: 0 };
   const events: SessionEvent[] = [];
   const origin: string[] = [];
-  for (const file of files) {
+  for (const file of logs) {
     try {
-      const result = importContent(path.basename(file), await readFile(file, 'utf8'), { tenantId: config.tenant, agentId: opts.agent, userId: opts.user, format });
+      const result = importContent(path.basename(file), await readFile(file, 'utf8'), { tenantId: config.tenant, agentId: opts.agent, userId: opts.user, format, outcomes });
       summary.formats[result.format] = (summary.formats[result.format] ?? 0) + 1;
       summary.rejected.push(...result.rejected.map((r) => ({ ...r, file })));
       for (const s of result.sessions) {
@@ -78,6 +81,7 @@ export async function ingestCommand(config: CliConfig, out: Output, paths: strin
     const red = Object.entries(summary.redactions);
     return [
       `Imported ${summary.files} file(s) (${Object.entries(summary.formats).map(([f, n]) => `${n} ${f}`).join(', ') || 'none'}):`,
+      ...(summary.reports ? [`  reports      ${summary.reports} SWE-bench evaluation report(s) giving ${Object.keys(outcomes).length} outcome(s)`] : []),
       `  sessions     ${summary.sessions}`,
       `  events       ${summary.events} (${summary.accepted} new, ${summary.duplicates} already ingested) in ${summary.seconds.toFixed(1)} s, ${summary.eventsPerSecond} ev/s`,
       `  tool errors  ${summary.toolErrors}`,
@@ -88,4 +92,30 @@ export async function ingestCommand(config: CliConfig, out: Output, paths: strin
     ].join('\n');
   });
   return 0;
+}
+
+const MAX_REPORT_BYTES = 5 * 1024 * 1024;
+
+/**
+ * SWE-bench evaluation reports given along with trajectories (a run folder's `reports/*.report.json`,
+ * `results_summary.json`, the harness's run report): their resolved flags become the outcomes of
+ * the mini-swe-agent sessions, an instance's own report winning over a run summary. Every other
+ * file is a log to import. Only small `.json` files that are not trajectories are read here.
+ */
+async function splitReports(files: string[]): Promise<{ outcomes: Record<string, KnownOutcome>; reports: number; logs: string[] }> {
+  const run: Record<string, KnownOutcome> = {};
+  const instance: Record<string, KnownOutcome> = {};
+  const logs: string[] = [];
+  let reports = 0;
+  for (const file of files) {
+    const candidate = /\.json$/i.test(file) && !/\.traj\.json$/i.test(file) && (await stat(file).then((s) => s.size <= MAX_REPORT_BYTES, () => false));
+    const report = candidate ? readSweBenchReport(file, await readFile(file, 'utf8').catch(() => '')) : undefined;
+    if (!report) {
+      logs.push(file);
+      continue;
+    }
+    reports++;
+    Object.assign(report.scope === 'instance' ? instance : run, report.outcomes);
+  }
+  return { outcomes: { ...run, ...instance }, reports, logs };
 }
