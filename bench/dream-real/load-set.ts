@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { detectFormat, importContent, type ImportedSession, type ImportFormat } from '@reverie/importers';
+import { detectFormat, importContent, readSweBenchReport, type ImportedSession, type ImportFormat } from '@reverie/importers';
 
 export interface LoadedSet {
   name: string;
@@ -30,6 +30,12 @@ export function loadSet(dir: string, name: string, format: ImportFormat, tenantI
   const sessions: ImportedSession[] = [];
   const skipped: LoadedSet['skipped'] = [];
   let rejected = 0;
+  // SWE-bench reports next to the trajectories give their outcomes, as `reverie ingest` reads them (an instance's own report wins).
+  const outcomes: Record<string, NonNullable<ReturnType<typeof readSweBenchReport>>['outcomes'][string]> = {};
+  for (const file of filesUnder(dir)) {
+    const report = /\.json$/.test(file) ? readSweBenchReport(relative(dir, file), readFileSync(file, 'utf8')) : undefined;
+    if (report?.scope === 'instance') Object.assign(outcomes, report.outcomes);
+  }
   for (const file of filesUnder(dir)) {
     const rel = relative(dir, file);
     const content = readFileSync(file, 'utf8');
@@ -38,7 +44,7 @@ export function loadSet(dir: string, name: string, format: ImportFormat, tenantI
       skipped.push({ file: rel, reason: detected ? `detected as ${detected}` : 'not a session log' });
       continue;
     }
-    const result = importContent(rel, content, { tenantId, now: IMPORT_NOW });
+    const result = importContent(rel, content, { tenantId, now: IMPORT_NOW, outcomes });
     sessions.push(...result.sessions);
     rejected += result.rejected.length;
   }
