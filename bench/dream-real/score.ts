@@ -23,12 +23,16 @@ export interface SetScore {
   junkShare: number;
 }
 
-/** The text a pattern's regexes are matched against: the lesson text and the facts that name the pattern. */
+/**
+ * The text a pattern's regexes are matched against: the lesson text, the facts that name the
+ * pattern, and the raw excerpts it cites (a quote in the text shortens paths; the excerpt does not).
+ */
 function searchable(c: LessonCandidate): string {
   const f = c.facts as Record<string, unknown>;
-  const facts = ['signature', 'quote', 'step', 'steps', 'stepLabels', 'fix', 'statement', 'keyTokens', 'taskCluster', 'exampleTask', 'remedy', 'prefer', 'over', 'feature', 'tool']
+  const facts = ['signature', 'quote', 'step', 'steps', 'stepLabels', 'fix', 'statement', 'keyTokens', 'taskCluster', 'exampleTask', 'remedy', 'prefer', 'over', 'feature', 'tool', 'action']
     .map((k) => (f[k] === undefined ? '' : JSON.stringify(f[k]))).join(' ');
-  return `${c.text}\n${facts}`;
+  const excerpts = c.evidence.refs.map((r) => r.excerpt ?? '').join('\n');
+  return `${c.text}\n${facts}\n${excerpts}`;
 }
 
 /** Session ids of the evidence, as the importers named them; a labelled id matches its own id or a suffix (`task-3-trial-0`). */

@@ -7,7 +7,7 @@ import { fingerprintOf, hasKnownOutcome, isFailed, refsOf, scopeOf, supportOf, t
 import { templateText } from '../writer/template.writer';
 import { quoteLine } from '../text/error-quote';
 import { mineErrorTemplates, WILDCARD } from './error-templates';
-import { isShellTool } from '../signals/step-key';
+import { describeStep, isShellTool, toolOfStep } from '../signals/step-key';
 import { isInformativeTemplate, specificity } from './pitfall';
 
 /** A fix the retries point at: a step run before the retry, or an input that changed. */
@@ -41,6 +41,22 @@ function mentions(errorText: string, name: string): boolean {
   return words.length > 0 && words.every((w) => text.includes(w));
 }
 
+/** Shell commands that edit files: running one in between is fixing the code, not a step to run first. */
+const EDITING_COMMAND = /^(?:sed|awk|perl|patch|echo|printf|cat|tee|cp|mv|rm|touch|git (?:apply|checkout|restore|stash))\b/;
+
+/**
+ * A step run between the failure and the recovered retry is a plausible "run it first" fix when
+ * the retry took its inputs from that step's output, when the error names the step, or when it
+ * is a command that prepares something (`npm run build`, `bun install`); not when it is a
+ * lookup or an edit that happened to come in between.
+ */
+function plausibleRunBefore(r: RetrySignal, step: string): boolean {
+  if (r.change.keysFromBetween.length > 0) return true;
+  const label = describeStep(step);
+  if (mentions(r.signature, toolOfStep(step)) || (label !== step && mentions(r.signature, label))) return true;
+  return label !== step && !EDITING_COMMAND.test(label);
+}
+
 /**
  * The changes of a retry that plausibly fixed the error: a replacing command or a step run
  * before it, or an input change that the error names or that is the only change made. An
@@ -50,7 +66,7 @@ function fixCandidates(r: RetrySignal): string[] {
   // Another command in place of the failing one: that replacement is the fix, not its input diff.
   if (r.replacement) return [`replace-command\u0000${r.replacement.step}`];
   const out: string[] = [];
-  for (const s of r.between) out.push(`run-before\u0000${s}`);
+  for (const s of r.between) if (plausibleRunBefore(r, s)) out.push(`run-before\u0000${s}`);
   const c = r.change;
   const changes: Array<[string, string]> = [
     ...c.addedKeys.map((k) => ['add-key', k] as [string, string]), ...c.removedKeys.map((k) => ['remove-key', k] as [string, string]),
@@ -160,7 +176,7 @@ function leadWord(step: string): string {
 const isAlternative = (failing: string, next: string) => leadWord(failing) !== '' && leadWord(failing) === leadWord(next);
 
 /** Specific words from which one message is one failure whatever tool reported it. */
-const CROSS_TOOL_WORDS = 4;
+const CROSS_TOOL_WORDS = 3;
 
 /** `tool: message` → the message. */
 const messageOf = (signature: string, tool: string) => (signature.startsWith(`${tool}: `) ? signature.slice(tool.length + 2) : signature);
@@ -241,7 +257,14 @@ export function mineErrorClusters(tenantId: string, sessions: readonly SessionSi
     if (support.sessions < t.minSessions || support.distinctUsers < t.minDistinctUsers) continue;
     for (const m of c.members) recurring?.add(m);
     const fix = inferFix(c.retries);
-    const identicalFailed = c.retries.filter((r) => !r.retry.recovered && !r.retry.replacement && isEmptyChange(r.retry.change) && r.retry.between.length === 0).length;
+    const identical = c.retries.filter((r) => !r.retry.replacement && isEmptyChange(r.retry.change) && r.retry.between.length === 0);
+    const identicalFailed = identical.filter((r) => !r.retry.recovered).length;
+    // A transient failure: the very same call, retried, went through in most sessions that retried it.
+    const retriedSessions = new Set(identical.map((r) => r.sessionId));
+    const recoveredSessions = new Set(identical.filter((r) => r.retry.recovered).map((r) => r.sessionId));
+    const transient = !fix && recoveredSessions.size >= 2 && recoveredSessions.size * 2 >= retriedSessions.size
+      ? { recoveredRetries: identical.length - identicalFailed, failedRetries: identicalFailed, sessionsRecovered: recoveredSessions.size, sessionsRetried: retriedSessions.size }
+      : undefined;
     const remedy = representativeQuote(c.remedies);
     if (!fix && identicalFailed < 2 && !isInformativeTemplate(messageOf(c.signature, c.tool))) continue;
     const quote = representativeQuote(c.quotes);
@@ -280,7 +303,7 @@ export function mineErrorClusters(tenantId: string, sessions: readonly SessionSi
         ...(c.steps.size > 1 ? { steps: [...c.steps.keys()].sort() } : {}),
         ...(quote ? { quote } : {}),
         ...(fix ? { fix } : {}),
-        ...(!fix && identicalFailed < 2 ? { pitfall: true, ...(nextWorked ? { nextWorked } : {}) } : {}),
+        ...(transient ? { transient } : !fix && identicalFailed < 2 ? { pitfall: true, ...(nextWorked ? { nextWorked } : {}) } : {}),
         ...(remedy && !INSTRUCTION_LIKE.test(remedy) ? { remedy } : {}),
         ...(c.salient ? { salientLines: c.salient } : {}),
         ...(c.signature.includes(WILDCARD) ? { parameters: Object.fromEntries(c.parameters.map((v, i) => [`${WILDCARD}${i + 1}`, v])) } : {}),

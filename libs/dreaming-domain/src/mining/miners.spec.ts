@@ -133,6 +133,33 @@ describe('error clusters: what the lesson says', () => {
   });
 });
 
+describe('error clusters: transient failures, expected stops and plausible fixes', () => {
+  it('says "retry" when retrying the very same call went through in most sessions', () => {
+    const flaky = (u: string) => session(u, (b) => {
+      b.tool('get_order_details', { order_id: '#W1' }, 'Error: 503 Service Unavailable', true);
+      b.tool('get_order_details', { order_id: '#W1' }, '{"status": "delivered"}');
+    });
+    const [c] = mineErrorClusters('acme', [flaky('a'), flaky('b'), flaky('c')], t);
+    expect(c.facts.transient).toEqual({ recoveredRetries: 3, failedRetries: 0, sessionsRecovered: 3, sessionsRetried: 3 });
+    expect(c.text).toMatch(/^`get_order_details` fails now and then with `Error: 503 Service Unavailable` \(3 sessions\); it is transient/);
+  });
+
+  it('does not mine a merge that stops on conflicts: that is work handed over, not a mistake', () => {
+    const merge = (u: string, i: number) => session(u, (b) => { b.tool('Bash', { command: 'git merge origin/main' }, `Auto-merging CHANGELOG.md\nCONFLICT (content): Merge conflict in file${i}.md\nAutomatic merge failed; fix conflicts and then commit the result.`, true); });
+    expect(mineErrorClusters('acme', [merge('a', 1), merge('b', 2), merge('c', 3)], t)).toEqual([]);
+  });
+
+  it('infers no "run X first" from a lookup or an edit that merely came in between', () => {
+    const fixedCode = (u: string) => session(u, (b) => {
+      b.tool('Bash', { command: 'bun test' }, "TypeError: null is not an object (evaluating 'parsed.session')", true);
+      b.tool('edit_file', { path: 'src/session.ts' }, 'ok');
+      b.tool('Bash', { command: 'bun test' }, '12 pass');
+    });
+    const [c] = mineErrorClusters('acme', [fixedCode('a'), fixedCode('b'), fixedCode('c')], t);
+    expect(c?.facts.fix).toBeUndefined();
+  });
+});
+
 describe('failure associations', () => {
   it('finds a tool over-represented in failed sessions (Fisher + BH) and its substitute', () => {
     const sessions: SessionSignals[] = [];

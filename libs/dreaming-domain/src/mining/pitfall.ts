@@ -24,6 +24,9 @@ export function specificity(message: string): number {
   return specificWords(message) + (message.includes('<*>') ? 1 : 0);
 }
 
+/** A test's own assertion failing says the code under work is wrong, not that a step was misused. */
+const ASSERTION = /expect\(received\)|assertionerror|assert(?:ion)? failed|\btests? failed\b|expected .* (?:to (?:be|equal)|but (?:got|received))/i;
+
 export function isInformativeTemplate(message: string): boolean {
-  return specificity(message) >= 2;
+  return specificity(message) >= 2 && !ASSERTION.test(message);
 }

@@ -15,6 +15,11 @@ const MAX_TASK = 500;
 const REJECTION_OUTPUT = /^the user doesn'?t want to proceed with this tool use|tool use was rejected/i;
 const INTERRUPT_MESSAGE = /^\[request interrupted by user/i;
 const INJECTED_MESSAGE = /^\s*(?:[\w-]+ hook feedback:|<system-reminder>|<command-|<local-command|caveat:|<user-prompt-submit-hook>|this session is being continued from a previous conversation|analysis:\s*\n|summary:\s*\n)/i;
+/**
+ * Outputs that report work to do rather than a mistake: a merge, rebase or cherry-pick stopping
+ * on conflicts is how those commands hand conflicts over. Not mined as errors.
+ */
+const EXPECTED_STOP = /^(?:CONFLICT \(|Auto-merging .*\n(?:.*\n)*?CONFLICT \(|Automatic merge failed|error: could not apply|hint: (?:Resolve all conflicts|After resolving the conflicts))/im;
 /** Errors that only say another call failed or the call was cancelled: consequences, not mistakes. */
 const CONSEQUENCE_OUTPUT = /^(?:<tool_use_error>\s*)?(?:sibling tool call errored|cancelled: parallel tool call|(?:tool (?:use|call) )?(?:was )?(?:cancelled|canceled|aborted)\b|interrupted by user|\[request interrupted)/i;
 
@@ -182,6 +187,7 @@ export function extractSignals(events: readonly SessionEvent[]): SessionSignals 
       s.consequences.push({ tool: c.tool, eventId: c.result.eventId, ...(lastCause ? { causeEventId: lastCause } : {}) });
       continue;
     }
+    if (EXPECTED_STOP.test(c.result.output)) continue;
     lastCause = c.result.eventId;
     const signature = errorSignature(c.tool, c.result.output);
     const remedy = remedyOf(c.result.output);

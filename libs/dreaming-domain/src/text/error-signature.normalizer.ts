@@ -34,9 +34,25 @@ export function normalizeMessage(text: string): string {
   return s.length > MAX_SIGNATURE ? s.slice(0, MAX_SIGNATURE) : s;
 }
 
-/** `tool: normalized informative line` */
+/** Tokens a signature keeps: enough to tell failures apart, few enough that a wrapped or truncated tail does not split one. */
+const MAX_SIGNATURE_TOKENS = 14;
+
+/**
+ * The sentence that says what failed: "File has not been read yet. Read it first before writing
+ * to it." → its first sentence; the rest (a remedy, the working directory, a hint) varies between
+ * versions and wrappings of the same failure. Kept whole when the first sentence is too short.
+ */
+function failureSentence(line: string): string {
+  const m = /^(.{12,}?[a-z0-9)\]'"`])\.\s+(?=[A-Z])/.exec(line);
+  return m && m[1].split(/\s+/).length >= 3 ? m[1] : line;
+}
+
+/** `tool: normalized informative line` (its failure sentence, at most 14 tokens). */
 export function errorSignature(tool: string, output: string): string {
-  return `${tool}: ${normalizeMessage(informativeLine(output)) || '<empty>'}`;
+  const normalized = normalizeMessage(failureSentence(informativeLine(output)));
+  const tokens = normalized.split(' ');
+  const capped = tokens.length > MAX_SIGNATURE_TOKENS ? tokens.slice(0, MAX_SIGNATURE_TOKENS).join(' ') : normalized;
+  return `${tool}: ${capped || '<empty>'}`;
 }
 
 /** A short raw excerpt (evidence for a reviewer, never an instruction). */

@@ -32,6 +32,8 @@ function scoreLine(line: string): number {
   if (REMEDY.test(line)) score += 2;
   if (WRAPPER_LINE.test(line)) score -= 4;
   if (/^(?:ok|pass|passed|\?|=== (?:run|pause|cont)|--- pass|running|compiling|building|downloading|installing|warning:?)\b/i.test(line)) score -= 2;
+  // A passing test whose name mentions an error ("✓ prints an error when the file is missing").
+  if (/^(?:[✓✔√]|\(pass\)|pass\b|ok\s+\d)/i.test(line)) score -= 6;
   if (line.length > 400) score -= 1;
   return score;
 }

@@ -71,6 +71,10 @@ function errorClusterText(c: LessonCandidate): string {
   }
   const identical = Number(f.identicalRetriesFailed ?? 0);
   if (f.pitfall) return pitfallText(c, where, err);
+  const transient = f.transient as { recoveredRetries: number; failedRetries: number; sessionsRecovered: number; sessionsRetried: number } | undefined;
+  if (transient) {
+    return `${where} fails now and then with ${err} (${plural(sessions, 'session')}); it is transient: retrying the same call went through in ${transient.sessionsRecovered} of ${plural(transient.sessionsRetried, 'session')} that retried (${transient.recoveredRetries} of ${plural(transient.recoveredRetries + transient.failedRetries, 'retry', 'retries')} succeeded). Retry it a few times before giving up on it or handing the task over.`;
+  }
   if (identical >= 2) {
     return `Do not retry ${where} unchanged after ${err}: ${plural(identical, 'identical retry', 'identical retries')} failed again (${plural(sessions, 'session')}); read the error, fix its cause or report it to the user instead.`;
   }
