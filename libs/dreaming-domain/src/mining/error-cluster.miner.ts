@@ -257,7 +257,7 @@ export function mineErrorClusters(tenantId: string, sessions: readonly SessionSi
     if (support.sessions < t.minSessions || support.distinctUsers < t.minDistinctUsers) continue;
     for (const m of c.members) recurring?.add(m);
     const fix = inferFix(c.retries);
-    const identical = c.retries.filter((r) => !r.retry.replacement && isEmptyChange(r.retry.change) && r.retry.between.length === 0);
+    const identical = c.retries.filter((r) => !r.retry.replacement && (r.retry.identical ?? isEmptyChange(r.retry.change)) && r.retry.between.length === 0);
     const identicalFailed = identical.filter((r) => !r.retry.recovered).length;
     // A transient failure: the very same call, retried, went through in most sessions that retried it.
     const retriedSessions = new Set(identical.map((r) => r.sessionId));

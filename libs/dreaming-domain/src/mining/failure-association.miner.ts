@@ -2,6 +2,7 @@ import type { LessonCandidate } from '@reverie/contracts';
 import type { DreamThresholds } from '../thresholds';
 import type { SessionSignals } from '../signals/session-signals.model';
 import { describeStep } from '../signals/step-key';
+import { isHandOff } from '../signals/hand-off';
 import { benjaminiHochberg, fisherGreater } from '../stats/fisher.stats';
 import { confidenceOf, logOddsRatio, round3 } from '../stats/confidence.score';
 import { fingerprintOf, hasKnownOutcome, isFailed, refsOf, scopeOf, supportOf, type Occurrence } from './evidence';
@@ -156,9 +157,11 @@ function mineAgentAssociations(tenantId: string, sessions: readonly SessionSigna
     const othersTotal = roundFailed + roundOk - withF;
     const rate = failed / withF;
     const support = supportOf(f.failed);
-    const substitute = f.kind === 'tool' && !/\(/.test(f.steps[0]) ? substituteFor(f, allKnown, globalSteps) : undefined;
-    // "Avoid X" tells the agent nothing it can check: a risky tool is a lesson only with a substitute that did better.
-    if (f.kind === 'tool' && !substitute) continue;
+    const substitute = f.kind === 'tool' && !/\(/.test(f.steps[0]) && !isHandOff(f.steps[0]) ? substituteFor(f, allKnown, globalSteps) : undefined;
+    // "Avoid X" tells the agent nothing it can check: a risky tool is a lesson only with a substitute
+    // that did better, or when it is a hand-off to a human (then: what the failed runs handed off after).
+    const handOff = f.kind === 'tool' && isHandOff(f.steps[0]) ? handOffContext(f) : undefined;
+    if (f.kind === 'tool' && !substitute && !handOff) continue;
     const candidate: LessonCandidate = {
       kind: 'mistake',
       scope: scopeOf(tenantId, f.failed.map((o) => o.session), { tools: f.steps.map((s) => s.replace(/\(.*$/, '')) }),
@@ -177,12 +180,30 @@ function mineAgentAssociations(tenantId: string, sessions: readonly SessionSigna
         failureRateWithout: round3(othersFailed / Math.max(1, othersTotal)), pValue: p, qValue: q, round,
         test: 'Fisher exact one-sided, Benjamini-Hochberg within the round, forward selection',
         ...(substitute ? { substitute } : {}),
+        ...(handOff ? { handOff } : {}),
       },
     };
     candidate.text = templateText(candidate);
     out.push(candidate);
   }
   return out;
+}
+
+/**
+ * What the failed runs handed off right after: the step whose call failed just before the
+ * hand-off (within the two calls before it) in most of them, if any.
+ */
+function handOffContext(f: Feature): { afterFailedStep?: string; sessions: number; of: number } {
+  const byStep = new Map<string, number>();
+  for (const o of f.failed) {
+    const s = o.session;
+    const at = s.toolSequence.indexOf(f.steps[0]);
+    const failed = new Set(s.failedCalls ?? []);
+    const before = [at - 1, at - 2].find((i) => i >= 0 && failed.has(i));
+    if (before !== undefined) byStep.set(s.toolSequence[before], (byStep.get(s.toolSequence[before]) ?? 0) + 1);
+  }
+  const [top] = [...byStep].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+  return top && top[1] >= 2 ? { afterFailedStep: top[0], sessions: top[1], of: f.failed.length } : { sessions: 0, of: f.failed.length };
 }
 
 /**

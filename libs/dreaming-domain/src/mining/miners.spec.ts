@@ -188,6 +188,24 @@ describe('failure associations', () => {
   });
 });
 
+describe('failure associations: hand-offs', () => {
+  it('proposes when to hand off (not "avoid the tool"), with what the failed runs handed off after', () => {
+    const sessions: SessionSignals[] = [];
+    for (let i = 0; i < 30; i++) sessions.push(session(`u${i}`, (b) => { b.tool('get_order_details', { id: 1 }, 'ok'); b.tool('cancel_pending_order', { id: 1 }, 'ok'); }, i % 6 === 0 ? 'failure' : 'success'));
+    for (let i = 0; i < 8; i++) {
+      sessions.push(session(`v${i}`, (b) => {
+        b.tool('get_order_details', { id: 2 }, 'Error: 503 Service Unavailable', true);
+        b.tool('transfer_to_human_agents', { summary: 'x' }, 'Transfer successful');
+      }, i < 7 ? 'failure' : 'success'));
+    }
+    const found = mineFailureAssociations('acme', sessions, t, { errorSessionsByStep: new Map(), offWorkflowSessions: new Set() });
+    const handOff = found.find((c) => (c.facts.steps as string[]).includes('transfer_to_human_agents'));
+    expect(handOff?.facts.handOff).toEqual({ afterFailedStep: 'get_order_details', sessions: 7, of: 7 });
+    expect(handOff?.text).toMatch(/^Hand the conversation over with `transfer_to_human_agents` only when the request is outside what your tools and policy allow: 7 of 8 sessions with it failed/);
+    expect(handOff?.text).toContain('right after `get_order_details` failed');
+  });
+});
+
 describe('preferences', () => {
   const says = (user: string, ...texts: string[]) => session(user, (b) => { b.assistant('Done.'); for (const x of texts) b.user(x); });
 

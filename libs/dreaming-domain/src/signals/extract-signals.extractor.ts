@@ -247,6 +247,7 @@ function retryOf(calls: readonly Call[], i: number): Omit<RetrySignal, 'signatur
     return {
       tool: c.tool, step: c.step, errorEventId: failedResult.eventId, retryEventId: calls[j].eventId,
       recovered: calls[j].result?.isError === false, change, between: [...new Set(betweenCalls.map((x) => x.step))].sort(),
+      identical: JSON.stringify(c.input) === JSON.stringify(calls[j].input),
     };
   }
   return undefined;

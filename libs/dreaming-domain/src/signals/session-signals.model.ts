@@ -84,6 +84,8 @@ export interface RetrySignal {
   recovered: boolean;
   /** What changed between the failing call and the retry: the candidate fix. */
   change: InputChange;
+  /** The retry's input was exactly the failing call's (not merely the same shape: a corrected e-mail address is a change). */
+  identical?: boolean;
   /** Distinct steps run between the failing call and the retry. */
   between: string[];
   /**

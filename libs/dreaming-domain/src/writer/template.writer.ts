@@ -113,6 +113,11 @@ function associationText(c: LessonCandidate): string {
     default: {
       const sub = f.substitute as { step: string; sessions: number; failureRate: number } | undefined;
       if (sub) return `Use ${stepLabel(sub.step)} instead of ${stepLabel(steps[0])}: ${stats}; sessions using ${stepLabel(sub.step)} failed ${pct(sub.failureRate)} of the time.`;
+      const handOff = f.handOff as { afterFailedStep?: string; sessions: number; of: number } | undefined;
+      if (handOff) {
+        const after = handOff.afterFailedStep ? ` In ${handOff.sessions} of the ${handOff.of} failed runs the hand-off came right after ${stepLabel(handOff.afterFailedStep)} failed: deal with that failure (retry, look the data up another way) before handing off.` : '';
+        return `Hand the conversation over with ${stepLabel(steps[0])} only when the request is outside what your tools and policy allow: ${stats}.${after}`;
+      }
       return `Avoid ${stepLabel(steps[0])}, or verify its result before relying on it: ${stats}.`;
     }
   }
