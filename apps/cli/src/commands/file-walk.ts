@@ -2,6 +2,10 @@ import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 
 const IMPORTABLE = /\.(jsonl|json|traj)$/i;
+/** SpecStory saves chats as Markdown under `.specstory/history/`: those Markdown files are sessions, a README is not. */
+const SPECSTORY_HISTORY = /(?:^|[\\/])\.specstory[\\/]history[\\/][^\\/]+\.md$/i;
+/** Hidden folders are skipped, except the one SpecStory keeps its history in. */
+const visibleEntry = (dir: string, e: string) => !e.startsWith('.') || (e === '.specstory' && !dir.includes('.specstory'));
 
 /** Files under the given paths, recursively, in a stable order (e.g. all of `~/.claude/projects`). */
 export async function walkFiles(paths: string[]): Promise<string[]> {
@@ -13,9 +17,9 @@ export async function walkFiles(paths: string[]): Promise<string[]> {
       return;
     }
     if (s.isDirectory()) {
-      const entries = (await readdir(p)).filter((e) => !e.startsWith('.')).sort();
+      const entries = (await readdir(p)).filter((e) => visibleEntry(p, e)).sort();
       for (const e of entries) await visit(path.join(p, e), false);
-    } else if (explicit || IMPORTABLE.test(p)) {
+    } else if (explicit || IMPORTABLE.test(p) || SPECSTORY_HISTORY.test(p)) {
       out.push(p);
     }
   };

@@ -3,7 +3,7 @@ import {
 } from '@reverie/contracts';
 import { ConcurrencyError, type EventStore } from '@reverie/event-store';
 import {
-  decide, evolve, evolveAll, LessonDomainError, mergeEvidence, toEnvelopes, type LessonCommandMetadata, type LessonEventRecord, type LessonState,
+  decide, evolve, evolveAll, LessonDomainError, mayReopen, mergeEvidence, toEnvelopes, type LessonCommandMetadata, type LessonEventRecord, type LessonState,
 } from '@reverie/lesson-domain';
 import { DREAMING_ACTOR } from './dream-events';
 
@@ -84,7 +84,7 @@ function decideFor(ctx: Context, action: 'propose' | 'reinforce' | 'reopen', les
     records.push(...decide({ type: 'AddLessonEvidence', data: { dreamId: ctx.dreamId, support, evidence, confidence: candidate.confidence }, metadata }, state));
     for (const e of toEnvelopes(ctx.tenantId, lessonId, records, metadata, () => 'pending')) next = evolve(next, e);
   }
-  if (next.status === 'rejected' && next.support.sessions >= Math.ceil(next.supportAtRejection * ctx.rejectedRegrowthFactor)) {
+  if (next.status === 'rejected' && mayReopen({ status: 'rejected', supportSessions: next.support.sessions, supportAtRejection: next.supportAtRejection }, { byReviewer: false, factor: ctx.rejectedRegrowthFactor }).reopen) {
     const reason = `support grew from ${next.supportAtRejection} sessions at rejection to ${next.support.sessions} (factor ${ctx.rejectedRegrowthFactor})`;
     records.push(...decide({ type: 'ReopenLesson', data: { dreamId: ctx.dreamId, reason, supportGrowthFactor: ctx.rejectedRegrowthFactor }, metadata }, next));
     return { records, outcome: 'reopened' };
