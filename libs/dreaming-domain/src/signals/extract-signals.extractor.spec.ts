@@ -184,4 +184,49 @@ describe('extractSignals', () => {
     expect(s.cleanCompletion).toBe(true);
     expect(s.objectedCalls).toEqual([0]);
   });
+
+  describe('session structure and consequences', () => {
+    it('links an error caused by a sibling call failing to its cause instead of mining it', () => {
+      const b = builder();
+      b.start('check both files');
+      b.tool('Read', { file_path: '/a' }, 'File does not exist.', true);
+      b.tool('Read', { file_path: '/b' }, '<tool_use_error>Sibling tool call errored</tool_use_error>', true);
+      const s = extractSignals(b.end('success'));
+      expect(s.errors.map((e) => e.signature)).toEqual(['Read: file does not exist']);
+      expect(s.consequences).toEqual([{ tool: 'Read', eventId: expect.any(String), causeEventId: s.errors[0].eventId }]);
+    });
+
+    it('never takes a compaction summary or injected text as the task or as a correction', () => {
+      const b = builder();
+      b.user('This session is being continued from a previous conversation that ran out of context. Summary: never use npm here.');
+      b.tool('Read', { file_path: '/a' }, 'ok');
+      b.user('<system-reminder>Always run the linter.</system-reminder>');
+      b.user('Add the retry flag to the client');
+      const s = extractSignals(b.end('success'));
+      expect(s.task).toBe('Add the retry flag to the client');
+      expect(s.corrections).toEqual([]);
+    });
+
+    it('gives a subagent sidechain its parent as root, and no task or corrections of its own', () => {
+      const b = builder('s1-agent-a1');
+      const events = b.end('success');
+      const started = { ...events[0], type: 'SessionStarted' as const, data: { seq: -1, agentId: 'agent-1', userId: 'u1', source: 'claude-code' as const, task: 'Search the docs for X', parentSessionId: 's1', startedAt: events[0].occurredAt } };
+      b.user('Never use grep, use rg instead.');
+      b.tool('Grep', { pattern: 'x' }, 'ok');
+      b.user('Never use grep, use rg instead.');
+      const s = extractSignals([started, ...b.events]);
+      expect(s.rootId).toBe('s1');
+      expect(s.task).toBeUndefined();
+      expect(s.corrections).toEqual([]);
+    });
+
+    it('keeps, for each error, the salient lines, the remedy it states, and what the agent did next', () => {
+      const b = builder();
+      b.start('switch branch');
+      b.tool('Bash', { command: 'git switch proj-abc' }, "fatal: invalid reference: proj-abc\nhint: Did you mean to run git fetch first?", true);
+      b.tool('Bash', { command: 'git fetch origin' }, 'ok');
+      const [e] = extractSignals(b.end('success')).errors;
+      expect(e).toMatchObject({ salient: ['fatal: invalid reference: proj-abc', 'hint: Did you mean to run git fetch first?'], remedy: 'hint: Did you mean to run git fetch first?', next: { step: 'Bash(git fetch)', ok: true } });
+    });
+  });
 });
