@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { detectFormat, importContent, readSweBenchReport, type ImportedSession, type ImportFormat } from '@reverie/importers';
+import { detectFormat, importContent, indexClaudeCodeLines, readSweBenchReport, type ImportedSession, type ImportFormat } from '@reverie/importers';
 
 export interface LoadedSet {
   name: string;
@@ -32,6 +32,9 @@ export function loadSet(dir: string, name: string, format: ImportFormat, tenantI
   let rejected = 0;
   // SWE-bench reports next to the trajectories give their outcomes, as `reverie ingest` reads them (an instance's own report wins).
   const outcomes: Record<string, NonNullable<ReturnType<typeof readSweBenchReport>>['outcomes'][string]> = {};
+  // Claude Code lines of every transcript, so a continued session names the one it continues (as `reverie ingest` does).
+  const lineOwners = new Map<string, string>();
+  for (const file of filesUnder(dir)) if (file.endsWith('.jsonl')) indexClaudeCodeLines(relative(dir, file), readFileSync(file, 'utf8'), lineOwners);
   for (const file of filesUnder(dir)) {
     const report = /\.json$/.test(file) ? readSweBenchReport(relative(dir, file), readFileSync(file, 'utf8')) : undefined;
     if (report?.scope === 'instance') Object.assign(outcomes, report.outcomes);
@@ -44,7 +47,7 @@ export function loadSet(dir: string, name: string, format: ImportFormat, tenantI
       skipped.push({ file: rel, reason: detected ? `detected as ${detected}` : 'not a session log' });
       continue;
     }
-    const result = importContent(rel, content, { tenantId, now: IMPORT_NOW, outcomes });
+    const result = importContent(rel, content, { tenantId, now: IMPORT_NOW, outcomes, lineOwners });
     sessions.push(...result.sessions);
     rejected += result.rejected.length;
   }

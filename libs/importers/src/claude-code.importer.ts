@@ -26,14 +26,14 @@ import type { SessionBuilder } from './session.builder';
  * - Outcome: transcripts carry none, so 'unknown'; 'abandoned' when the session's last step is
  *   a user interruption or rejection.
  */
-export function importClaudeCode(ctx: ImportContext, content: string): FormatImport {
+export function importClaudeCode(ctx: ImportContext, content: string, lineOwners?: ReadonlyMap<string, string>): FormatImport {
   const { lines, rejected, nonEmpty } = readJsonl(ctx.file, content);
   if (nonEmpty > 0 && lines.length === 0) {
     throw new ImportError(ctx.file, `not a Claude Code transcript: none of its ${nonEmpty} lines is a JSON object`);
   }
   const groups = groupLines(ctx, lines);
   const title = [...lines].reverse().map((l) => l.value).find((v) => v['type'] === 'summary' && typeof v['summary'] === 'string')?.['summary'] as string | undefined;
-  const sessions = [...groups.values()].map((g) => importGroup(ctx, g, title));
+  const sessions = [...groups.values()].map((g) => importGroup(ctx, g, title, continuedSession(g, lineOwners)));
   return { sessions, rejected };
 }
 
@@ -84,7 +84,35 @@ const REJECTED = /^(User rejected tool use|The user doesn't want to proceed with
 const HOOK_FEEDBACK = /^[\w -]*hook feedback:/i;
 const LOCAL_OUTPUT = /^<(local-command-stdout|local-command-stderr|local-command-caveat)>/;
 
-function importGroup(ctx: ImportContext, group: Group, title: string | undefined): ImportedSession {
+/**
+ * The session a main conversation continues: `claude --continue`/`--resume` (and transcripts a
+ * hook saves piecemeal) start a new file whose first line's `parentUuid` points at a line of
+ * another session. `lineOwners` (uuid → native session id, from `indexClaudeCodeLines` over every
+ * file being imported) says which; without it nothing is linked.
+ */
+function continuedSession(group: Group, lineOwners: ReadonlyMap<string, string> | undefined): string | undefined {
+  if (!lineOwners || group.parentSessionId) return undefined;
+  const own = new Set(group.lines.map((l) => str(l.value['uuid'])).filter(Boolean));
+  const parent = str(group.lines[0].value['parentUuid']);
+  const owner = parent && !own.has(parent) ? lineOwners.get(parent) : undefined;
+  return owner && owner !== group.nativeId ? owner : undefined;
+}
+
+/** uuid → native session id of every main-conversation line of a transcript (sidechains excluded): the index `continuedSession` reads. */
+export function indexClaudeCodeLines(fileName: string, content: string, into = new Map<string, string>()): Map<string, string> {
+  for (const line of content.split('\n')) {
+    if (!line.includes('"uuid"')) continue;
+    let v: unknown;
+    try { v = JSON.parse(line); } catch { continue; }
+    if (!isRecord(v) || v['isSidechain'] === true) continue;
+    const uuid = str(v['uuid']);
+    const session = str(v['sessionId']) ?? baseName(fileName);
+    if (uuid && !into.has(uuid)) into.set(uuid, session);
+  }
+  return into;
+}
+
+function importGroup(ctx: ImportContext, group: Group, title: string | undefined, continues?: string): ImportedSession {
   const b = newSession(ctx, 'claude-code', group.nativeId);
   const responses = new Map<string, number>();
   const toolNames = new Map<string, string>();
@@ -161,7 +189,7 @@ function importGroup(ctx: ImportContext, group: Group, title: string | undefined
       task,
       parentSessionId: group.parentSessionId,
       startedAt: first['timestamp'],
-      metadata: pickMetadata(first, group.nativeId),
+      metadata: { ...pickMetadata(first, group.nativeId), ...(continues ? { continuesSessionId: toSubjectToken(continues) } : {}) },
     },
     {
       outcome,

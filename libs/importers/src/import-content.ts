@@ -38,7 +38,7 @@ export function importContent(fileName: string, content: string, options: Import
     throw new ImportError(fileName, `cannot detect the format; expected one of ${IMPORT_FORMATS.join(', ')} (pass format explicitly)`);
   }
   const ctx = importContext(fileName, format, options);
-  if (format === 'claude-code') return { format, ...importClaudeCode(ctx, content) };
+  if (format === 'claude-code') return { format, ...importClaudeCode(ctx, content, options.lineOwners) };
   if (format === 'otel') return { format, ...importOtelContent(ctx, content) };
   if (format === 'specstory') return { format, ...importSpecStory(ctx, content) };
   let value = sniffed?.value;

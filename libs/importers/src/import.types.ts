@@ -26,6 +26,11 @@ export interface ImportOptions {
    * `readSweBenchReport` over the run's `reports/*.report.json`); the other formats ignore it.
    */
   outcomes?: Readonly<Record<string, KnownOutcome>>;
+  /**
+   * Claude Code: uuid → native session id of the lines of every transcript being imported
+   * (`indexClaudeCodeLines`), so that a continued or resumed session names the one it continues.
+   */
+  lineOwners?: ReadonlyMap<string, string>;
 }
 
 export interface ImportStats {

@@ -4,3 +4,4 @@ export { ImportError } from './import.error';
 export { detectFormat } from './detect-format';
 export { importContent, parseOtlpTraces } from './import-content';
 export { readSweBenchReport, type SweBenchReport } from './mini-swe-agent.importer';
+export { indexClaudeCodeLines } from './claude-code.importer';

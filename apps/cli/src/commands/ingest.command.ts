@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { IngestResult, SessionEvent } from '@reverie/contracts';
-import { importContent, readSweBenchReport, type KnownOutcome } from '@reverie/importers';
+import { importContent, indexClaudeCodeLines, readSweBenchReport, type KnownOutcome } from '@reverie/importers';
 import { createIngestClient } from '@reverie/ingest-client';
 import type { CliConfig } from '../cli-config';
 import { CliError } from '../http';
@@ -32,15 +32,18 @@ export async function ingestCommand(config: CliConfig, out: Output, paths: strin
   const format = (opts.format ?? 'auto') as (typeof FORMATS)[number];
   if (!FORMATS.includes(format)) throw new CliError(`--format must be one of ${FORMATS.join(', ')}; got "${opts.format}"`);
   const files = await walkFiles(paths).catch((err: Error) => { throw new CliError(err.message); });
-  if (!files.length) throw new CliError(`no importable files (.jsonl, .json, .traj) under ${paths.join(', ')}`);
+  if (!files.length) throw new CliError(`no importable files (.jsonl, .json, .traj, .specstory/history/*.md) under ${paths.join(', ')}`);
 
   const { outcomes, reports, logs } = await splitReports(files);
   const summary: IngestSummary = { files: files.length, reports, sessions: 0, events: 0, accepted: 0, duplicates: 0, toolErrors: 0, redactions: {}, rejected: [], formats: {}, seconds: 0, eventsPerSecond: 0 };
   const events: SessionEvent[] = [];
   const origin: string[] = [];
+  // Every Claude Code line's owner first, so that a continued or resumed session names the one it continues.
+  const lineOwners = new Map<string, string>();
+  for (const file of logs) if (file.endsWith('.jsonl')) indexClaudeCodeLines(path.basename(file), await readFile(file, 'utf8').catch(() => ''), lineOwners);
   for (const file of logs) {
     try {
-      const result = importContent(path.basename(file), await readFile(file, 'utf8'), { tenantId: config.tenant, agentId: opts.agent, userId: opts.user, format, outcomes });
+      const result = importContent(path.basename(file), await readFile(file, 'utf8'), { tenantId: config.tenant, agentId: opts.agent, userId: opts.user, format, outcomes, lineOwners });
       summary.formats[result.format] = (summary.formats[result.format] ?? 0) + 1;
       summary.rejected.push(...result.rejected.map((r) => ({ ...r, file })));
       for (const s of result.sessions) {

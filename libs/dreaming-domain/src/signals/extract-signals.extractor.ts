@@ -80,6 +80,8 @@ export function extractSignals(events: readonly SessionEvent[]): SessionSignals 
         s.agentId = e.data.agentId;
         sessionUser = e.data.userId;
         if (e.data.parentSessionId) { s.rootId = e.data.parentSessionId; sidechain = true; }
+        // A continued or resumed conversation (the importer names the session it continues): same root, but its own user turns.
+        else if (typeof e.data.metadata?.continuesSessionId === 'string') s.rootId = e.data.metadata.continuesSessionId;
         s.startedAt = e.data.startedAt;
         if (e.data.task && !sidechain && !INJECTED_MESSAGE.test(e.data.task)) { s.task = e.data.task.slice(0, MAX_TASK); s.taskEventId = e.id; }
         break;
