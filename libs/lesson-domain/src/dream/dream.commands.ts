@@ -1,13 +1,7 @@
-import type { Actor, DreamEvent } from '@reverie/contracts';
+import type { CommandMetadata } from '../shared/command-metadata';
+import type { DreamEvent } from '@reverie/contracts';
 
-/** Who asks, when, and in answer to what: the clock and the actor come in here, never from the decider. */
-export interface DreamCommandMetadata {
-  /** ISO date-time with offset; becomes occurredAt/recordedAt of the resulting events. */
-  now: string;
-  actor: Actor;
-  correlationId: string;
-  causationId?: string;
-}
+export type DreamCommandMetadata = CommandMetadata;
 
 interface Command<T extends string, D> {
   type: T;

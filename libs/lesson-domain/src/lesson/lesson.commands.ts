@@ -1,13 +1,7 @@
+import type { CommandMetadata } from '../shared/command-metadata';
 import type { Actor, Evidence, LessonClaim, Support } from '@reverie/contracts';
 
-/** Who asks, when, and in answer to what: the clock and the actor come in here, never from the decider. */
-export interface LessonCommandMetadata {
-  /** ISO date-time with offset; becomes occurredAt/recordedAt of the resulting events. */
-  now: string;
-  actor: Actor;
-  correlationId: string;
-  causationId?: string;
-}
+export type LessonCommandMetadata = CommandMetadata;
 
 interface Command<T extends string, D> {
   type: T;
