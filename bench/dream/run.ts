@@ -3,59 +3,33 @@
  * over 1k, 10k and 50k synthetic sessions of ~50 events. Each size runs in its own process so
  * that peak memory is per size. The raw baseline, measured in the same run over the same events,
  * only iterates and JSON-serializes them. Generating the synthetic events is timed apart and
- * excluded from both.
+ * excluded from both. (`service.ts` runs the same pipeline next to a dream through the running
+ * session-ingest and dreaming services.)
  *
  *   npm run build && node dist/bench/dream/run.js [--sizes 1000,10000,50000] [--seed 7] [--json out.json]
  */
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { createSyntheticCorpus, extractSignals, planDream, type SessionSignals } from '@reverie/dreaming-domain';
+import { createSyntheticCorpus } from '@reverie/dreaming-domain';
 import { intListArg, stringArg } from '../bench-args';
+import { measurePipeline, type PipelineMeasure } from './pipeline';
 
 
-interface Measure {
-  sessions: number;
-  events: number;
-  generateMs: number;
-  baselineMs: number;
-  extractMs: number;
-  planMs: number;
-  dreamMs: number;
-  candidates: number;
+interface Measure extends PipelineMeasure {
   maxRssMb: number;
   heapUsedMb: number;
 }
 
-function measure(size: number, seed: number): Measure {
+async function measure(size: number, seed: number): Promise<Measure> {
   const corpus = createSyntheticCorpus({ seed, sessions: size });
-  const signals: SessionSignals[] = [];
-  let generate = 0n, baseline = 0n, extract = 0n, events = 0, bytes = 0;
-  for (let i = 0; i < size; i++) {
-    const t0 = process.hrtime.bigint();
-    const evs = corpus.session(i);
-    const t1 = process.hrtime.bigint();
-    for (const e of evs) bytes += JSON.stringify(e).length;
-    const t2 = process.hrtime.bigint();
-    signals.push(extractSignals(evs));
-    const t3 = process.hrtime.bigint();
-    generate += t1 - t0; baseline += t2 - t1; extract += t3 - t2; events += evs.length;
-  }
-  const t4 = process.hrtime.bigint();
-  const plan = planDream({ signals });
-  const planNs = process.hrtime.bigint() - t4;
-  const ms = (ns: bigint) => Number(ns / 1000n) / 1000;
-  if (bytes === 0) throw new Error('baseline serialized nothing');
-  return {
-    sessions: size, events, generateMs: ms(generate), baselineMs: ms(baseline), extractMs: ms(extract), planMs: ms(planNs),
-    dreamMs: ms(extract + planNs), candidates: plan.candidates.length,
-    maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024), heapUsedMb: Math.round(process.memoryUsage().heapUsed / 1048576),
-  };
+  const m = await measurePipeline(size, (i) => corpus.session(i));
+  return { ...m, maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024), heapUsedMb: Math.round(process.memoryUsage().heapUsed / 1048576) };
 }
 
 const child = stringArg('child') ?? '';
 const seed = intListArg('seed', [7])[0];
 if (child) {
-  process.stdout.write(JSON.stringify(measure(Number(child), seed)));
+  void measure(Number(child), seed).then((m) => process.stdout.write(JSON.stringify(m)));
 } else {
   const sizes = intListArg('sizes', [1000, 10000, 50000]);
   for (const s of sizes) if (!Number.isInteger(s) || s < 100) throw new Error(`--sizes must list integers >= 100, got ${s}`);

@@ -9,7 +9,7 @@ import { DATA_SOURCE, EVENT_STORE, type Logger } from '@reverie/service-kit';
 import { CLOCK, LESSON_WRITER, LOGGER, type Clock } from '../app.tokens';
 import { DREAMING_CONFIG, type DreamingConfig } from '../config/dreaming.config';
 import { existingLessons, LESSON_INDEX_PROJECTION } from '../lesson-index/lesson-index.projection';
-import { allSessionSignals, refreshSessionSignals } from './dream-input.reader';
+import { allSessionSignals, PhaseTimer, refreshSessionSignals } from './dream-input.reader';
 import { decideDreamEvents, dreamCommandMetadata } from './dream-events';
 import { applyCandidate, lessonIdOf, type AppliedLesson } from './lesson-decisions.applier';
 import { TenantStateRepository } from './tenant-state.repository';
@@ -31,7 +31,8 @@ const INDEX_WAIT_MS = 5000;
  * (nothing is queued: the running dream, or the next trigger, covers the new sessions). The run is
  * event-sourced on DREAMS: DreamRequested → DreamStarted (window, analyzer, thresholds, writer) →
  * DreamCompleted (counts, tokens, duration, lesson ids) or DreamFailed, each step decided by the
- * dream slice (lesson-domain `decideDream`) against the dream's state.
+ * dream slice (lesson-domain `decideDream`) against the dream's state. The 'dream completed' log
+ * line carries the wall time of each phase (`phasesMs`, see PhaseTimer and bench/dream/service.ts).
  */
 @Injectable()
 export class DreamRunner implements OnModuleDestroy {
@@ -101,6 +102,7 @@ export class DreamRunner implements OnModuleDestroy {
 
   private async run(tenantId: string, dreamId: string, requested: { seq: number; event: DreamEvent }): Promise<void> {
     const t0 = performance.now();
+    const timer = new PhaseTimer();
     let lastSeq = requested.seq;
     let dream: DreamState = evolveDreamAll([requested.event]);
     const append = async (event: DreamEvent) => {
@@ -108,6 +110,7 @@ export class DreamRunner implements OnModuleDestroy {
       dream = evolveDream(dream, event);
     };
     try {
+      let mark = performance.now();
       const state = await this.tenants.get(tenantId);
       const fromSeq = (state?.lastDreamToSeq ?? 0) + 1;
       const toSeq = Math.max(fromSeq - 1, await this.lastSeqOf('sessions'));
@@ -119,20 +122,27 @@ export class DreamRunner implements OnModuleDestroy {
       });
       await append(started);
       this.checkStop();
+      mark = timer.add('start', mark);
 
       await this.waitForLessonIndex();
+      mark = timer.add('lessonIndexWait', mark);
       const input = await refreshSessionSignals({
-        store: this.store, ds: this.ds, tenantId, fromSeq, toSeq, checkStop: () => this.checkStop(),
+        store: this.store, ds: this.ds, tenantId, fromSeq, toSeq, checkStop: () => this.checkStop(), timer,
         onSessionError: (sessionId, err) => this.logger.warn({ tenantId, dreamId, sessionId, err: err.message }, 'session signals not extracted'),
       });
+      mark = performance.now();
       const signals = await allSessionSignals(this.ds, tenantId);
+      mark = timer.add('signalsLoad', mark);
       const existing = await existingLessons(this.ds.manager, tenantId);
+      mark = timer.add('existingLessons', mark);
       const plan = planDream({ signals, existing, thresholds });
       this.checkStop();
+      mark = timer.add('mining', mark);
 
       const toPropose = plan.decisions.flatMap((d) => (d.action === 'propose' ? [d.candidate] : []));
       const written = await this.write(toPropose);
       this.checkStop();
+      mark = timer.add('writer', mark);
       const ctx = { store: this.store, tenantId, dreamId, now: this.now(), causationId: started.id, rejectedRegrowthFactor: thresholds.rejectedRegrowthFactor };
       const applied: AppliedLesson[] = [];
       for (const c of written.candidates) applied.push(await applyCandidate(ctx, 'propose', lessonIdOf(tenantId, c.fingerprint), c));
@@ -162,7 +172,9 @@ export class DreamRunner implements OnModuleDestroy {
       // The claim is released first, so a client that saw DreamCompleted can request the next dream at once.
       await this.tenants.complete(tenantId, dreamId, toSeq);
       await append(completed);
-      this.logger.info({ tenantId, dreamId, counts, tokens: written.tokens, writer: written.writer, notes: written.notes }, 'dream completed');
+      timer.add('appends', mark);
+      timer.ms.total = performance.now() - t0;
+      this.logger.info({ tenantId, dreamId, counts, tokens: written.tokens, writer: written.writer, notes: written.notes, phasesMs: timer.rounded() }, 'dream completed');
     } catch (err) {
       const message = (err as Error).message ?? String(err);
       this.logger.error({ tenantId, dreamId, err }, `dream failed: ${message}`);
