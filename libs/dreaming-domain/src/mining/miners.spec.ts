@@ -357,6 +357,53 @@ describe('workflows', () => {
     expect(w.facts.steps).toEqual(['Bash(pnpm install)', 'Bash(npm run build)', 'Bash(npm publish)']);
     expect(w.text).toMatch(/follow `pnpm install` → `npm run build` → `npm publish`:/);
   });
+
+  it('counts the sessions that ran the same characteristic steps in any order, with anything around them, as one workflow', () => {
+    const rotate = (user: string, order: string[], extra: boolean) => session(user, (b) => {
+      for (const st of order) b.tool(st, {}, 'ok');
+      if (extra) b.tool('Grep', {}, 'ok');
+    }, 'success', 'Rotate the API keys of billing and redeploy it');
+    const sessions = [
+      rotate('ana', ['vault_read', 'vault_rotate', 'k8s_apply'], false), rotate('ben', ['vault_read', 'k8s_apply', 'vault_rotate'], true),
+      rotate('chloe', ['vault_read', 'vault_rotate', 'k8s_apply'], true), rotate('dev', ['vault_rotate', 'vault_read', 'k8s_apply'], false),
+      ...['a', 'b', 'c', 'd', 'e'].map((u, i) => session(u, (b) => { b.tool('Read', {}, 'ok'); b.tool('Grep', {}, 'ok'); }, 'success', `unrelated ${['alpha', 'beta', 'gamma', 'delta', 'omega'][i]} chore`)),
+    ];
+    const [w] = mineWorkflows('acme', sessions, t);
+    // Ordered by the median position of each step's first successful run.
+    expect(w.facts).toMatchObject({ steps: ['vault_read', 'vault_rotate', 'k8s_apply'], succeeded: 4, total: 4 });
+  });
+
+  it('compares a task\'s steps with the other sessions of its agent: what every session of the agent does is not characteristic', () => {
+    const telecom = (i: number, task: string, steps: string[], outcome: SessionOutcome = 'success') => {
+      const b = new SessionBuilder('acme', `tel${String(i).padStart(3, '0')}`, 'telecom', `u${i}`, Date.UTC(2026, 1, 1) + i * 60_000);
+      b.start(task);
+      for (const st of steps) b.tool(st, {}, 'ok');
+      return extractSignals(b.end(outcome));
+    };
+    const sessions = [
+      ...[0, 1, 2].map((i) => telecom(i, 'I cannot send MMS picture messages from my phone', ['get_customer_by_phone', 'check_app_permissions', 'grant_app_permission'])),
+      ...[3, 4, 5].map((i) => telecom(i, `my mobile data is slow ${['today', 'again', 'abroad'][i - 3]}`, ['get_customer_by_phone', 'run_speed_test'], 'failure')),
+      // Another agent that never looks a customer up must not make the lookup look characteristic.
+      ...[6, 7, 8, 9, 10, 11].map((i) => session(`r${i}`, (b) => { b.tool('get_order_details', {}, 'ok'); }, 'success', `order question ${['one', 'two', 'three', 'four', 'five', 'six'][i - 6]}`)),
+    ];
+    const [w] = mineWorkflows('acme', sessions, t);
+    expect(w.facts.steps).toEqual(['check_app_permissions', 'grant_app_permission']);
+  });
+
+  it('says which steps the agent asks the user to make', () => {
+    const tel = (i: number, task: string, userTools: string[]) => {
+      const b = new SessionBuilder('acme', `mms${i}`, 'telecom', `u${i}`, Date.UTC(2026, 2, 1) + i * 60_000);
+      b.start(task);
+      b.tool('get_customer_by_phone', {}, 'ok');
+      const byUser = userTools.map((tool) => b.tool(tool, {}, 'ok'));
+      return extractSignals(b.end('success').map((e) => (e.type === 'ToolCallRecorded' && byUser.includes(e.data.toolCallId) ? { ...e, actor: { kind: 'user' as const, id: 'sim' } } : e)));
+    };
+    const mms = (i: number) => tel(i, 'I cannot send MMS picture messages from my phone', ['check_app_permissions', 'grant_app_permission']);
+    const others = [4, 5, 6].map((i) => tel(i, `billing question ${['alpha', 'beta', 'gamma'][i - 4]}`, []));
+    const [w] = mineWorkflows('acme', [mms(1), mms(2), mms(3), ...others], t);
+    expect(w.facts).toMatchObject({ steps: ['check_app_permissions', 'grant_app_permission'], userSteps: ['check_app_permissions', 'grant_app_permission'] });
+    expect(w.text).toMatch(/follow ask the user to run `check_app_permissions` → ask the user to run `grant_app_permission`: this sequence succeeded in 3 of 3 sessions/);
+  });
 });
 
 describe('rejections', () => {

@@ -7,6 +7,8 @@ import { confidenceOf, round3 } from '../stats/confidence.score';
 import { clusterBySimilarity, coreTokens, splitAroundCentroids } from './similarity.cluster';
 import { fingerprintOf, refsOf, scopeOf, supportOf, workflowOutcome, type Occurrence } from './evidence';
 import { templateText } from '../writer/template.writer';
+import { alternativesOf, stepAlternatives } from './step-alternatives';
+import { userStepsOf } from './user-steps';
 
 const MAX_TASK_TOKENS = 40;
 /** A step is part of a cluster's workflow when it occurs in at least this share of its successful sessions. */
@@ -17,30 +19,45 @@ const MIN_LIFT = 1.5;
 /**
  * Each step the session ran successfully without the user objecting (a failed call, or one the
  * user rejected, interrupted or corrected, is not part of what worked), with the index of its
- * first such run.
+ * first such run. Alternative steps (`find_user_id_by_email | find_user_id_by_name_zip`) count as one.
  */
-function workedSteps(s: SessionSignals): Map<string, number> {
+function workedSteps(s: SessionSignals, alternatives: ReadonlyMap<string, string>): Map<string, number> {
   const failed = new Set(s.failedCalls ?? []);
   const objected = new Set(s.objectedCalls ?? []);
   const out = new Map<string, number>();
-  s.toolSequence.forEach((step, i) => {
+  s.toolSequence.forEach((raw, i) => {
+    const step = alternatives.get(raw) ?? raw;
     if (!failed.has(i) && !objected.has(i) && !out.has(step)) out.set(step, i);
   });
   return out;
 }
 
+const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
 /**
- * The session's worked steps restricted to `core`, in the order of their first successful run:
- * for publish (failed) → build → publish, the workflow is build → publish.
+ * The workflow of a task: the set of characteristic steps that the most successful sessions ran
+ * (each successfully; in any order, with anything else around them), at least `minSessions` of
+ * them and two steps or more, in the order of their first successful run (median over those
+ * sessions: for publish (failed) → build → publish, build → publish). Null when no set of
+ * characteristic steps was common to enough successful sessions.
  */
-function projection(worked: ReadonlyMap<string, number>, core: ReadonlySet<string>): string[] {
-  return [...worked].filter(([step]) => core.has(step)).sort((a, b) => a[1] - b[1]).map(([step]) => step);
+function consensus(core: ReadonlySet<string>, ok: readonly SessionSignals[], worked: ReadonlyMap<string, ReadonlyMap<string, number>>, minSessions: number): string[] | null {
+  const bySet = new Map<string, SessionSignals[]>();
+  for (const s of ok) {
+    const key = [...(worked.get(s.sessionId)?.keys() ?? [])].filter((st) => core.has(st)).sort().join('\u0000');
+    bySet.set(key, [...(bySet.get(key) ?? []), s]);
+  }
+  const [best] = [...bySet].filter(([key, list]) => key.split('\u0000').length >= 2 && list.length >= minSessions)
+    .sort((a, b) => b[1].length - a[1].length || (a[0] < b[0] ? -1 : 1));
+  if (!best) return null;
+  const at = (step: string) => median(best[1].map((s) => worked.get(s.sessionId)?.get(step) ?? 0));
+  return best[0].split('\u0000').sort((a, b) => at(a) - at(b) || (a < b ? -1 : 1));
 }
 
 /**
  * Recurring tasks: task prompts clustered as near-duplicates (Jaccard over content tokens,
  * MinHash/LSH), then, per cluster, the ordered workflow of common steps that most often succeeded.
- * `clusteredSessions` (when given) receives every session whose prompt recurs (a cluster of `minTaskSessions`).
+ * `clusteredSessions` (when given) receives every session of a recurring task whose workflow was found here.
  */
 export function mineWorkflows(tenantId: string, sessions: readonly SessionSignals[], t: DreamThresholds, offWorkflow?: Set<string>, clusteredSessions?: Set<string>): LessonCandidate[] {
   const outcomes = new Map(sessions.map((s) => [s.sessionId, workflowOutcome(s)] as const));
@@ -50,41 +67,41 @@ export function mineWorkflows(tenantId: string, sessions: readonly SessionSignal
   const idx = tokens.map((tk, i) => [tk, i] as const).filter(([tk]) => tk.length >= 2);
   const clusters = clusterBySimilarity(idx.map(([tk]) => tk), t.similarity)
     .flatMap((members) => (members.length < t.minTaskSessions ? [members] : splitAroundCentroids(members, (m) => idx[m][0], (m) => -m, t.similarity)));
-  const globalSteps = new Map<string, number>();
-  for (const s of sessions) for (const step of new Set(s.toolSequence)) globalSteps.set(step, (globalSteps.get(step) ?? 0) + 1);
+  const alternatives = stepAlternatives(sessions);
+  // How often each agent runs each step: a task's characteristic steps are compared with the other tasks of its agent.
+  const agentSessions = new Map<string, number>();
+  const agentSteps = new Map<string, Map<string, number>>();
+  for (const s of sessions) {
+    agentSessions.set(s.agentId, (agentSessions.get(s.agentId) ?? 0) + 1);
+    const counts = agentSteps.get(s.agentId) ?? new Map<string, number>();
+    for (const step of new Set(s.toolSequence.map((x) => alternatives.get(x) ?? x))) counts.set(step, (counts.get(step) ?? 0) + 1);
+    agentSteps.set(s.agentId, counts);
+  }
   const out: LessonCandidate[] = [];
   for (const members of clusters) {
     if (members.length < t.minTaskSessions) continue;
     const group = members.map((m) => withTask[idx[m][1]]);
-    if (clusteredSessions) for (const s of group) clusteredSessions.add(s.sessionId);
     const groupTokens = members.map((m) => idx[m][0]);
     const ok = group.filter((s) => !isFailed(s));
     if (ok.length < t.minSessions) continue;
-    const worked = new Map(group.map((s) => [s.sessionId, workedSteps(s)] as const));
+    const worked = new Map(group.map((s) => [s.sessionId, workedSteps(s, alternatives)] as const));
     const df = new Map<string, number>();
     for (const s of ok) for (const step of worked.get(s.sessionId)?.keys() ?? []) df.set(step, (df.get(step) ?? 0) + 1);
-    // Characteristic steps: common in the cluster's successes AND clearly more common than outside the cluster.
-    const outside = sessions.length - group.length;
+    // Characteristic steps: common in the cluster's successes AND clearly more common than in the other sessions of its agents.
+    const agents = [...new Set(group.map((s) => s.agentId))];
+    const outside = agents.reduce((n, a) => n + (agentSessions.get(a) ?? 0), 0) - group.length;
     const inGroup = new Map<string, number>();
-    for (const s of group) for (const step of new Set(s.toolSequence)) inGroup.set(step, (inGroup.get(step) ?? 0) + 1);
+    for (const s of group) for (const step of new Set(s.toolSequence.map((x) => alternatives.get(x) ?? x))) inGroup.set(step, (inGroup.get(step) ?? 0) + 1);
     const core = new Set([...df].filter(([st, n]) => {
       if (n < CORE_STEP_SHARE * ok.length) return false;
       if (outside === 0) return true;
-      const outsideShare = ((globalSteps.get(st) ?? 0) - (inGroup.get(st) ?? 0)) / outside;
+      const outsideShare = (agents.reduce((m, a) => m + (agentSteps.get(a)?.get(st) ?? 0), 0) - (inGroup.get(st) ?? 0)) / outside;
       return n / ok.length >= MIN_LIFT * outsideShare;
     }).map(([st]) => st));
-    const byWorkflow = new Map<string, { steps: string[]; ok: SessionSignals[]; failed: SessionSignals[] }>();
-    for (const s of group) {
-      const steps = projection(worked.get(s.sessionId) ?? new Map(), core);
-      const key = steps.join('\u0000');
-      const w = byWorkflow.get(key) ?? { steps, ok: [], failed: [] };
-      (isFailed(s) ? w.failed : w.ok).push(s);
-      byWorkflow.set(key, w);
-    }
-    const [winner] = [...byWorkflow.values()]
-      .filter((w) => w.steps.length >= 2 && w.ok.length >= t.minSessions)
-      .sort((a, b) => b.ok.length - a.ok.length || b.ok.length / (b.ok.length + b.failed.length) - a.ok.length / (a.ok.length + a.failed.length) || (a.steps.join() < b.steps.join() ? -1 : 1));
-    if (!winner) continue;
+    const steps = consensus(core, ok, worked, t.minSessions);
+    if (!steps) continue;
+    const follows = (s: SessionSignals) => steps.every((st) => worked.get(s.sessionId)?.has(st));
+    const winner = { steps, ok: group.filter((s) => follows(s) && !isFailed(s)), failed: group.filter((s) => follows(s) && isFailed(s)) };
     const winTotal = winner.ok.length + winner.failed.length;
     const winRate = winner.ok.length / winTotal;
     const otherTotal = group.length - winTotal;
@@ -97,10 +114,11 @@ export function mineWorkflows(tenantId: string, sessions: readonly SessionSignal
     if (support.distinctUsers < t.minDistinctUsers) continue;
     const clusterName = coreTokens(groupTokens).join(' ');
     const stepTargets = winner.steps.map((step) => sharedTarget(winner.ok, worked, step));
+    const userSteps = userStepsOf(group);
     const example = representativeTask(group, groupTokens);
     const candidate: LessonCandidate = {
       kind: 'workflow',
-      scope: scopeOf(tenantId, group, { tools: winner.steps.map((s) => s.replace(/\(.*$/, '')), taskCluster: clusterName }),
+      scope: scopeOf(tenantId, group, { tools: winner.steps.flatMap(alternativesOf).map((s) => s.replace(/\(.*$/, '')), taskCluster: clusterName }),
       text: '-',
       fingerprint: fingerprintOf('workflow', tenantId, `${clusterName}\u0000${winner.steps.join('\u0000')}`),
       support,
@@ -112,6 +130,7 @@ export function mineWorkflows(tenantId: string, sessions: readonly SessionSignal
       },
       facts: {
         pattern: 'workflow', taskCluster: clusterName, exampleTask: example, steps: winner.steps,
+        ...(winner.steps.some((st) => userSteps.has(st)) ? { userSteps: winner.steps.filter((st) => userSteps.has(st)) } : {}),
         ...(stepTargets.some(Boolean) ? { stepTargets } : {}),
         succeeded: winner.ok.length, total: winTotal, successRate: round3(winRate),
         inferredSuccesses: winner.ok.filter((x) => outcomes.get(x.sessionId)?.inferred).length,
@@ -120,7 +139,8 @@ export function mineWorkflows(tenantId: string, sessions: readonly SessionSignal
     };
     candidate.text = templateText(candidate);
     out.push(candidate);
-    if (offWorkflow) for (const w of byWorkflow.values()) if (w !== winner) for (const s of [...w.ok, ...w.failed]) offWorkflow.add(s.sessionId);
+    if (clusteredSessions) for (const s of group) clusteredSessions.add(s.sessionId);
+    if (offWorkflow) for (const s of group) if (!follows(s)) offWorkflow.add(s.sessionId);
   }
   return out;
 }

@@ -116,6 +116,7 @@ export function extractSignals(events: readonly SessionEvent[]): SessionSignals 
         s.toolEventIds.push(e.id);
         (s.toolCallIds ??= []).push(e.data.toolCallId);
         (s.toolTargets ??= []).push(targetOf(call.input));
+        if (e.actor.kind === 'user') (s.userCalls ??= []).push(call.index);
         if (isStateChanging(call.tool, call.input)) {
           const verbs = actionVerbs(call.tool, call.input);
           if (!userTextsSinceChange.some((t) => authorizes(t, verbs))) {

@@ -35,6 +35,11 @@ export interface SessionSignals {
   unconfirmedStateChanges: StateChangeSignal[];
   consequences?: ConsequenceSignal[];
   eventCount: number;
+  /**
+   * Indexes (into `toolSequence`) of the calls the user made (a simulated user's own tools in
+   * τ²-bench: `toggle_airplane_mode` on the phone): what the agent asked the user to do. Absent when none.
+   */
+  userCalls?: number[];
   /** Indexes (into `toolSequence`) of the calls whose result was an error. Absent in signals stored before analyzer 1.1. */
   failedCalls?: number[];
   /** Indexes of the calls the user objected to (rejected, interrupted, or corrected before the agent's next call). */

@@ -159,7 +159,10 @@ function preferenceText(c: LessonCandidate): string {
 function workflowText(c: LessonCandidate): string {
   const f = c.facts as Record<string, unknown>;
   const targets = (f.stepTargets as Array<string | null> | undefined) ?? [];
-  const steps = (f.steps as string[]).map((st, i) => (targets[i] ? code(`${describeStep(st)} ${targets[i]}`) : stepLabel(st))).join(' → ');
+  // Alternatives (`a | b`) read `a` or `b`; a step the user made is one the agent asks the user for.
+  const byUser = new Set((f.userSteps as string[] | undefined) ?? []);
+  const label = (st: string) => `${byUser.has(st) ? 'ask the user to run ' : ''}${st.split(' | ').map(stepLabel).join(' or ')}`;
+  const steps = (f.steps as string[]).map((st, i) => (targets[i] ? code(`${describeStep(st)} ${targets[i]}`) : label(st))).join(' → ');
   const others = Number(f.otherTotal) > 0 ? `; other approaches succeeded in ${f.otherSucceeded} of ${f.otherTotal}` : '';
   const inferred = Number(f.inferredSuccesses ?? 0);
   const result = inferred === 0
@@ -172,8 +175,15 @@ function workflowText(c: LessonCandidate): string {
 
 function actionWorkflowText(c: LessonCandidate): string {
   const f = c.facts as Record<string, unknown>;
-  const steps = (f.steps as string[]).map(stepLabel).join(' → ');
-  const without = Number(f.withoutTotal) > 0 && f.successRateWithout !== null ? `; runs that skipped a step succeeded ${pct(Number(f.successRateWithout))} of the time` : '';
+  // Alternatives (`a | b`) read `a` or `b`; a step the user made is one the agent asks the user for.
+  const byUser = new Set((f.userSteps as string[] | undefined) ?? []);
+  const label = (st: string) => `${byUser.has(st) ? 'ask the user to run ' : ''}${st.split(' | ').map(stepLabel).join(' or ')}`;
+  const steps = (f.steps as string[]).map(label).join(' → ');
+  const skipped = Number(f.withoutTotal);
+  const skippedOk = Number(f.withoutSucceeded ?? Math.round(Number(f.successRateWithout) * skipped));
+  const without = !(skipped > 0 && f.successRateWithout !== null) ? ''
+    : skipped === 1 ? `; the one run that skipped a step ${skippedOk === 1 ? 'succeeded' : 'failed'}`
+      : `; ${skippedOk} of the ${skipped} runs that skipped a step succeeded`;
   return `Before ${stepLabel(String(f.action))}, follow ${steps}: the runs that completed it successfully did these steps first (all of them in ${f.followed} of ${f.succeeded}); runs that called it succeeded in ${f.succeeded} of ${f.total}${without}.`;
 }
 
