@@ -148,6 +148,11 @@ function statedBy(c: LessonCandidate): string {
 
 function preferenceText(c: LessonCandidate): string {
   const f = c.facts as Record<string, unknown>;
+  // A cluster keyed by meaning (a known complaint, a rule file): its imperative, with the user's words as the example.
+  if (typeof f.instruction === 'string') {
+    const example = typeof f.example === 'string' ? `, e.g. “${f.example}”` : '';
+    return `${f.instruction} (stated by ${statedBy(c)}${example}).`;
+  }
   if (typeof f.prefer === 'string' && typeof f.over === 'string') {
     const what = f.prefer.charAt(0).toUpperCase() + f.prefer.slice(1);
     const example = typeof f.example === 'string' ? `, e.g. “${f.example}”` : '';
