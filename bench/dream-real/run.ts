@@ -15,11 +15,11 @@ export const TARGETS = { recall: 0.85, junk: 0.15 };
 const sets = stringArg('sets')?.split(',') ?? [...DEV_SETS];
 const runs = sets.map((set) => dreamOverSet(set));
 const failures: string[] = [];
-console.log('set | sessions | events | proposals | recovered / reachable | recall | junk | ms');
-console.log('--- | -------- | ------ | --------- | --------------------- | ------ | ---- | --');
+console.log('set | sessions | events | dreams | proposals | recovered / reachable | recall | junk | ms');
+console.log('--- | -------- | ------ | ------ | --------- | --------------------- | ------ | ---- | --');
 for (const r of runs) {
   const s = r.score;
-  console.log(`${s.set} | ${s.sessions} | ${r.events} | ${s.proposals.length} | ${s.recovered.length} / ${s.reachable} | ${s.recall.toFixed(2)} | ${s.junkCount} (${(s.junkShare * 100).toFixed(0)}%) | ${r.ms}`);
+  console.log(`${s.set} | ${s.sessions} | ${r.events} | ${r.dreams} | ${s.proposals.length} | ${s.recovered.length} / ${s.reachable} | ${s.recall.toFixed(2)} | ${s.junkCount} (${(s.junkShare * 100).toFixed(0)}%) | ${r.ms}`);
   if (s.recall < TARGETS.recall) failures.push(`${s.set}: recall ${s.recall.toFixed(2)} < ${TARGETS.recall}`);
   if (s.junkShare > TARGETS.junk) failures.push(`${s.set}: junk ${(s.junkShare * 100).toFixed(0)}% > ${TARGETS.junk * 100}%`);
 }

@@ -23,6 +23,9 @@ export interface Scored {
 /** `file.go:12:3: message`, `src/a.ts(4,2): error TS2304: …`: one compiler or linter diagnostic. */
 const DIAGNOSTIC = /^(?:[\w.@~/\\-]+?)(?::\d+(?::\d+)?:|\(\d+,\d+\):)\s+(.+)$/;
 
+/** A code frame line (`12 | const x = …`, `  > 12 | …`) or a line of code (`throw new Error("…");`). */
+const SOURCE_LINE = /^(?:>\s*)?\d+\s*\|\s|^(?:const|let|var|throw new|return|import|export|function|if \(|await)\b.*[;{(]$/;
+
 function scoreLine(line: string): number {
   if (NOISE_LINE.test(line)) return -Infinity;
   let score = 0;
@@ -32,6 +35,8 @@ function scoreLine(line: string): number {
   if (REMEDY.test(line)) score += 2;
   if (WRAPPER_LINE.test(line)) score -= 4;
   if (/^(?:ok|pass|passed|\?|=== (?:run|pause|cont)|--- pass|running|compiling|building|downloading|installing|warning:?)\b/i.test(line)) score -= 2;
+  // A line of source code shown around the failure (`943 | var { Error } = globalThis;`): the code, not the message.
+  if (SOURCE_LINE.test(line)) score -= 6;
   // A passing test whose name mentions an error ("✓ prints an error when the file is missing").
   if (/^(?:[✓✔√]|\(pass\)|pass\b|ok\s+\d)/i.test(line)) score -= 6;
   if (line.length > 400) score -= 1;
@@ -65,7 +70,9 @@ export function informativeLine(output: string): string {
 export function remedyOf(output: string): string | undefined {
   for (const line of linesOf(output)) {
     const m = REMEDY.exec(line);
-    if (!m) continue;
+    if (!m || SOURCE_LINE.test(line) || /\\n["'`]|["'`]\s*[,;)]\s*$/.test(line)) continue;
+    // "Did you mean one of:" introduces a list; the remedy is the list, not the line.
+    if (/:\s*$/.test(line)) continue;
     // The sentence that holds the remedy, not the whole line.
     const start = Math.max(line.lastIndexOf('. ', m.index) + 1, 0);
     const endDot = line.slice(m.index).search(/[.?!](?:\s|$)/);
