@@ -1,13 +1,13 @@
 import type { LessonCandidate } from '@reverie/contracts';
 import type { DreamThresholds } from '../thresholds';
 import type { SessionSignals } from '../signals/session-signals.model';
-import { isStateChanging } from '../signals/state-change.classifier';
 import { isShellTool, toolOfStep } from '../signals/step-key';
 import { confidenceOf, round3 } from '../stats/confidence.score';
 import { effectiveOutcome, fingerprintOf, refsOf, scopeOf, supportOf, type Occurrence } from './evidence';
 import { templateText } from '../writer/template.writer';
 import { alternativesOf, stepAlternatives } from './step-alternatives';
 import { userStepsOf } from './user-steps';
+import { changesState } from './step-effects';
 
 /** A step is part of an action's workflow when it ran, and worked, before the action in this share of its successful sessions. */
 const CORE_SHARE = 0.6;
@@ -16,11 +16,6 @@ const MIN_LABELLED_SHARE = 0.5;
 /** Editing a file is how a task is done, not a task. */
 const MEANS = /^(write|edit|multiedit|notebookedit|str_replace|create_file|apply_patch)/i;
 const HAND_OFF = /(transfer|hand_?off|escalat).*(human|agent|support)|^(transfer|escalate)/i;
-/**
- * Verbs of tools that change state which the shared classifier does not list (it knows writes,
- * bookings, payments...): a line resumed, roaming enabled, data refuelled, a permission granted.
- */
-const MORE_STATE_VERBS = /^(resume|enable|disable|activate|deactivate|reactivate|suspend|grant|revoke|refuel|reset|unlock|lock|block|unblock|renew|upgrade|downgrade|assign|reopen|close|restart)_/i;
 
 /** Position of the first successful, unobjected run of each step (alternative steps count as one: `a | b`). */
 function workedAt(s: SessionSignals, alternatives: ReadonlyMap<string, string>): Map<string, number> {
@@ -34,7 +29,7 @@ function workedAt(s: SessionSignals, alternatives: ReadonlyMap<string, string>):
   return out;
 }
 
-const isAction = (step: string) => !isShellTool(toolOfStep(step)) && step === toolOfStep(step) && (isStateChanging(step, undefined) || MORE_STATE_VERBS.test(step)) && !HAND_OFF.test(step) && !MEANS.test(step);
+const isAction = (step: string) => !isShellTool(toolOfStep(step)) && step === toolOfStep(step) && changesState(step) && !HAND_OFF.test(step) && !MEANS.test(step);
 
 /**
  * Recurring tasks of outcome-labelled runs (τ-bench-like customer service), identified by what

@@ -390,6 +390,19 @@ describe('workflows', () => {
     expect(w.facts.steps).toEqual(['check_app_permissions', 'grant_app_permission']);
   });
 
+  it('takes prompts that open with the same template as one task, whatever follows', () => {
+    const tasks = ['start working on task #008', "let's start working on task 011. make sure the spec says to update the workflow rule as well", 'start working on task 2, and push when done'];
+    const start = (user: string, i: number) => session(user, (b) => {
+      b.tool('Bash', { command: `minsky tasks get ${i}` }, 'task');
+      b.tool('Bash', { command: `minsky session start --task ${i}` }, 'session created');
+      b.tool('Edit', { file_path: `/repo/src/f${i}.ts`, old_string: 'a', new_string: 'b' }, 'The file has been updated.');
+    }, 'success', tasks[i]);
+    const sessions = [start('ana', 0), start('ana', 1), start('ana', 2),
+      ...['a', 'b', 'c', 'd'].map((u, i) => session(u, (b) => { b.tool('Edit', {}, 'ok'); }, 'success', `unrelated ${['alpha', 'beta', 'gamma', 'delta'][i]} chore`))];
+    const [w] = mineWorkflows('acme', sessions, t);
+    expect(w.facts).toMatchObject({ steps: ['Bash(minsky tasks)', 'Bash(minsky session)'], succeeded: 3, total: 3 });
+  });
+
   it('says which steps the agent asks the user to make', () => {
     const tel = (i: number, task: string, userTools: string[]) => {
       const b = new SessionBuilder('acme', `mms${i}`, 'telecom', `u${i}`, Date.UTC(2026, 2, 1) + i * 60_000);

@@ -1,7 +1,7 @@
 import type { SessionSignals } from '../signals/session-signals.model';
-import { isStateChanging } from '../signals/state-change.classifier';
-import { describeStep, toolOfStep } from '../signals/step-key';
+import { describeStep } from '../signals/step-key';
 import { rootOf } from './evidence';
+import { changesState } from './step-effects';
 
 /** Sessions (independent conversations) in which one step replaced the other after it failed. */
 const MIN_FALLBACKS = 2;
@@ -14,7 +14,7 @@ function leadWord(step: string): string {
 }
 
 /** A step that only looks something up or checks something (no state change): one way of learning a fact. */
-const isLookup = (step: string) => !isStateChanging(toolOfStep(step), describeStep(step) === step ? undefined : { command: describeStep(step) });
+const isLookup = (step: string) => !changesState(step);
 
 /** Indexes of the calls that ran without error and without the user objecting. */
 function workedCalls(s: SessionSignals): boolean[] {

@@ -9,6 +9,7 @@ import { fingerprintOf, refsOf, scopeOf, supportOf, workflowOutcome, type Occurr
 import { templateText } from '../writer/template.writer';
 import { alternativesOf, stepAlternatives } from './step-alternatives';
 import { userStepsOf } from './user-steps';
+import { promptTemplates } from './prompt-templates';
 
 const MAX_TASK_TOKENS = 40;
 /** A step is part of a cluster's workflow when it occurs in at least this share of its successful sessions. */
@@ -65,8 +66,9 @@ export function mineWorkflows(tenantId: string, sessions: readonly SessionSignal
   const withTask = sessions.filter((s) => s.task && s.toolSequence.length > 0 && outcomes.get(s.sessionId)?.outcome !== 'unknown');
   const tokens = withTask.map((s) => contentTokens(s.task ?? '').slice(0, MAX_TASK_TOKENS));
   const idx = tokens.map((tk, i) => [tk, i] as const).filter(([tk]) => tk.length >= 2);
-  const clusters = clusterBySimilarity(idx.map(([tk]) => tk), t.similarity)
+  const nearDuplicates = clusterBySimilarity(idx.map(([tk]) => tk), t.similarity)
     .flatMap((members) => (members.length < t.minTaskSessions ? [members] : splitAroundCentroids(members, (m) => idx[m][0], (m) => -m, t.similarity)));
+  const clusters = withTemplates(nearDuplicates, promptTemplates(idx.map(([, i]) => ({ agentId: withTask[i].agentId, text: withTask[i].task ?? '' })), t.minTaskSessions));
   const alternatives = stepAlternatives(sessions);
   // How often each agent runs each step: a task's characteristic steps are compared with the other tasks of its agent.
   const agentSessions = new Map<string, number>();
@@ -143,6 +145,29 @@ export function mineWorkflows(tenantId: string, sessions: readonly SessionSignal
     if (offWorkflow) for (const s of group) if (!follows(s)) offWorkflow.add(s.sessionId);
   }
   return out;
+}
+
+/**
+ * Near-duplicate prompts and prompts that open with the same template ("start working on task
+ * <*>", whatever follows) are one task: clusters joined through shared templates. Members ascending,
+ * clusters ordered by their first member.
+ */
+function withTemplates(clusters: readonly number[][], templates: ReadonlyArray<string | undefined>): number[][] {
+  const home = new Map<number, number>();
+  const parent = clusters.map((_, c) => c);
+  const find = (c: number): number => (parent[c] === c ? c : (parent[c] = find(parent[c])));
+  clusters.forEach((members, c) => { for (const m of members) home.set(m, c); });
+  const first = new Map<string, number>();
+  templates.forEach((template, m) => {
+    if (template === undefined) return;
+    const c = home.get(m) as number;
+    const seen = first.get(template);
+    if (seen === undefined) first.set(template, c);
+    else { const a = find(seen); const b = find(c); if (a !== b) parent[Math.max(a, b)] = Math.min(a, b); }
+  });
+  const joined = new Map<number, number[]>();
+  clusters.forEach((members, c) => { const r = find(c); joined.set(r, [...(joined.get(r) ?? []), ...members]); });
+  return [...joined.values()].map((m) => m.sort((a, b) => a - b)).sort((a, b) => a[0] - b[0]);
 }
 
 /** The task whose tokens are most typical of the cluster (most shared tokens), ties by session id. */
