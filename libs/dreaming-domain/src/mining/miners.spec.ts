@@ -112,7 +112,7 @@ describe('error clusters: what the lesson says', () => {
     const [c] = mineErrorClusters('acme', [stuck('a'), stuck('b'), stuck('c')], t);
     expect(c.facts).toMatchObject({ pitfall: true, step: 'Bash(make)' });
     expect(c.facts.fix).toBeUndefined();
-    expect(c.text).toBe('`make` keeps failing with `make: *** No rule to make target all. Stop.`: 3 sessions (3 users), and no session shows a fix. Check for this cause before calling `make`, and read the error before retrying.');
+    expect(c.text).toBe('`make` keeps failing with `make: *** No rule to make target all. Stop.`: 3 sessions (3 users). No session shows what fixed it, so this is a warning, not a recipe: before calling `make`, check for the condition the error names; when it happens, fix that cause instead of retrying.');
   });
 
   it('one template for the same error naming different branches, with the values seen and the remedy the error states', () => {

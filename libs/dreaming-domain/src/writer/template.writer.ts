@@ -96,9 +96,9 @@ function pitfallText(c: LessonCandidate, where: string, err: string): string {
     return `${where} keeps failing with ${err}${examples}: ${seen}. In ${next.sessions} of ${next.of} of them the agent went on with ${stepLabel(next.step)}, which worked: when ${where} fails this way, try ${stepLabel(next.step)}.`;
   }
   if (typeof f.remedy === 'string' && f.remedy.length > 0) {
-    return `${where} keeps failing with ${err}${examples}: ${seen}. The error itself says what to do: “${f.remedy.replace(/[“”]/g, '"')}” Check for this before calling ${where}.`;
+    return `${where} keeps failing with ${err}${examples}: ${seen}. The error itself says what to do: “${f.remedy.replace(/[“”]/g, '"')}” Do that, or check for it before calling ${where}.`;
   }
-  return `${where} keeps failing with ${err}${examples}: ${seen}, and no session shows a fix. Check for this cause before calling ${where}, and read the error before retrying.`;
+  return `${where} keeps failing with ${err}${examples}: ${seen}. No session shows what fixed it, so this is a warning, not a recipe: before calling ${where}, check for the condition the error names; when it happens, fix that cause instead of retrying.`;
 }
 
 function associationText(c: LessonCandidate): string {
