@@ -34,7 +34,8 @@ const INSTRUCTION_LIKE = /\b(always|never|ignore (all|previous|the above)|you mu
 
 /** The error names the input: the key itself (`replace_all`), or every word of it (`old_string` → "old", "string"). */
 function mentions(errorText: string, name: string): boolean {
-  const text = errorText.toLowerCase();
+  // The signature starts with the tool that reported it (`bash: …`): only the message counts.
+  const text = errorText.slice(errorText.indexOf(': ') + 2).toLowerCase();
   const bare = name.replace(/^-+/, '').toLowerCase();
   if (text.includes(bare)) return true;
   const words = bare.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase().split(/[^a-z0-9]+/).filter((w) => w.length >= 3);
