@@ -1,7 +1,7 @@
 import type { SessionEvent } from '@reverie/contracts';
 import { correctiveStatements } from './corrective.classifier';
-import { diagnosticMessages, remedyOf, salientLines } from '../text/salient-lines';
-import { errorSignature, excerptOf, informativeLine } from '../text/error-signature.normalizer';
+import { diagnosticMessages, failureLine, remedyOf, salientLines } from '../text/salient-lines';
+import { errorSignature, excerptOf } from '../text/error-signature.normalizer';
 import { inputChange, keysReadFrom } from './input-change';
 import { actionVerbs, authorizes, isStateChanging } from './state-change.classifier';
 import { commandOf, isShellTool, replacesCommand, stepKey } from './step-key';
@@ -202,7 +202,7 @@ export function extractSignals(events: readonly SessionEvent[]): SessionSignals 
     for (const message of messages) {
       s.errors.push({
         signature: message === undefined ? signature : errorSignature(c.tool, message), tool: c.tool, step: c.step, eventId: c.result.eventId,
-        excerpt: excerptOf(message ?? informativeLine(c.result.output)), quote: quoteLine(message ?? c.result.output), salient,
+        excerpt: excerptOf(message ?? failureLine(c.result.output)), quote: quoteLine(message ?? c.result.output), salient,
         ...(remedy ? { remedy } : {}), ...next, at: c.result.at,
       });
     }

@@ -1,4 +1,4 @@
-import { EXCEPTION_LINE, informativeLine } from './salient-lines';
+import { failureLine } from './salient-lines';
 
 /**
  * The line a lesson quotes for an error: the original text (case, quotes and names kept), not the
@@ -32,9 +32,7 @@ function stripPrefix(line: string): string {
 }
 
 export function quoteLine(output: string, max = MAX_QUOTE): string {
-  const lines = output.split(/\r?\n/).map((l) => l.trim()).filter((l) => l.length > 0);
-  const exception = [...lines].reverse().find((l) => EXCEPTION_LINE.test(l));
-  const line = stripPrefix(exception ?? informativeLine(output));
+  const line = stripPrefix(failureLine(output));
   const one = shortenPaths(line).replace(OPAQUE, '…').replace(/\s+/g, ' ').trim();
   return one.length > max ? `${one.slice(0, max - 1)}…` : one;
 }

@@ -5,7 +5,7 @@
 const MAX_SIGNATURE = 160;
 
 export { informativeLine } from './salient-lines';
-import { informativeLine } from './salient-lines';
+import { failureLine } from './salient-lines';
 
 /** Order matters: wide shapes (URLs, UUIDs, timestamps) before the narrow ones (numbers). */
 const REPLACEMENTS: Array<[RegExp, string]> = [
@@ -47,9 +47,9 @@ function failureSentence(line: string): string {
   return m && m[1].split(/\s+/).length >= 3 ? m[1] : line;
 }
 
-/** `tool: normalized informative line` (its failure sentence, at most 14 tokens). */
+/** `tool: normalized failure line` (its failure sentence, at most 14 tokens): the line the lesson quotes. */
 export function errorSignature(tool: string, output: string): string {
-  const normalized = normalizeMessage(failureSentence(informativeLine(output)));
+  const normalized = normalizeMessage(failureSentence(failureLine(output)));
   const tokens = normalized.split(' ');
   const capped = tokens.length > MAX_SIGNATURE_TOKENS ? tokens.slice(0, MAX_SIGNATURE_TOKENS).join(' ') : normalized;
   return `${tool}: ${capped || '<empty>'}`;

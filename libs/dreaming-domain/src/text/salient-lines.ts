@@ -66,6 +66,18 @@ export function informativeLine(output: string): string {
   return best?.line ?? lines[0];
 }
 
+/**
+ * The one line that stands for a failure, in signatures, quotes and excerpts alike: a named
+ * exception with a message (in a Python traceback the last one, the cause after its wrappers;
+ * elsewhere the first, as test runners and compilers report the first failure first), else the
+ * informative line.
+ */
+export function failureLine(output: string): string {
+  const exceptions = linesOf(output).filter((l) => EXCEPTION_LINE.test(l) && !SOURCE_LINE.test(l));
+  const exception = /traceback \(most recent call last\)/i.test(output) ? exceptions[exceptions.length - 1] : exceptions[0];
+  return exception ?? informativeLine(output);
+}
+
 /** The remedy the output itself states ("did you mean X?", "use --force to overwrite", "run X to fix"), if any. */
 export function remedyOf(output: string): string | undefined {
   for (const line of linesOf(output)) {
@@ -85,7 +97,7 @@ export function remedyOf(output: string): string | undefined {
 /** Up to `max` lines a reviewer (or the writer) needs: the informative line and any remedy lines, in output order. */
 export function salientLines(output: string, max = 3): string[] {
   const lines = linesOf(output);
-  const main = informativeLine(output);
+  const main = failureLine(output);
   const picked = new Set<string>([main]);
   for (const line of lines) {
     if (picked.size >= max) break;
