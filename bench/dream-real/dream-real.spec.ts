@@ -12,7 +12,7 @@ const FLOORS: Record<(typeof DEV_SETS)[number], { recall: number; maxJunk: numbe
   'claude-code-templar': { recall: 0.75, maxJunk: 0 },
   'claude-code-vsla': { recall: 0.75, maxJunk: 0 },
   'claude-code-session-share': { recall: 1, maxJunk: 0 },
-  'cursor-specstory-minsky': { recall: 0.74, maxJunk: 0.27 },
+  'cursor-specstory-minsky': { recall: 0.74, maxJunk: 0.21 },
   'tau2-bench': { recall: 0.71, maxJunk: 0 },
   'tau-bench-retail-grok3': { recall: 0.83, maxJunk: 0 },
   'mini-swe-agent': { recall: 0.25, maxJunk: 0.5 },

@@ -26,6 +26,10 @@ describe('errorSignature', () => {
       'Exit code 1\n\nfatal: not a git repository (or any of the parent directories): .git',
       'Exit code 128\nfatal: not a git repository (or any of the parent directories): .git\n',
     ]],
+    ['a quoted value cut off by line wrapping', 'Bash', [
+      "TypeError: db.getSessionByTaskId is not a function. (In 'db.getSessionBy",
+      "TypeError: db.getSessionByTaskId is not a function. (In 'db.getSessionByTaskId(\"0",
+    ]],
     ['URLs, emails and hex addresses', 'http_get', [
       'Error: 503 from https://api.example.com/v2/items/991?x=1 for ops@example.com at 0x7ffd5e1c',
       'Error: 503 from https://api.other.org/v1/things for dev@acme.io at 0x10a2',

@@ -15,6 +15,9 @@ const REPLACEMENTS: Array<[RegExp, string]> = [
   [/\b\d{4}-\d{2}-\d{2}([t ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(z|[+-]\d{2}:?\d{2})?)?\b/gi, '<ts>'],
   [/\b\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?\b/g, '<ts>'],
   [/"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|`[^`\n]*`|\u201c[^\u201d\n]*\u201d|\u2018[^\u2019\n]*\u2019/g, '<str>'],
+  // A quote cut off by a wrapped or truncated line (`(In 'db.getSessionBy`) is a value all the same:
+  // closed quotes are gone by now, so a quote that opens a word runs to the end of the line.
+  [/(?<=[\s(:=,])["'`].*$/g, '<str>'],
   [/(?<![\w])(?:[a-z]:\\|\\\\)[^\s:,;'"]+/gi, '<path>'],
   [/(?<![\w])(?:~|\.{1,2})?\/(?:[\w.@+-]+\/?)+|\b[\w.-]+\/[\w./-]+\b|\b[\w-]+\.(?:js|ts|tsx|jsx|py|rs|go|java|json|ya?ml|toml|md|txt|lock|sh|c|h|cpp|rb|php|css|html|sql|log)\b/gi, '<path>'],
   [/\b0x[0-9a-f]+\b/gi, '<hex>'],
