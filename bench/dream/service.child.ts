@@ -10,16 +10,14 @@
  *   ← { type: 'stop' }         shuts the app down and exits
  * Warnings and errors of the app go to stderr.
  */
-import { writeFile } from 'node:fs/promises';
-import { Session } from 'node:inspector/promises';
 import { Writable } from 'node:stream';
 import { createLogger, type ServiceHandle } from '@reverie/service-kit';
 import { createApp as createDreamingApp } from '../../apps/dreaming/src/app.factory';
 import { loadDreamingConfig } from '../../apps/dreaming/src/config/dreaming.config';
 import { createApp as createIngestApp } from '../../apps/session-ingest/src/app.factory';
 import { loadIngestConfig } from '../../apps/session-ingest/src/config/ingest.config';
+import { serveChildCommands } from '../child-commands';
 
-type Command = { type: 'cpu' } | { type: 'stop' } | { type: 'profile' } | { type: 'profile-stop'; file: string };
 
 const send = (m: unknown) => process.send?.(m);
 
@@ -50,32 +48,7 @@ async function main(): Promise<void> {
   } else {
     throw new Error(`BENCH_APP must be session-ingest or dreaming, got ${app}`);
   }
-  let session: Session | undefined;
-  process.on('message', (m: Command) => {
-    void (async () => {
-      if (m.type === 'cpu') send({ type: 'cpu', usage: process.cpuUsage() });
-      else if (m.type === 'profile') {
-        session = new Session();
-        session.connect();
-        await session.post('Profiler.enable');
-        await session.post('Profiler.start');
-        send({ type: 'profile' });
-      } else if (m.type === 'profile-stop' && session) {
-        const { profile } = await session.post('Profiler.stop');
-        await writeFile(m.file, JSON.stringify(profile));
-        session.disconnect();
-        session = undefined;
-        send({ type: 'profile-stop' });
-      } else if (m.type === 'stop') {
-        await handle.shutdown('bench done');
-        send({ type: 'stopped' });
-        process.disconnect();
-      }
-    })().catch((err: Error) => {
-      process.stderr.write(`bench ${app}: ${err.stack}\n`);
-      process.exit(1);
-    });
-  });
+  serveChildCommands(app, () => handle.shutdown('bench done'));
   send({ type: 'ready', url: handle.url });
 }
 

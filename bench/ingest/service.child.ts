@@ -7,42 +7,14 @@
  *   ← { type: 'profile', dir }       starts a V8 CPU profile;  ← { type: 'profile-stop', file } writes it
  *   ← { type: 'stop' }               shuts the app down, cleans the namespace and database, exits
  */
-import { writeFile } from 'node:fs/promises';
-import { Session } from 'node:inspector/promises';
 import { startIngestTestEnv } from '../../apps/session-ingest/src/testing/ingest-test-env';
-
-type Command = { type: 'cpu' } | { type: 'stop' } | { type: 'profile' } | { type: 'profile-stop'; file: string };
+import { serveChildCommands } from '../child-commands';
 
 async function main(): Promise<void> {
   const maxBatch = process.env.BENCH_MAX_BATCH_EVENTS ?? '1000';
   const env = await startIngestTestEnv({ tenants: ['bench'], env: { INGEST_MAX_BATCH_EVENTS: maxBatch } });
   const send = (m: unknown) => process.send?.(m);
-  let session: Session | undefined;
-  process.on('message', (m: Command) => {
-    void (async () => {
-      if (m.type === 'cpu') send({ type: 'cpu', usage: process.cpuUsage() });
-      else if (m.type === 'profile') {
-        session = new Session();
-        session.connect();
-        await session.post('Profiler.enable');
-        await session.post('Profiler.start');
-        send({ type: 'profile' });
-      } else if (m.type === 'profile-stop' && session) {
-        const { profile } = await session.post('Profiler.stop');
-        await writeFile(m.file, JSON.stringify(profile));
-        session.disconnect();
-        session = undefined;
-        send({ type: 'profile-stop' });
-      } else if (m.type === 'stop') {
-        await env.stop();
-        send({ type: 'stopped' });
-        process.disconnect();
-      }
-    })().catch((err: Error) => {
-      process.stderr.write(`bench service: ${err.stack}\n`);
-      process.exit(1);
-    });
-  });
+  serveChildCommands('service', () => env.stop());
   send({ type: 'ready', url: env.url, key: env.keys.bench, namespace: env.nats.topology.namespace });
 }
 

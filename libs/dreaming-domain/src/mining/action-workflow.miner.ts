@@ -8,6 +8,8 @@ import { templateText } from '../writer/template.writer';
 import { alternativesOf, stepAlternatives } from './step-alternatives';
 import { userStepsOf } from './user-steps';
 import { changesState } from './step-effects';
+import { isHandOff } from '../signals/hand-off';
+import { workedSteps } from './worked-steps';
 
 /** A step is part of an action's workflow when it ran, and worked, before the action in this share of its successful sessions. */
 const CORE_SHARE = 0.6;
@@ -15,21 +17,8 @@ const CORE_SHARE = 0.6;
 const MIN_LABELLED_SHARE = 0.5;
 /** Editing a file is how a task is done, not a task. */
 const MEANS = /^(write|edit|multiedit|notebookedit|str_replace|create_file|apply_patch)/i;
-const HAND_OFF = /(transfer|hand_?off|escalat).*(human|agent|support)|^(transfer|escalate)/i;
 
-/** Position of the first successful, unobjected run of each step (alternative steps count as one: `a | b`). */
-function workedAt(s: SessionSignals, alternatives: ReadonlyMap<string, string>): Map<string, number> {
-  const failed = new Set(s.failedCalls ?? []);
-  const objected = new Set(s.objectedCalls ?? []);
-  const out = new Map<string, number>();
-  s.toolSequence.forEach((raw, i) => {
-    const step = alternatives.get(raw) ?? raw;
-    if (!failed.has(i) && !objected.has(i) && !out.has(step)) out.set(step, i);
-  });
-  return out;
-}
-
-const isAction = (step: string) => !isShellTool(toolOfStep(step)) && step === toolOfStep(step) && changesState(step) && !HAND_OFF.test(step) && !MEANS.test(step);
+const isAction = (step: string) => !isShellTool(toolOfStep(step)) && step === toolOfStep(step) && changesState(step) && !isHandOff(step) && !MEANS.test(step);
 
 /**
  * Recurring tasks of outcome-labelled runs (τ-bench-like customer service), identified by what
@@ -62,7 +51,7 @@ export function mineActionWorkflows(
     if (labelled.length < MIN_LABELLED_SHARE * runs.length || labelled.length < t.minTaskSessions) continue;
     // Where the prompts themselves recur and say what the task is, the prompt miner owns it.
     if (labelled.filter((s) => promptClustered.has(s.sessionId)).length * 2 >= labelled.length) continue;
-    const worked = new Map(labelled.map((s) => [s.sessionId, workedAt(s, alternatives)] as const));
+    const worked = new Map(labelled.map((s) => [s.sessionId, workedSteps(s, alternatives)] as const));
     const userSteps = userStepsOf(labelled);
     const actions = new Set<string>();
     for (const w of worked.values()) for (const step of w.keys()) if (isAction(step) && !userSteps.has(step)) actions.add(step);
@@ -80,7 +69,7 @@ export function mineActionWorkflows(
         const w = worked.get(s.sessionId) as Map<string, number>;
         const at = w.get(action) as number;
         for (const [step, i] of w) {
-          if (i >= at || step === action || HAND_OFF.test(step)) continue;
+          if (i >= at || step === action || isHandOff(step)) continue;
           const seen = before.get(step);
           if (seen) seen.push(i); else before.set(step, [i]);
         }

@@ -10,28 +10,13 @@ import { templateText } from '../writer/template.writer';
 import { alternativesOf, stepAlternatives } from './step-alternatives';
 import { userStepsOf } from './user-steps';
 import { promptTemplates } from './prompt-templates';
+import { workedSteps } from './worked-steps';
 
 const MAX_TASK_TOKENS = 40;
 /** A step is part of a cluster's workflow when it occurs in at least this share of its successful sessions. */
 const CORE_STEP_SHARE = 0.6;
 /** ... and at least this many times more common there than in sessions outside the cluster. */
 const MIN_LIFT = 1.5;
-
-/**
- * Each step the session ran successfully without the user objecting (a failed call, or one the
- * user rejected, interrupted or corrected, is not part of what worked), with the index of its
- * first such run. Alternative steps (`find_user_id_by_email | find_user_id_by_name_zip`) count as one.
- */
-function workedSteps(s: SessionSignals, alternatives: ReadonlyMap<string, string>): Map<string, number> {
-  const failed = new Set(s.failedCalls ?? []);
-  const objected = new Set(s.objectedCalls ?? []);
-  const out = new Map<string, number>();
-  s.toolSequence.forEach((raw, i) => {
-    const step = alternatives.get(raw) ?? raw;
-    if (!failed.has(i) && !objected.has(i) && !out.has(step)) out.set(step, i);
-  });
-  return out;
-}
 
 const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
