@@ -31,6 +31,19 @@ beforeEach(async () => {
 afterEach(async () => nats.cleanup());
 
 describe('append', () => {
+  it('never lets one tenant suppress another tenant\'s events by reusing their ids', async () => {
+    const mine = userMessage('s1', 0, 'mine');
+    const theirs = { ...mine, tenantId: 'globex', data: { seq: 0, text: 'theirs' } };
+    const first = await store.append('sessions', mine);
+    const [other] = await store.appendMany('sessions', [theirs]);
+    expect(first.duplicate).toBe(false);
+    expect(other.duplicate).toBe(false);
+    expect((await store.readAggregate('sessions', 'acme', 's1')).events.map((e) => (e.event as SessionEvent).data)).toEqual([{ seq: 0, text: 'mine' }]);
+    expect((await store.readAggregate('sessions', 'globex', 's1')).events.map((e) => (e.event as SessionEvent).data)).toEqual([{ seq: 0, text: 'theirs' }]);
+    // Within one tenant the id still deduplicates, through either path.
+    expect((await store.appendMany('sessions', [theirs]))[0].duplicate).toBe(true);
+  });
+
   it('drops a duplicate publish of the same event id', async () => {
     const e = userMessage('s1', 0);
     const first = await store.append('sessions', e);

@@ -27,8 +27,17 @@ export interface AppendOptions {
 }
 
 /**
+ * The JetStream message id of an event: its tenant and its id. Event ids can come from callers
+ * (the ingest API takes them as sent), so an id alone would let one tenant's events suppress
+ * another's inside the dedup window.
+ */
+export function messageIdOf(event: Pick<Envelope, 'tenantId' | 'id'>): string {
+  return `${event.tenantId}:${event.id}`;
+}
+
+/**
  * The event log on JetStream. Each event is a message on `<stream>.<tenant>.<aggregateId>` whose
- * `Nats-Msg-Id` is the event id, so a re-sent event is dropped within the dedup window.
+ * `Nats-Msg-Id` is `messageIdOf(event)`, so a re-sent event is dropped within the dedup window.
  */
 export class EventStore {
   readonly js: JetStreamClient;
@@ -52,7 +61,7 @@ export class EventStore {
     const subject = this.subjectOf(key, event);
     const expected = options.expectedLastSubjectSeq;
     const headers = injectTraceContext(options.headers ?? natsHeaders());
-    headers.set(MSG_ID, event.id);
+    headers.set(MSG_ID, messageIdOf(event));
     if (expected !== undefined) headers.set(EXPECTED_LAST_SUBJECT_SEQ, String(expected));
     try {
       const ack = await this.publisher.publish(subject, encodeEvent(event), headers);
@@ -94,7 +103,7 @@ export class EventStore {
         // A header block per message: each carries its own Nats-Msg-Id.
         const headers = natsHeaders();
         for (const [k, v] of trace) headers.set(k, v);
-        headers.set(MSG_ID, events[i].id);
+        headers.set(MSG_ID, messageIdOf(events[i]));
         const ack = await this.publisher.publish(this.subjectOf(key, events[i]), payloads[i], headers);
         results[i] = { seq: ack.seq, duplicate: ack.duplicate };
       }

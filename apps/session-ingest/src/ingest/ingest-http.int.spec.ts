@@ -89,6 +89,20 @@ describe('session-ingest over HTTP and NATS (real NATS and Postgres)', () => {
     expect((await store.readAggregate('sessions', 'acme', 'http-auth')).events).toHaveLength(0);
   });
 
+  it('lets two tenants send the same event ids: neither suppresses nor reads the other\'s events', async () => {
+    const events = sessionEvents('http-same-ids');
+    const a = await ingest({ events });
+    const b = await postJson(`${env.url}${ROUTES.ingestEvents}`, { events: events.map((e) => ({ ...e, data: { ...(e.data as object), ...('text' in (e.data as object) ? { text: 'globex text' } : {}) } })) }, { 'x-api-key': env.keys.globex });
+    expect(a.body).toMatchObject({ accepted: 6, duplicates: 0 });
+    expect(b.body).toMatchObject({ accepted: 6, duplicates: 0 });
+    const acme = (await store.readAggregate<SessionEvent>('sessions', 'acme', 'http-same-ids')).events.map((s) => s.event);
+    const globex = (await store.readAggregate<SessionEvent>('sessions', 'globex', 'http-same-ids')).events.map((s) => s.event);
+    expect(acme.map((e) => e.id)).toEqual(globex.map((e) => e.id));
+    expect(acme.every((e) => e.tenantId === 'acme') && globex.every((e) => e.tenantId === 'globex')).toBe(true);
+    expect(acme.flatMap((e) => ('text' in e.data ? [e.data.text] : []))).not.toContain('globex text');
+    expect(globex.filter((e) => e.type === 'UserMessageRecorded').map((e) => 'text' in e.data && e.data.text)).toEqual(['globex text']);
+  });
+
   it('rejects events whose body names another tenant than the key\'s', async () => {
     const events = sessionEvents('http-tenant');
     const res = await ingest({ events: [{ ...events[0], tenantId: 'globex' }, { ...events[1], tenantId: 'acme' }] });
