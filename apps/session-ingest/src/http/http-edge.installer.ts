@@ -8,12 +8,14 @@ import type { IngestConfig } from '../config/ingest.config';
 import { sendProblem } from './problem-reply';
 import { setRequestTenant } from './tenant.decorator';
 
-/** Routes under this prefix need an API key; `/health` does not. */
-const AUTHENTICATED_PREFIX = '/v1/';
+/** The routes anyone may call; every other route needs an API key (deny by default). */
+const PUBLIC_ROUTES = new Set(['/health']);
 
 /**
  * What the service does at the HTTP edge before Nest sees a request, on the Fastify instance:
- * - authenticates `/v1/*` requests by API key before their body is read (401 problem+json);
+ * - authenticates every request but those of the public routes by API key, before its body is
+ *   read (401 problem+json). The route is the one the router matched, not the URL as written:
+ *   `/%76%31/events` is `/v1/events` to the router, so it must be to authentication too;
  * - parses `application/json` itself: the raw bytes are checked for valid UTF-8 before
  *   JSON.parse (Node would otherwise replace bad bytes silently), within the body limit;
  * - refuses other content types (415); every refusal is problem+json naming the limit,
@@ -35,7 +37,9 @@ export class HttpEdgeInstaller implements OnModuleInit {
   private installAuthentication(fastify: FastifyInstance): void {
     const keyring = this.config.REVERIE_API_KEYS;
     fastify.addHook('onRequest', (request, reply, done) => {
-      if (!request.url.startsWith(AUTHENTICATED_PREFIX)) return done();
+      // No matched route: the router answers 404 and no handler runs.
+      const route = request.routeOptions.url;
+      if (route === undefined || PUBLIC_ROUTES.has(route)) return done();
       const key = presentedApiKey(request.headers);
       const tenant = keyring.tenantOf(key);
       if (!tenant) {

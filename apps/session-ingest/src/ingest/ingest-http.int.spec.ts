@@ -103,6 +103,16 @@ describe('session-ingest over HTTP and NATS (real NATS and Postgres)', () => {
     expect(globex.filter((e) => e.type === 'UserMessageRecorded').map((e) => 'text' in e.data && e.data.text)).toEqual(['globex text']);
   });
 
+  it('authenticates the route the router matched, however the path is written', async () => {
+    const encoded = `${env.url}/%76%31/events`;
+    const anonymous = await postJson(encoded, { events: sessionEvents('http-encoded') }, {});
+    expect(anonymous.status).toBe(401);
+    expect((await store.readAggregate('sessions', 'acme', 'http-encoded')).events).toHaveLength(0);
+    expect((await postJson(encoded, { events: sessionEvents('http-encoded') }, { 'x-api-key': env.keys.acme })).status).toBe(202);
+    expect((await postJson(`${env.url}/V1/EVENTS`, { events: sessionEvents('http-encoded') }, {})).status).toBe(404);
+    expect((await fetch(`${env.url}/health`)).status).not.toBe(401);
+  });
+
   it('rejects events whose body names another tenant than the key\'s', async () => {
     const events = sessionEvents('http-tenant');
     const res = await ingest({ events: [{ ...events[0], tenantId: 'globex' }, { ...events[1], tenantId: 'acme' }] });
