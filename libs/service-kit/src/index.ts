@@ -20,3 +20,4 @@ export * from './app/service-app.module';
 export * from './app/start-service-app';
 export * from './app/run-service';
 export * from './app/projection-runner';
+export * from './auth';

@@ -1,0 +1,2 @@
+import { jwtVerify, createRemoteJWKSet } from 'jose';
+export const x = [jwtVerify, createRemoteJWKSet];
