@@ -3,6 +3,7 @@ import { serviceAppModule, startServiceApp, type Clock, type CreateAppOptions, t
 import { INGEST_CONFIG } from './app.tokens';
 import { SERVICE, type IngestConfig } from './config/ingest.config';
 import { HttpEdgeInstaller } from './http/http-edge.installer';
+import { IdentityModule } from './identity/identity.module';
 import { IngestModule } from './ingest/ingest.module';
 import { SessionsModule } from './sessions/sessions.module';
 
@@ -13,7 +14,7 @@ export function ingestAppModule(config: IngestConfig, logger: Logger, clock: Clo
   return serviceAppModule({
     service: SERVICE, config, configToken: INGEST_CONFIG, logger, clock,
     providers: [HttpEdgeInstaller],
-    imports: [IngestModule, SessionsModule],
+    imports: [IngestModule, SessionsModule, IdentityModule],
   });
 }
 

@@ -7,7 +7,7 @@ import type { IngestRejection, IngestResult, SessionOutcome } from '@reverie/con
 
 /** NATS request header carrying the ingest API key on `topology.command('ingest')`. */
 export const NATS_API_KEY_HEADER = 'Reverie-Api-Key';
-/** NATS reply header with the HTTP-equivalent status of the answer (202, 207, 400, 401, 413, 503). */
+/** NATS reply header with the HTTP-equivalent status of the answer (202, 207, 400, 401, 403, 413, 503). */
 export const NATS_STATUS_HEADER = 'Reverie-Status';
 
 /** What the service answers for an accepted batch: IngestResult plus what redaction removed. */
@@ -56,3 +56,12 @@ export interface IngestSessionView {
 
 export const SESSIONS_ROUTE = '/v1/sessions';
 export const sessionRoute = (id: string) => `/v1/sessions/${encodeURIComponent(id)}`;
+
+/** Who the presented credential is (`GET /v1/whoami`, any role): what the server, not the caller, says. */
+export const WHOAMI_ROUTE = '/v1/whoami';
+export interface WhoAmI {
+  tenantId: string;
+  actor: { kind: 'user' | 'service'; id: string };
+  roles: string[];
+  credential: { type: 'api-key'; keyId: string; name: string } | { type: 'jwt'; issuer: string; subject: string };
+}

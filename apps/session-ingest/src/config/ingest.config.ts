@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { parseTenantRedactionRules, type RedactionRules } from '@reverie/redaction';
 import { DEFAULT_INGEST_LIMITS, type IngestLimits } from '@reverie/ingest-validation';
-import { commonConfigSchema, loadConfig } from '@reverie/service-kit';
-import { ApiKeyring } from '../auth/api-keyring';
+import { commonConfigSchema, EnvKeyVerifier, loadConfig } from '@reverie/service-kit';
 
 export const SERVICE = 'session-ingest' as const;
 /** Queue group of the NATS ingest subscription, so replicas share the requests. */
@@ -12,13 +11,16 @@ const positiveInt = (what: string) =>
   z.coerce.number({ error: `expected ${what}` }).int(`expected a whole number of ${what}`).positive(`expected a positive number of ${what}`);
 
 export const ingestConfigSchema = commonConfigSchema(SERVICE).extend({
-  /** `key1:tenantA,key2:tenantB`: each API key and the tenant it writes to. Only hashes are kept. */
-  REVERIE_API_KEYS: z.string({ error: 'expected <key>:<tenant>[,<key>:<tenant>...]' }).transform((spec, ctx) => {
+  /**
+   * Operator keys, `key:tenant[:role+role],…` (an entry without roles is an `ingest` key): the
+   * common string, checked here so that a bad entry fails start-up naming it (never its key).
+   * Keys minted through the admin API live in Postgres; none here is fine.
+   */
+  REVERIE_API_KEYS: commonConfigSchema(SERVICE).shape.REVERIE_API_KEYS.superRefine((spec, ctx) => {
     try {
-      return ApiKeyring.parse(spec);
+      EnvKeyVerifier.parse(spec);
     } catch (err) {
-      ctx.addIssue({ code: 'custom', message: `expected <key>:<tenant>[,...]: ${(err as Error).message}` });
-      return z.NEVER;
+      ctx.addIssue({ code: 'custom', message: `expected <key>:<tenant>[:<role>+<role>][,...]: ${(err as Error).message}` });
     }
   }),
   /** Per-tenant redaction rules as JSON, e.g. `{"acme":{"disabled":["ip_address"]},"*":{...}}`. */

@@ -1,21 +1,21 @@
-import { HttpException, Inject, Injectable, type OnModuleInit } from '@nestjs/common';
-import { HttpAdapterHost } from '@nestjs/core';
-import type { FastifyInstance } from 'fastify';
+import { HttpException, Inject, Injectable, RequestMethod, type INestApplicationContext, type OnModuleInit } from '@nestjs/common';
+import { HttpAdapterHost, ModuleRef } from '@nestjs/core';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
 import { decodeUtf8Strict, problemJson, type ProblemDetails } from '@reverie/ingest-validation';
-import { INGEST_CONFIG } from '../app.tokens';
-import { presentedApiKey } from '../auth/api-key';
+import { AUTHENTICATOR, AuthError, declaredRoutes, requireRole, setRequestPrincipal, type Authenticator, type RoutePolicy } from '@reverie/service-kit';
+import { INGEST_CONFIG, LOGGER } from '../app.tokens';
 import type { IngestConfig } from '../config/ingest.config';
 import { sendProblem } from './problem-reply';
-import { setRequestTenant } from './tenant.decorator';
-
-/** The routes anyone may call; every other route needs an API key (deny by default). */
-const PUBLIC_ROUTES = new Set(['/health']);
 
 /**
  * What the service does at the HTTP edge before Nest sees a request, on the Fastify instance:
- * - authenticates every request but those of the public routes by API key, before its body is
- *   read (401 problem+json). The route is the one the router matched, not the URL as written:
- *   `/%76%31/events` is `/v1/events` to the router, so it must be to authentication too;
+ * - authenticates every request but those of the routes declared `@Public()`, with the shared
+ *   Authenticator, and checks the roles the route `@Allow`s, before its body is read (401 or
+ *   403 problem+json); the principal is set on the request for the guard and the handlers. The
+ *   route is the one the router matched, not the URL as written: `/%76%31/events` is
+ *   `/v1/events` to the router, so it must be to authentication too. The global PolicyGuard
+ *   checks the same policy again once Nest has the request;
  * - parses `application/json` itself: the raw bytes are checked for valid UTF-8 before
  *   JSON.parse (Node would otherwise replace bad bytes silently), within the body limit;
  * - refuses other content types (415); every refusal is problem+json naming the limit,
@@ -25,7 +25,10 @@ const PUBLIC_ROUTES = new Set(['/health']);
 export class HttpEdgeInstaller implements OnModuleInit {
   constructor(
     @Inject(HttpAdapterHost) private readonly adapterHost: HttpAdapterHost,
+    @Inject(ModuleRef) private readonly moduleRef: ModuleRef,
+    @Inject(AUTHENTICATOR) private readonly authenticator: Authenticator,
     @Inject(INGEST_CONFIG) private readonly config: IngestConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   onModuleInit(): void {
@@ -34,23 +37,41 @@ export class HttpEdgeInstaller implements OnModuleInit {
     this.installBodyParsers(fastify);
   }
 
+  /** `METHOD /path` → the policy its handler declares, from the same metadata the guard reads. */
+  private routePolicies(): Map<string, RoutePolicy | undefined> {
+    // declaredRoutes only resolves the Reflector and the ModulesContainer: the module ref can, app-wide.
+    const app = { get: (token: unknown) => this.moduleRef.get(token as never, { strict: false }) } as unknown as INestApplicationContext;
+    return new Map(declaredRoutes(app).map((r) => [`${RequestMethod[r.method]} ${r.path}`, r.policy]));
+  }
+
   private installAuthentication(fastify: FastifyInstance): void {
-    const keyring = this.config.REVERIE_API_KEYS;
-    fastify.addHook('onRequest', (request, reply, done) => {
+    const policies = this.routePolicies();
+    const policyOf = (request: FastifyRequest, route: string): RoutePolicy | undefined => {
+      const method = request.method === 'HEAD' ? 'GET' : request.method;
+      return policies.get(`${method} ${route}`) ?? policies.get(`ALL ${route}`);
+    };
+    fastify.addHook('onRequest', async (request, reply) => {
       // No matched route: the router answers 404 and no handler runs.
       const route = request.routeOptions.url;
-      if (route === undefined || PUBLIC_ROUTES.has(route)) return done();
-      const key = presentedApiKey(request.headers);
-      const tenant = keyring.tenantOf(key);
-      if (!tenant) {
-        const detail = key
-          ? 'the API key is not valid'
-          : 'an API key is required: send it in the x-api-key header or as Authorization: Bearer <key>';
-        void sendProblem(reply.header('www-authenticate', 'Bearer'), problemJson(401, 'Unauthorized', detail));
-        return;
+      if (route === undefined) return;
+      const policy = policyOf(request, route);
+      if (policy && 'public' in policy) return;
+      try {
+        const principal = await this.authenticator.authenticate(request.headers);
+        // A route without a policy is refused by the guard (and start-up): only authenticate here.
+        if (policy) requireRole(principal, policy.roles);
+        setRequestPrincipal(request, principal);
+      } catch (err) {
+        if (err instanceof AuthError) {
+          const status = err.getStatus();
+          if (status === 401) void reply.header('www-authenticate', 'Bearer');
+          void sendProblem(reply, problemJson(status, status === 401 ? 'Unauthorized' : 'Forbidden', err.message));
+        } else {
+          this.logger.error({ err, route }, 'credentials could not be checked');
+          void sendProblem(reply, problemJson(503, 'Service Unavailable', 'the credential could not be checked now; retry later'));
+        }
+        return reply;
       }
-      setRequestTenant(request, tenant);
-      done();
     });
   }
 

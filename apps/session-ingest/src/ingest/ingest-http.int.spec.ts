@@ -4,6 +4,7 @@ import { ROUTES, type SessionEvent } from '@reverie/contracts';
 import { EventStore } from '@reverie/event-store';
 import { importContent } from '@reverie/importers';
 import { createIngestClient, IngestSendError } from '@reverie/ingest-client';
+import { API_KEY_STORE, KEY_CACHE_MS, mintApiKey, type ApiKeyStore } from '@reverie/service-kit';
 import { eventually } from '@reverie/testing';
 import { postJson, readSessionsRaw, sessionEvents, sessionsMessageCount } from '../testing/session-fixtures';
 import { startIngestTestEnv, type IngestTestEnv } from '../testing/ingest-test-env';
@@ -79,7 +80,7 @@ describe('session-ingest over HTTP and NATS (real NATS and Postgres)', () => {
     const missing = await ingest({ events: sessionEvents('http-auth') }, null);
     expect(missing.status).toBe(401);
     expect(missing.contentType).toContain('application/problem+json');
-    expect(missing.body.detail).toMatch(/API key is required/);
+    expect(missing.body.detail).toMatch(/credential is required: send an API key in the x-api-key header/);
     const wrong = await ingest({ events: sessionEvents('http-auth') }, 'not-a-configured-key-000');
     expect(wrong).toMatchObject({ status: 401, body: { title: 'Unauthorized', detail: 'the API key is not valid' } });
     expect(await count()).toBe(before);
@@ -87,6 +88,38 @@ describe('session-ingest over HTTP and NATS (real NATS and Postgres)', () => {
     expect(bearer.status).toBe(202);
     expect((await store.readAggregate('sessions', 'globex', 'http-auth')).events).toHaveLength(6);
     expect((await store.readAggregate('sessions', 'acme', 'http-auth')).events).toHaveLength(0);
+  });
+
+  it('needs the ingest role to write, judged before the body is read: a reviewer key gets 403, even for a body over the limit', async () => {
+    const before = await count();
+    const reviewer = await ingest({ events: sessionEvents('http-role') }, env.readerKeys.acme);
+    expect(reviewer).toMatchObject({ status: 403, contentType: expect.stringContaining('application/problem+json'), body: { title: 'Forbidden', detail: expect.stringMatching(/needs one of the roles ingest; the credential has reviewer/) } });
+    const huge = await ingest(JSON.stringify({ events: [{ ...sessionEvents('http-role')[1], data: { seq: 1, text: 'x'.repeat(300_000) } }] }), env.readerKeys.acme);
+    expect(huge.status).toBe(403);
+    const otlp = await postJson(`${env.url}${ROUTES.ingestOtlpTraces}`, { resourceSpans: [] }, { 'x-api-key': env.readerKeys.acme });
+    expect(otlp.status).toBe(403);
+    expect(await count()).toBe(before);
+  });
+
+  it('accepts an rvk_ key stored in Postgres over HTTP and NATS, and refuses it once revoked', async () => {
+    const keys = env.handle.app.get<ApiKeyStore>(API_KEY_STORE);
+    const minted = mintApiKey();
+    await keys.create({ keyId: minted.keyId, tenantId: 'globex', name: 'collector', roles: ['ingest'], secretHash: minted.secretHash, createdAt: new Date().toISOString(), createdBy: 'test' });
+    expect((await ingest({ events: sessionEvents('http-stored-key') }, minted.token)).status).toBe(202);
+    expect((await store.readAggregate('sessions', 'globex', 'http-stored-key')).events).toHaveLength(6);
+    const overNats = createIngestClient({ transport: 'nats', nc: env.nats.nc, apiKey: minted.token, namespace: env.nats.topology.namespace }, { maxRetries: 0 });
+    expect(await overNats.sendBatch(sessionEvents('nats-stored-key') as never)).toMatchObject({ accepted: 6 });
+    await keys.revoke('globex', minted.keyId, 'test', new Date().toISOString());
+    await new Promise((r) => setTimeout(r, KEY_CACHE_MS));
+    expect(await ingest({ events: sessionEvents('http-stored-key-2') }, minted.token)).toMatchObject({ status: 401, body: { detail: 'the API key was revoked' } });
+    expect(await overNats.sendBatch(sessionEvents('nats-stored-key-2') as never).catch((e: unknown) => e)).toMatchObject({ status: 401 });
+  });
+
+  it('says who a credential is on GET /v1/whoami, to any role', async () => {
+    const who = async (key: string) => (await fetch(`${env.url}/v1/whoami`, { headers: { 'x-api-key': key } })).json() as Promise<Record<string, unknown>>;
+    expect(await who(env.keys.acme)).toEqual({ tenantId: 'acme', actor: { kind: 'service', id: expect.stringMatching(/^key:env-\d+$/) }, roles: ['ingest'], credential: expect.objectContaining({ type: 'api-key' }) });
+    expect(await who(env.readerKeys.globex)).toMatchObject({ tenantId: 'globex', roles: ['reviewer'] });
+    expect((await fetch(`${env.url}/v1/whoami`)).status).toBe(401);
   });
 
   it('lets two tenants send the same event ids: neither suppresses nor reads the other\'s events', async () => {
@@ -152,9 +185,9 @@ describe('session-ingest over HTTP and NATS (real NATS and Postgres)', () => {
     expect((await store.readAggregate('sessions', 'acme', 'http-event-limits')).events).toHaveLength(1);
   });
 
-  it('projects sessions into the read model, served by GET /v1/sessions and /v1/sessions/:id for the key\'s tenant', async () => {
+  it('projects sessions into the read model, served by GET /v1/sessions and /v1/sessions/:id to a reviewer of the key\'s tenant', async () => {
     await ingest({ events: sessionEvents('http-read', { isError: true }) });
-    const get = (path: string, key = env.keys.acme) => fetch(`${env.url}${path}`, { headers: { 'x-api-key': key } }).then(async (r) => ({ status: r.status, body: (await r.json()) as any }));
+    const get = (path: string, key = env.readerKeys.acme) => fetch(`${env.url}${path}`, { headers: { 'x-api-key': key } }).then(async (r) => ({ status: r.status, body: (await r.json()) as any }));
     const one = await eventually(async () => {
       const r = await get('/v1/sessions/http-read');
       return r.status === 200 && r.body.events === 6 ? r.body : undefined;
@@ -167,9 +200,12 @@ describe('session-ingest over HTTP and NATS (real NATS and Postgres)', () => {
     expect(list.status).toBe(200);
     expect(list.body.sessions).toHaveLength(2);
     expect(list.body.total).toBeGreaterThanOrEqual(5);
-    expect((await get('/v1/sessions/http-read', env.keys.globex)).status).toBe(404);
+    expect((await get('/v1/sessions/http-read', env.readerKeys.globex)).status).toBe(404);
     expect((await get('/v1/sessions?limit=0')).status).toBe(400);
     expect((await fetch(`${env.url}/v1/sessions`)).status).toBe(401);
+    // An ingest key writes sessions; it does not read them.
+    expect((await get('/v1/sessions/http-read', env.keys.acme)).status).toBe(403);
+    expect((await get('/v1/sessions', env.keys.acme)).status).toBe(403);
   });
 
   it('ingests over the NATS subject with request/reply, authenticated by the Reverie-Api-Key header', async () => {
@@ -186,6 +222,8 @@ describe('session-ingest over HTTP and NATS (real NATS and Postgres)', () => {
     const err = await wrongKey.sendBatch(events as never).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(IngestSendError);
     expect(err).toMatchObject({ status: 401, retryable: false });
+    const reviewerKey = createIngestClient({ transport: 'nats', nc: env.nats.nc, apiKey: env.readerKeys.globex, namespace: env.nats.topology.namespace }, { maxRetries: 0 });
+    expect(await reviewerKey.sendBatch(events as never).catch((e: unknown) => e)).toMatchObject({ status: 403, retryable: false });
 
     // The tenant-scoped subject must name the key's tenant.
     const { headers } = await import('nats');

@@ -2,7 +2,7 @@ import { Body, Controller, HttpException, Inject, Post, Res } from '@nestjs/comm
 import type { FastifyReply } from 'fastify';
 import { ROUTES } from '@reverie/contracts';
 import type { IngestResponse } from '@reverie/ingest-client';
-import { Tenant } from '../http/tenant.decorator';
+import { Allow, CurrentPrincipal, type Principal } from '@reverie/service-kit';
 import { IngestRefusedError } from './ingest.errors';
 import { IngestService } from './ingest.service';
 import { OtlpIngestService, type OtlpIngestResponse } from './otlp-ingest.service';
@@ -26,16 +26,18 @@ export class IngestController {
 
   /** 202 when every event was accepted (or already known), 207 with `rejected` when some were invalid. */
   @Post(ROUTES.ingestEvents)
-  async events(@Tenant() tenantId: string, @Body() body: unknown, @Res({ passthrough: true }) reply: FastifyReply): Promise<IngestResponse> {
-    const result = await orProblem(this.ingest.ingest(tenantId, body));
+  @Allow('ingest')
+  async events(@CurrentPrincipal() principal: Principal, @Body() body: unknown, @Res({ passthrough: true }) reply: FastifyReply): Promise<IngestResponse> {
+    const result = await orProblem(this.ingest.ingest(principal.tenantId, body));
     void reply.status(result.rejected.length ? 207 : 202);
     return result;
   }
 
   /** OTLP/JSON trace export → GenAI spans → session events; answers 200 as OTLP exporters expect. */
   @Post(ROUTES.ingestOtlpTraces)
-  async otlpTraces(@Tenant() tenantId: string, @Body() body: unknown, @Res({ passthrough: true }) reply: FastifyReply): Promise<OtlpIngestResponse> {
-    const result = await orProblem(this.otlp.ingest(tenantId, body));
+  @Allow('ingest')
+  async otlpTraces(@CurrentPrincipal() principal: Principal, @Body() body: unknown, @Res({ passthrough: true }) reply: FastifyReply): Promise<OtlpIngestResponse> {
+    const result = await orProblem(this.otlp.ingest(principal.tenantId, body));
     void reply.status(200);
     return result;
   }

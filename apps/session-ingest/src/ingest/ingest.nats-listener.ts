@@ -6,7 +6,7 @@ import type { Topology } from '@reverie/contracts';
 import { extractTraceContext } from '@reverie/event-store';
 import { NATS_API_KEY_HEADER, NATS_STATUS_HEADER, type IngestReply } from '@reverie/ingest-client';
 import { decodeUtf8Strict, problemJson, type ProblemDetails } from '@reverie/ingest-validation';
-import { NATS_CONNECTION, TOPOLOGY } from '@reverie/service-kit';
+import { AUTHENTICATOR, AuthError, NATS_CONNECTION, requireRole, TOPOLOGY, type Authenticator, type Principal } from '@reverie/service-kit';
 import { INGEST_CONFIG, LOGGER } from '../app.tokens';
 import { NATS_QUEUE_GROUP, type IngestConfig } from '../config/ingest.config';
 import { IngestRefusedError } from './ingest.errors';
@@ -18,7 +18,8 @@ const encoder = new TextEncoder();
 /**
  * The NATS ingest subject, request/reply: `reverie.cmd.ingest` (tenant from the key) and
  * `reverie.cmd.ingest.<tenant>` (which must be the key's tenant). The request carries the API
- * key in the `Reverie-Api-Key` header and `{ "events": [...] }` as body; the reply is the
+ * key in the `Reverie-Api-Key` header, verified by the same Authenticator as HTTP and needing the
+ * `ingest` role, and `{ "events": [...] }` as body; the reply is the
  * IngestResponse or `{ error: problem }`, with the HTTP-equivalent status in `Reverie-Status`.
  * The queue group lets replicas share the requests.
  */
@@ -32,6 +33,7 @@ export class IngestNatsListener implements OnApplicationBootstrap, BeforeApplica
     @Inject(TOPOLOGY) private readonly topology: Topology,
     @Inject(INGEST_CONFIG) private readonly config: IngestConfig,
     @Inject(IngestService) private readonly ingest: IngestService,
+    @Inject(AUTHENTICATOR) private readonly authenticator: Authenticator,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -73,10 +75,18 @@ export class IngestNatsListener implements OnApplicationBootstrap, BeforeApplica
 
   private async answer(msg: Msg, base: string): Promise<[number, IngestReply]> {
     const problem = (p: ProblemDetails): [number, IngestReply] => [p.status, { error: p }];
-    const tenant = this.config.REVERIE_API_KEYS.tenantOf(msg.headers?.get(NATS_API_KEY_HEADER) || undefined);
-    if (!tenant) {
-      return problem(problemJson(401, 'Unauthorized', msg.headers?.get(NATS_API_KEY_HEADER) ? 'the API key is not valid' : `an API key is required in the ${NATS_API_KEY_HEADER} header`));
+    const key = msg.headers?.get(NATS_API_KEY_HEADER) || undefined;
+    if (!key) return problem(problemJson(401, 'Unauthorized', `an API key is required in the ${NATS_API_KEY_HEADER} header`));
+    let principal: Principal;
+    try {
+      principal = await this.authenticator.verifyToken(key);
+      requireRole(principal, ['ingest']);
+    } catch (err) {
+      if (err instanceof AuthError) return problem(problemJson(err.getStatus(), err.getStatus() === 401 ? 'Unauthorized' : 'Forbidden', err.message));
+      this.logger.error({ err }, 'credentials could not be checked');
+      return problem(problemJson(503, 'Service Unavailable', 'the credential could not be checked now; retry later'));
     }
+    const tenant = principal.tenantId;
     const subjectTenant = msg.subject.length > base.length ? msg.subject.slice(base.length + 1) : undefined;
     if (subjectTenant !== undefined && subjectTenant !== tenant) {
       return problem(problemJson(403, 'Forbidden', `the subject names tenant '${subjectTenant}' but the API key belongs to another tenant`));

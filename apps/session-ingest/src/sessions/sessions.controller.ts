@@ -2,20 +2,24 @@ import { BadRequestException, Controller, Get, Inject, NotFoundException, Param,
 import type { DataSource } from 'typeorm';
 import { SUBJECT_TOKEN } from '@reverie/contracts';
 import { SESSIONS_ROUTE, type IngestSessionView } from '@reverie/ingest-client';
-import { DATA_SOURCE } from '@reverie/service-kit';
-import { Tenant } from '../http/tenant.decorator';
+import { Allow, CurrentPrincipal, DATA_SOURCE, type Principal } from '@reverie/service-kit';
 import { countSessions, findSession, listSessions } from './sessions.repository';
 
 export const DEFAULT_SESSIONS_LIMIT = 50;
 export const MAX_SESSIONS_LIMIT = 500;
 
-/** The ingest read model: which sessions a tenant has sent, with counts (used by `reverie status`). */
+/**
+ * The ingest read model: which sessions a tenant has sent, with counts. It names agents and
+ * users and what redaction removed, so it is for the people who review a tenant's sessions,
+ * not for the agents that send them (an ingest key writes, it does not read).
+ */
 @Controller()
 export class SessionsController {
   constructor(@Inject(DATA_SOURCE) private readonly ds: DataSource) {}
 
   @Get(SESSIONS_ROUTE)
-  async list(@Tenant() tenantId: string, @Query('limit') limitParam?: string): Promise<{ total: number; sessions: IngestSessionView[] }> {
+  @Allow('reviewer', 'approver', 'admin')
+  async list(@CurrentPrincipal() { tenantId }: Principal, @Query('limit') limitParam?: string): Promise<{ total: number; sessions: IngestSessionView[] }> {
     const limit = limitParam === undefined || limitParam === '' ? DEFAULT_SESSIONS_LIMIT : Number(limitParam);
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_SESSIONS_LIMIT) {
       throw new BadRequestException(`limit must be a whole number from 1 to ${MAX_SESSIONS_LIMIT}, got ${JSON.stringify(String(limitParam).slice(0, 40))}`);
@@ -25,7 +29,8 @@ export class SessionsController {
   }
 
   @Get(`${SESSIONS_ROUTE}/:id`)
-  async get(@Tenant() tenantId: string, @Param('id') id: string): Promise<IngestSessionView> {
+  @Allow('reviewer', 'approver', 'admin')
+  async get(@CurrentPrincipal() { tenantId }: Principal, @Param('id') id: string): Promise<IngestSessionView> {
     if (!SUBJECT_TOKEN.test(id)) throw new BadRequestException('the session id must be 1-128 characters of A-Z a-z 0-9 _ -');
     const session = await findSession(this.ds, tenantId, id);
     if (!session) throw new NotFoundException(`no session ${id} for this tenant`);

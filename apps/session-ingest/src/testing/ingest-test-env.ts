@@ -10,8 +10,10 @@ export interface IngestTestEnv {
   nats: NatsTestEnv;
   pg: PgTestEnv;
   config: IngestConfig;
-  /** API keys by tenant, as configured in REVERIE_API_KEYS. */
+  /** Ingest API keys by tenant (REVERIE_API_KEYS entries without roles: `ingest`). */
   keys: Record<string, string>;
+  /** Keys with the `reviewer` role by tenant, for the sessions read routes. */
+  readerKeys: Record<string, string>;
   stop(): Promise<void>;
 }
 
@@ -24,6 +26,7 @@ export async function startIngestTestEnv(options: { duplicateWindowSeconds?: num
   const pg = await pgTestEnv();
   const tenants = options.tenants ?? ['acme', 'globex'];
   const keys = Object.fromEntries(tenants.map((t) => [t, `test-key-${t}-${nats.topology.namespace}`]));
+  const readerKeys = Object.fromEntries(tenants.map((t) => [t, `test-reader-${t}-${nats.topology.namespace}`]));
   try {
     const config = loadIngestConfig({
       NATS_URL: TEST_NATS_URL,
@@ -32,12 +35,12 @@ export async function startIngestTestEnv(options: { duplicateWindowSeconds?: num
       PORT: '0',
       HOST: '127.0.0.1',
       LOG_LEVEL: options.logLevel ?? 'silent',
-      REVERIE_API_KEYS: Object.entries(keys).map(([t, k]) => `${k}:${t}`).join(','),
+      REVERIE_API_KEYS: [...Object.entries(keys).map(([t, k]) => `${k}:${t}`), ...Object.entries(readerKeys).map(([t, k]) => `${k}:${t}:reviewer`)].join(','),
       ...options.env,
     });
     const handle = await createApp(config, { handleSignals: false });
     return {
-      url: handle.url, handle, nats, pg, config, keys,
+      url: handle.url, handle, nats, pg, config, keys, readerKeys,
       async stop() {
         await handle.shutdown('test done');
         await nats.cleanup();
