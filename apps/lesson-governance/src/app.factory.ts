@@ -1,5 +1,6 @@
 import type { Type } from '@nestjs/common';
 import { serviceAppModule, startServiceApp, type Clock, type CreateAppOptions, type Logger, type ServiceHandle } from '@reverie/service-kit';
+import { AdminModule } from './admin/admin.module';
 import { GOVERNANCE_CONFIG } from './app.tokens';
 import { SERVICE, type GovernanceConfig } from './config/governance.config';
 import { DreamsModule } from './dreams/dreams.module';
@@ -10,7 +11,7 @@ export type { CreateAppOptions };
 /** The module tree of the service for one configuration. */
 export function governanceAppModule(config: GovernanceConfig, logger: Logger, clock: Clock): Type<unknown> {
   return serviceAppModule({
-    service: SERVICE, config, configToken: GOVERNANCE_CONFIG, logger, clock, imports: [LessonsModule, DreamsModule],
+    service: SERVICE, config, configToken: GOVERNANCE_CONFIG, logger, clock, imports: [LessonsModule, DreamsModule, AdminModule],
   });
 }
 

@@ -1,0 +1,65 @@
+import { z } from 'zod';
+import { ROLES, type ApiKeyRecord, type Role } from '@reverie/service-kit';
+
+/** Where the keys admin API lives (lesson-governance). */
+export const ADMIN_KEYS_ROUTE = '/v1/admin/keys';
+
+/**
+ * A key's name: its actor id is `key:<name>` on everything it causes, so it is short, plain and
+ * unique in the tenant (see KeysController.create). `env-<n>` is the name the operator keys of
+ * REVERIE_API_KEYS go by, so a stored key may not take one.
+ */
+export const KEY_NAME = /^[A-Za-z0-9][A-Za-z0-9_.@-]{0,99}$/;
+const OPERATOR_KEY_NAME = /^env-\d+$/;
+
+/**
+ * `POST /v1/admin/keys`. Only a name and roles: the tenant is the admin's own and the creator
+ * the admin's credential, so a body naming either is refused (400), never silently overridden.
+ */
+export const createKeyBody = z.strictObject({
+  name: z
+    .string({ error: 'expected the key name (a string)' })
+    .regex(KEY_NAME, 'must be 1-100 characters of A-Z a-z 0-9 _ . @ -, starting with a letter or digit')
+    .refine((n) => !OPERATOR_KEY_NAME.test(n), 'env-<n> is what the operator keys of REVERIE_API_KEYS are called; choose another name'),
+  roles: z
+    .array(z.enum(ROLES, { error: `expected one of ${ROLES.join(', ')}` }), { error: `expected an array of roles (${ROLES.join(', ')})` })
+    .min(1, `at least one role is needed (${ROLES.join(', ')})`)
+    .transform((roles) => [...new Set(roles)] as Role[]),
+  tenantId: z.never({ error: 'not accepted: a key belongs to the tenant of the admin who creates it' }).optional(),
+  createdBy: z.never({ error: 'not accepted: the creator is the authenticated admin' }).optional(),
+}, { error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown field(s) ${issue.keys.join(', ')}: expected { name, roles }` : undefined) });
+export type CreateKeyBody = z.infer<typeof createKeyBody>;
+
+export const keyIdParam = z.string().regex(/^[0-9a-f]{12}$/, 'a key id is 12 hexadecimal characters (the part after rvk_ in the key)');
+
+/** What `POST /v1/admin/keys` answers: the token once, never again. */
+export interface CreatedKey {
+  keyId: string;
+  /** `rvk_<keyId>_<secret>`: shown once; only its hash is stored. */
+  token: string;
+  tenantId: string;
+  name: string;
+  roles: Role[];
+  createdAt: string;
+}
+
+/** A key as the list and the revocation show it: no secret, no hash. */
+export interface KeyView {
+  keyId: string;
+  tenantId: string;
+  name: string;
+  roles: Role[];
+  status: 'active' | 'revoked';
+  createdAt: string;
+  createdBy: string;
+  revokedAt?: string;
+  revokedBy?: string;
+}
+
+export function keyView(r: ApiKeyRecord): KeyView {
+  return {
+    keyId: r.keyId, tenantId: r.tenantId, name: r.name, roles: r.roles, status: r.revokedAt ? 'revoked' : 'active',
+    createdAt: r.createdAt, createdBy: r.createdBy,
+    ...(r.revokedAt ? { revokedAt: r.revokedAt, revokedBy: r.revokedBy ?? '' } : {}),
+  };
+}

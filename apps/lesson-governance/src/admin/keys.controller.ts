@@ -1,0 +1,57 @@
+import { Body, ConflictException, Controller, Delete, Get, HttpCode, Inject, NotFoundException, Param, Post, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import type { Logger } from 'pino';
+import { Allow, API_KEY_STORE, CurrentPrincipal, mintApiKey, parseRequest, type ApiKeyStore, type Principal } from '@reverie/service-kit';
+import { CLOCK, LOGGER, type Clock } from '../app.tokens';
+import { ADMIN_KEYS_ROUTE, createKeyBody, keyIdParam, keyView, type CreatedKey, type KeyView } from './key-requests';
+
+/**
+ * The keys admin API: an admin mints, lists and revokes the API keys of their own tenant. The
+ * tenant is the admin's credential's and the creator or revoker recorded is that credential's
+ * actor; another tenant's key is not found (404). A new key's secret is shown once, in the
+ * answer to its creation; only its hash is stored. A revoked key stops working on every service
+ * within a second (their key caches last 500 ms). Operator keys (REVERIE_API_KEYS) are not here:
+ * they live in the environment.
+ */
+@Controller(ADMIN_KEYS_ROUTE)
+export class KeysController {
+  constructor(
+    @Inject(API_KEY_STORE) private readonly keys: ApiKeyStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  @Post()
+  @Allow('admin')
+  @HttpCode(201)
+  async create(@CurrentPrincipal() admin: Principal, @Body() body: unknown, @Res({ passthrough: true }) reply: FastifyReply): Promise<CreatedKey> {
+    const { name, roles } = parseRequest(createKeyBody, body, 'body');
+    // The name is the key's actor id (`key:<name>`) on all it does: one key per name, revoked ones included, so the audit never confuses two.
+    const taken = (await this.keys.list(admin.tenantId)).find((k) => k.name === name);
+    if (taken) throw new ConflictException(`tenant ${admin.tenantId} already has a key named ${name}${taken.revokedAt ? ' (revoked; names stay taken for the audit)' : ''}; choose another name`);
+    const minted = mintApiKey();
+    const createdAt = this.clock().toISOString();
+    await this.keys.create({ keyId: minted.keyId, tenantId: admin.tenantId, name, roles, secretHash: minted.secretHash, createdAt, createdBy: admin.actor.id });
+    this.logger.info({ tenantId: admin.tenantId, keyId: minted.keyId, name, roles, actor: admin.actor }, 'api key created');
+    void reply.header('cache-control', 'no-store');
+    return { keyId: minted.keyId, token: minted.token, tenantId: admin.tenantId, name, roles, createdAt };
+  }
+
+  @Get()
+  @Allow('admin')
+  async list(@CurrentPrincipal() admin: Principal): Promise<KeyView[]> {
+    return (await this.keys.list(admin.tenantId)).map(keyView);
+  }
+
+  /** Idempotent: revoking a revoked key answers its view again (who revoked it and when stay the first). */
+  @Delete(':keyId')
+  @Allow('admin')
+  async revoke(@CurrentPrincipal() admin: Principal, @Param('keyId') keyIdText: string): Promise<KeyView> {
+    const keyId = parseRequest(keyIdParam, keyIdText, 'params');
+    const revoked = await this.keys.revoke(admin.tenantId, keyId, admin.actor.id, this.clock().toISOString());
+    const record = await this.keys.find(keyId);
+    if (!record || record.tenantId !== admin.tenantId) throw new NotFoundException(`no key ${keyId} in tenant ${admin.tenantId}`);
+    if (revoked) this.logger.info({ tenantId: admin.tenantId, keyId, name: record.name, actor: admin.actor }, 'api key revoked');
+    return keyView(record);
+  }
+}
