@@ -1,4 +1,4 @@
-import { lessonEventSchema, LessonsServed, newId, TENANT_HEADER, type LessonClaim, type ServedLesson } from '@reverie/contracts';
+import { lessonEventSchema, LessonsServed, newId, type LessonClaim, type ServedLesson } from '@reverie/contracts';
 import { CONSUMERS, EventStore, rebuildProjection } from '@reverie/event-store';
 import { decide as decideLesson, evolveAll, toEnvelopes, type LessonCommand } from '@reverie/lesson-domain';
 import { createDataSource } from '@reverie/persistence';
@@ -9,6 +9,19 @@ import { createApp } from './app.factory';
 import { loadServingConfig } from './config/serving.config';
 import { activeLessonsProjection, resetActiveLessons } from './lessons/active-lessons.projection';
 import { SERVED_EVENT_HEADER } from './lessons/agent-lessons.controller';
+
+/** Operator keys per tenant and role; an operator key's actor id is `key:env-<its position>` (service-kit). */
+const KEYS = {
+  acmeAgent: { key: 'acme-agent-key-0001', tenant: 'acme', roles: 'agent', actor: 'key:env-1' },
+  acmeReviewer: { key: 'acme-reviewer-key-0001', tenant: 'acme', roles: 'reviewer', actor: 'key:env-2' },
+  globexAgent: { key: 'globex-agent-key-0001', tenant: 'globex', roles: 'agent', actor: 'key:env-3' },
+  globexReviewer: { key: 'globex-reviewer-key-0001', tenant: 'globex', roles: 'reviewer+approver', actor: 'key:env-4' },
+  initechAgent: { key: 'initech-agent-key-0001', tenant: 'initech', roles: 'agent', actor: 'key:env-5' },
+  acmeIngest: { key: 'acme-ingest-key-0001', tenant: 'acme', roles: 'ingest', actor: 'key:env-6' },
+} as const;
+type KeyName = keyof typeof KEYS;
+const REVERIE_API_KEYS = Object.values(KEYS).map((k) => `${k.key}:${k.tenant}:${k.roles}`).join(',');
+const AGENT_OF: Record<string, KeyName> = { acme: 'acmeAgent', globex: 'globexAgent', initech: 'initechAgent' };
 
 const claim = (tenantId: string, text: string, agentId?: string): LessonClaim => ({
   kind: 'mistake',
@@ -27,7 +40,7 @@ describe('agent-serving (real NATS and Postgres, decisions appended through the 
   let store: EventStore;
   let serving: ServiceHandle;
   let ds: DataSource;
-  // forCoder: scoped to agent coder; tenantWide: every agent of acme; rejected: never served; otherTenant: coder in tenant other.
+  // forCoder: scoped to agent coder; tenantWide: every agent of acme; rejected: never served; otherTenant: coder in tenant globex.
   const ids = { forCoder: newId(), tenantWide: newId(), rejected: newId(), otherTenant: newId() };
 
   const propose = async (tenantId: string, lessonId: string, text: string, agentId?: string) => {
@@ -47,24 +60,32 @@ describe('agent-serving (real NATS and Postgres, decisions appended through the 
     const records = decideLesson(command, evolveAll(events.map((e) => lessonEventSchema.parse(e.event))));
     await store.appendToAggregate('lessons', toEnvelopes(tenantId, lessonId, records, metadata, () => newId()), lastSeq);
   };
-  const served = async (tenantId: string, agentId: string, query = '') => {
-    const res = await fetch(`${serving.url}/v1/agents/${agentId}/lessons${query}`, { headers: { [TENANT_HEADER]: tenantId } });
-    return { status: res.status, eventId: res.headers.get(SERVED_EVENT_HEADER), body: (await res.json()) as { agentId: string; lessons: ServedLesson[]; detail?: string } };
+  /** GET an agent's lessons with a key (by name, or raw; null: none). */
+  const get = async (key: KeyName | { raw: string } | null, agentId: string, query = '', headers: Record<string, string> = {}) => {
+    const credential = key === null ? undefined : typeof key === 'string' ? KEYS[key].key : key.raw;
+    const res = await fetch(`${serving.url}/v1/agents/${agentId}/lessons${query}`, { headers: { ...headers, ...(credential !== undefined && { 'x-api-key': credential }) } });
+    return {
+      status: res.status, eventId: res.headers.get(SERVED_EVENT_HEADER), type: res.headers.get('content-type'), authenticate: res.headers.get('www-authenticate'),
+      body: (await res.json()) as { agentId: string; lessons: ServedLesson[]; detail?: string },
+    };
   };
+  /** As the tenant's agent key. */
+  const served = (tenantId: string, agentId: string, query = '') => get(AGENT_OF[tenantId], agentId, query);
+  const servingEvents = async (tenantId: string, agentId: string) => (await store.readAggregate('serving', tenantId, agentId)).events.map((e) => LessonsServed.parse(e.event));
   const servedIds = async (tenantId: string, agentId: string) => (await served(tenantId, agentId)).body.lessons.map((l) => l.id).sort();
 
   beforeAll(async () => {
     nats = await natsTestEnv({ consumers: CONSUMERS });
     pg = await pgTestEnv();
     store = new EventStore(nats.nc, nats.topology);
-    const env = { NATS_URL: 'nats://127.0.0.1:4222', DATABASE_URL: pg.url, REVERIE_NAMESPACE: nats.topology.namespace, PORT: '0', LOG_LEVEL: 'silent' };
+    const env = { NATS_URL: 'nats://127.0.0.1:4222', DATABASE_URL: pg.url, REVERIE_NAMESPACE: nats.topology.namespace, PORT: '0', LOG_LEVEL: 'silent', REVERIE_API_KEYS };
     serving = await createApp(loadServingConfig(env), { handleSignals: false });
     ds = createDataSource({ url: pg.url, poolSize: 2 });
     await ds.initialize();
     await propose('acme', ids.forCoder, 'for coder', 'coder');
     await propose('acme', ids.tenantWide, 'for everyone');
     await propose('acme', ids.rejected, 'rejected one', 'coder');
-    await propose('other', ids.otherTenant, 'other tenant', 'coder');
+    await propose('globex', ids.otherTenant, 'other tenant', 'coder');
   });
 
   afterAll(async () => {
@@ -72,6 +93,22 @@ describe('agent-serving (real NATS and Postgres, decisions appended through the 
     await ds?.destroy();
     await nats?.cleanup();
     await pg?.cleanup();
+  });
+
+  it('answers 401 problem+json with www-authenticate without a credential or with an unknown one, and records nothing', async () => {
+    for (const key of [null, { raw: 'acme-agent-key-9999' }]) {
+      const res = await get(key, 'coder');
+      expect(res).toMatchObject({ status: 401, authenticate: 'Bearer', eventId: null, body: { status: 401 } });
+      expect(res.type).toContain('application/problem+json');
+    }
+    expect(await servingEvents('acme', 'coder')).toEqual([]);
+  });
+
+  it('answers 403 to a key without a serving role (ingest), and records nothing', async () => {
+    const res = await get('acmeIngest', 'coder');
+    expect(res).toMatchObject({ status: 403, eventId: null, body: { detail: expect.stringMatching(/this needs one of the roles agent, reviewer, approver, admin/) } });
+    expect(res.type).toContain('application/problem+json');
+    expect(await servingEvents('acme', 'coder')).toEqual([]);
   });
 
   it('serves nothing before any approval, and still records the serving', async () => {
@@ -96,19 +133,41 @@ describe('agent-serving (real NATS and Postgres, decisions appended through the 
   it('serves the agent its own and tenant-wide lessons, never rejected ones or another tenant\'s', async () => {
     await decide('acme', ids.tenantWide, 'approve', { reviewer: 'alice' });
     await decide('acme', ids.rejected, 'reject', { reviewer: 'alice', reason: 'wrong' });
-    await decide('other', ids.otherTenant, 'approve', { reviewer: 'olga' });
-    await eventually(async () => (await servedIds('other', 'coder')).length === 1, { timeoutMs: 5000, what: 'the other tenant\'s approval' });
+    await decide('globex', ids.otherTenant, 'approve', { reviewer: 'olga' });
+    await eventually(async () => (await servedIds('globex', 'coder')).length === 1, { timeoutMs: 5000, what: 'the other tenant\'s approval' });
     expect(await servedIds('acme', 'coder')).toEqual([ids.forCoder, ids.tenantWide].sort());
     expect(await servedIds('acme', 'reviewer-bot')).toEqual([ids.tenantWide]);
-    expect(await servedIds('other', 'coder')).toEqual([ids.otherTenant]);
-    expect(await servedIds('nobody', 'coder')).toEqual([]);
+    expect(await servedIds('globex', 'coder')).toEqual([ids.otherTenant]);
+    // A tenant with no approved lessons is served none, not another tenant's.
+    expect(await servedIds('initech', 'coder')).toEqual([]);
+  });
+
+  it('serves the key\'s tenant whatever x-reverie-tenant says, never a byte of another tenant\'s lessons', async () => {
+    const spoofed = await get('globexAgent', 'coder', '', { 'x-reverie-tenant': 'acme' });
+    expect(spoofed.status).toBe(200);
+    expect(spoofed.body.lessons.map((l) => l.id)).toEqual([ids.otherTenant]);
+    expect(JSON.stringify(spoofed.body)).not.toMatch(/for coder|for everyone|"acme"/);
+    const initech = await get('initechAgent', 'coder', '', { 'x-reverie-tenant': 'acme' });
+    expect(initech.body).toEqual({ agentId: 'coder', lessons: [] });
+    // What globex's agent was served is recorded under globex, never under acme.
+    expect((await servingEvents('acme', 'coder')).some((e) => e.id === spoofed.eventId)).toBe(false);
+    expect((await servingEvents('globex', 'coder')).find((e) => e.id === spoofed.eventId)).toMatchObject({ tenantId: 'globex', actor: { id: KEYS.globexAgent.actor } });
+  });
+
+  it('lets a reviewer see what an agent is served, recorded as the reviewer\'s look', async () => {
+    const res = await get('acmeReviewer', 'coder');
+    expect(res.status).toBe(200);
+    expect(res.body.lessons.map((l) => l.id).sort()).toEqual([ids.forCoder, ids.tenantWide].sort());
+    const recorded = (await servingEvents('acme', 'coder')).find((e) => e.id === res.eventId);
+    expect(recorded).toMatchObject({ streamId: 'coder', actor: { kind: 'service', id: KEYS.acmeReviewer.actor }, data: { agentId: 'coder' } });
   });
 
   it('records each answer as LessonsServed on SERVING with lesson ids, versions and the session', async () => {
     const res = await served('acme', 'coder', '?sessionId=sess-42');
     const { events } = await store.readAggregate('serving', 'acme', 'coder');
     const recorded = events.map((e) => LessonsServed.parse(e.event)).find((e) => e.id === res.eventId);
-    expect(recorded).toMatchObject({ type: 'LessonsServed', tenantId: 'acme', streamId: 'coder', actor: { kind: 'agent', id: 'coder' } });
+    // The actor is who asked, as its credential says: the agent's key, not the agent id the path named.
+    expect(recorded).toMatchObject({ type: 'LessonsServed', tenantId: 'acme', streamId: 'coder', actor: { kind: 'service', id: KEYS.acmeAgent.actor } });
     expect(recorded?.data.sessionId).toBe('sess-42');
     expect(recorded?.data.lessons.sort((a, b) => a.lessonId.localeCompare(b.lessonId))).toEqual(
       res.body.lessons.map((l) => ({ lessonId: l.id, version: l.version })).sort((a, b) => a.lessonId.localeCompare(b.lessonId)),
@@ -126,13 +185,11 @@ describe('agent-serving (real NATS and Postgres, decisions appended through the 
     expect(await servedIds('acme', 'coder')).toEqual([ids.tenantWide]);
   });
 
-  it('answers 400 for a bad agent id, session id or missing tenant', async () => {
-    expect((await fetch(`${serving.url}/v1/agents/a.b/lessons`, { headers: { [TENANT_HEADER]: 'acme' } })).status).toBe(400);
+  it('answers 400 for a bad agent id or session id', async () => {
+    expect((await get('acmeAgent', 'a.b')).status).toBe(400);
     const emptySession = await served('acme', 'coder', '?sessionId=');
     expect(emptySession.status).toBe(400);
     expect(emptySession.body.detail).toContain('query.sessionId');
-    const noTenant = await fetch(`${serving.url}/v1/agents/coder/lessons`);
-    expect(noTenant.status).toBe(400);
   });
 
   it('answers /health', async () => {

@@ -1,13 +1,10 @@
-import { z } from 'zod';
-import { SUBJECT_TOKEN } from '@reverie/contracts';
+import type { z } from 'zod';
 import { commonConfigSchema, loadConfig } from '@reverie/service-kit';
 
 export const SERVICE = 'agent-serving' as const;
 
-export const servingConfigSchema = commonConfigSchema(SERVICE).extend({
-  /** Tenant used when a request has no `x-reverie-tenant` header; unset means the header is required. */
-  REVERIE_DEFAULT_TENANT: z.string().regex(SUBJECT_TOKEN, 'expected 1-128 characters of A-Z a-z 0-9 _ -').optional(),
-});
+/** The common variables (REVERIE_API_KEYS among them). There is no default tenant: the tenant of a request is its credential's. */
+export const servingConfigSchema = commonConfigSchema(SERVICE);
 export type ServingConfig = z.infer<typeof servingConfigSchema>;
 
 export const loadServingConfig = (env: NodeJS.ProcessEnv = process.env): ServingConfig => loadConfig(servingConfigSchema, env);

@@ -1,10 +1,8 @@
 import { Controller, Get, Headers, Inject, Param, Query, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { SUBJECT_TOKEN, TENANT_HEADER, type ServedLesson } from '@reverie/contracts';
+import { SUBJECT_TOKEN, type ServedLesson } from '@reverie/contracts';
 import { z } from 'zod';
-import { parseRequest, resolveTenant } from '@reverie/service-kit';
-import { SERVING_CONFIG } from '../app.tokens';
-import type { ServingConfig } from '../config/serving.config';
+import { Allow, CurrentPrincipal, parseRequest, type Principal } from '@reverie/service-kit';
 import { AgentLessonsService } from './agent-lessons.service';
 
 /** Response header naming the LessonsServed event that recorded the answer. */
@@ -16,23 +14,28 @@ const agentLessonsQuery = z.object({ sessionId: z.string().min(1, 'must not be e
 
 @Controller('v1/agents')
 export class AgentLessonsController {
-  constructor(
-    @Inject(AgentLessonsService) private readonly lessons: AgentLessonsService,
-    @Inject(SERVING_CONFIG) private readonly config: ServingConfig,
-  ) {}
+  constructor(@Inject(AgentLessonsService) private readonly lessons: AgentLessonsService) {}
 
+  /**
+   * The approved lessons of an agent of the caller's tenant (its verified credential's), recorded
+   * on SERVING with the caller as the actor. Agents are served; reviewers, approvers and admins
+   * may see what an agent is served (`reverie agent lessons`), and their look is recorded as theirs.
+   */
   @Get(':agentId/lessons')
+  @Allow('agent', 'reviewer', 'approver', 'admin')
   async get(
-    @Headers() headers: Record<string, string | undefined>,
+    @CurrentPrincipal() principal: Principal,
+    @Headers(CORRELATION_HEADER) correlation: string | undefined,
     @Param('agentId') agentIdRaw: string,
     @Query() query: unknown,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<{ agentId: string; lessons: ServedLesson[] }> {
-    const tenantId = resolveTenant(headers[TENANT_HEADER], this.config.REVERIE_DEFAULT_TENANT);
     const agentId = parseRequest(agentIdParam, agentIdRaw, 'params');
     const { sessionId } = parseRequest(agentLessonsQuery, query, 'query');
-    const correlation = headers[CORRELATION_HEADER];
-    const served = await this.lessons.serve(tenantId, agentId, sessionId, correlation && correlation.length <= 200 ? correlation : undefined);
+    const served = await this.lessons.serve({
+      tenantId: principal.tenantId, agentId, sessionId, actor: principal.actor,
+      correlationId: correlation && correlation.length <= 200 ? correlation : undefined,
+    });
     void reply.header(SERVED_EVENT_HEADER, served.servedEventId);
     return { agentId: served.agentId, lessons: served.lessons };
   }

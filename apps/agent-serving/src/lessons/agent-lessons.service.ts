@@ -1,11 +1,20 @@
 import { Inject, Injectable, ServiceUnavailableException } from '@nestjs/common';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
-import type { ServedLesson } from '@reverie/contracts';
+import type { Actor, ServedLesson } from '@reverie/contracts';
 import type { EventStore } from '@reverie/event-store';
 import { DATA_SOURCE, EVENT_STORE } from '@reverie/service-kit';
 import { CLOCK, LOGGER, type Clock } from '../app.tokens';
 import { lessonsServedEvent, toServedLesson, type ActiveLessonRecord } from './served-lessons';
+
+export interface ServeRequest {
+  tenantId: string;
+  agentId: string;
+  sessionId?: string;
+  /** Who asked, as its credential says: recorded as the actor of LessonsServed. */
+  actor: Actor;
+  correlationId?: string;
+}
 
 export interface AgentLessons {
   agentId: string;
@@ -39,9 +48,9 @@ export class AgentLessonsService {
    * One JetStream publish, awaited: an answer whose serving was not recorded would make efficacy
    * measurement wrong, so a failed append fails the request (503) instead of being dropped.
    */
-  async serve(tenantId: string, agentId: string, sessionId: string | undefined, correlationId: string | undefined): Promise<AgentLessons> {
+  async serve({ tenantId, agentId, sessionId, actor, correlationId }: ServeRequest): Promise<AgentLessons> {
     const lessons = await this.active(tenantId, agentId);
-    const event = lessonsServedEvent({ tenantId, agentId, sessionId, lessons, now: this.clock(), correlationId });
+    const event = lessonsServedEvent({ tenantId, agentId, sessionId, lessons, actor, now: this.clock(), correlationId });
     try {
       await this.store.append('serving', event);
     } catch (err) {

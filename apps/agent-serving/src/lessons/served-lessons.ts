@@ -1,4 +1,4 @@
-import { newId, type LessonKind, type ServedLesson } from '@reverie/contracts';
+import { newId, type Actor, type LessonKind, type ServedLesson } from '@reverie/contracts';
 import { LessonsServed } from '@reverie/contracts';
 import type { z } from 'zod';
 
@@ -21,8 +21,11 @@ export const toServedLesson = (row: ActiveLessonRecord): ServedLesson => ({
   scope: row.scope,
 });
 
-/** The SERVING record of one answer: which lesson versions an agent (and session) was given, when. */
-export function lessonsServedEvent(input: { tenantId: string; agentId: string; sessionId?: string; lessons: ServedLesson[]; now: Date; correlationId?: string; id?: string }): LessonsServedEvent {
+/**
+ * The SERVING record of one answer: which lesson versions an agent (and session) was given, when,
+ * and who asked (the verified caller: the agent's key, or a person looking at what it is served).
+ */
+export function lessonsServedEvent(input: { tenantId: string; agentId: string; sessionId?: string; lessons: ServedLesson[]; actor: Actor; now: Date; correlationId?: string; id?: string }): LessonsServedEvent {
   const id = input.id ?? newId();
   const at = input.now.toISOString();
   return LessonsServed.parse({
@@ -33,7 +36,7 @@ export function lessonsServedEvent(input: { tenantId: string; agentId: string; s
     streamId: input.agentId,
     occurredAt: at,
     recordedAt: at,
-    actor: { kind: 'agent', id: input.agentId },
+    actor: input.actor,
     correlationId: input.correlationId ?? id,
     data: {
       agentId: input.agentId,

@@ -1,53 +1,54 @@
-import { BadRequestException, Body, Controller, Get, Headers, HttpCode, Inject, NotFoundException, Param, Post, Res, ServiceUnavailableException } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, Res, ServiceUnavailableException } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
-import { DreamTrigger, ROUTES, TENANT_HEADER, type DreamView } from '@reverie/contracts';
-import { DreamRunner, InvalidTenantError } from './dream-runner.service';
-
-const requestBody = z.object({
-  trigger: DreamTrigger.optional(),
-  requestedBy: z.string().min(1).max(256).optional(),
-});
-
-const DEFAULT_TENANT = 'default';
+import { ROUTES, type DreamView } from '@reverie/contracts';
+import { Allow, CurrentPrincipal, parseRequest, type Principal } from '@reverie/service-kit';
+import { DreamRunner } from './dream-runner.service';
 
 /**
- * `POST /v1/dreams` starts a dream for the tenant named by `x-reverie-tenant` (default `default`)
- * and answers 202 with its DreamView; when one is already running it answers 202 with that one.
- * `GET /v1/dreams/:id` folds the dream's DREAMS events into its DreamView.
+ * What a caller may say when it asks for a dream. Not who it is: `requestedBy` is the verified
+ * caller, and a body naming anyone is refused (400) rather than silently overridden. Not a
+ * trigger other than `manual` either: `schedule` and `session-count` dreams are the service's own.
+ */
+export const requestDreamBody = z.object({
+  trigger: z.literal('manual', { error: 'expected "manual" (schedule and session-count dreams are started by the service itself)' }).optional(),
+  requestedBy: z.never({ error: 'not accepted: who requested the dream is the authenticated caller (its API key or token), never a name in the body; remove this field' }).optional(),
+});
+
+/**
+ * `POST /v1/dreams` starts a dream for the caller's tenant (its verified credential's) and answers
+ * 202 with its DreamView; when one is already running it answers 202 with that one.
+ * `GET /v1/dreams/:id` folds the dream's DREAMS events into its DreamView: a dream of another
+ * tenant is not found.
  */
 @Controller()
 export class DreamsController {
   constructor(@Inject(DreamRunner) private readonly runner: DreamRunner) {}
 
+  /**
+   * Reviewers and approvers ask for the dream whose proposals they will review; admins operate the
+   * deployment. Not ingest keys (publishing sessions is not asking for model time) nor agents.
+   */
   @Post(ROUTES.dreams)
+  @Allow('reviewer', 'approver', 'admin')
   @HttpCode(202)
-  async request(@Headers(TENANT_HEADER) tenantHeader: string | undefined, @Body() body: unknown, @Res({ passthrough: true }) reply: FastifyReply): Promise<DreamView> {
-    const parsed = requestBody.safeParse(body ?? {});
-    if (!parsed.success) throw new BadRequestException(parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`));
-    const tenantId = tenantHeader?.trim() || DEFAULT_TENANT;
+  async request(@CurrentPrincipal() principal: Principal, @Body() body: unknown, @Res({ passthrough: true }) reply: FastifyReply): Promise<DreamView> {
+    const { trigger } = parseRequest(requestDreamBody, body, 'body');
     try {
-      const { view } = await this.runner.request(tenantId, parsed.data.trigger ?? 'manual', parsed.data.requestedBy ?? 'http');
+      const { view } = await this.runner.request(principal.tenantId, trigger ?? 'manual', principal.actor.id);
       void reply.header('location', ROUTES.dream(view.id));
       return view;
     } catch (err) {
-      if (err instanceof InvalidTenantError) throw new BadRequestException(`${TENANT_HEADER}: ${err.message}`);
       if (/shutting down/.test((err as Error).message)) throw new ServiceUnavailableException((err as Error).message);
       throw err;
     }
   }
 
   @Get(`${ROUTES.dreams}/:id`)
-  async get(@Headers(TENANT_HEADER) tenantHeader: string | undefined, @Param('id') id: string): Promise<DreamView> {
-    const tenantId = tenantHeader?.trim() || DEFAULT_TENANT;
-    let view: DreamView | undefined;
-    try {
-      view = await this.runner.view(tenantId, id);
-    } catch (err) {
-      if (err instanceof InvalidTenantError) throw new BadRequestException(`${TENANT_HEADER}: ${err.message}`);
-      throw err;
-    }
-    if (!view) throw new NotFoundException(`dream ${id} not found for tenant ${tenantId}`);
+  @Allow('reviewer', 'approver', 'admin')
+  async get(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<DreamView> {
+    const view = await this.runner.view(principal.tenantId, id);
+    if (!view) throw new NotFoundException(`dream ${id.slice(0, 128)} not found for tenant ${principal.tenantId}`);
     return view;
   }
 }

@@ -1,9 +1,9 @@
 import { JSONCodec } from 'nats';
-import { deterministicId, ROUTES, TENANT_HEADER, type DreamEvent, type DreamView, type LessonEvent, type SessionEvent } from '@reverie/contracts';
+import { deterministicId, ROUTES, type DreamEvent, type DreamView, type LessonEvent, type SessionEvent } from '@reverie/contracts';
 import { templateWriter } from '@reverie/dreaming-domain';
 import { eventually } from '@reverie/testing';
 import {
-  decoySessions, lessonRejected, publishWithoutBuildSession, startDreamingTestEnv, type DreamingTestEnv,
+  decoySessions, lessonRejected, publishWithoutBuildSession, startDreamingTestEnv, testKey, testKeyActor, type DreamingTestEnv,
 } from '../testing/dreaming-test-env';
 
 type Started = Extract<DreamEvent, { type: 'DreamStarted' }>;
@@ -49,9 +49,10 @@ describe('dreaming service (real NATS + Postgres, app in-process)', () => {
       first = await dream(tenant);
     });
 
-    it('records the dream on DREAMS: requested, started with its window, completed', () => {
+    it('records the dream on DREAMS: requested (by the key that asked), started with its window, completed', () => {
       expect(first.view.status).toBe('completed');
       expect(first.events.map((e) => e.type)).toEqual(['DreamRequested', 'DreamStarted', 'DreamCompleted']);
+      expect(first.events[0]).toMatchObject({ tenantId: tenant, data: { trigger: 'manual', requestedBy: testKeyActor(tenant, 'reviewer') } });
       expect(first.started.data.window.fromSeq).toBe(1);
       expect(first.started.data.window.toSeq).toBeGreaterThanOrEqual(planted.flat().length);
       expect(first.started.data.synthesizer).toBe('template');
@@ -229,22 +230,77 @@ describe('dreaming service (real NATS + Postgres, app in-process)', () => {
       }
     });
 
-    it('GET /v1/dreams/:id answers 404 for an unknown dream and 400 for a bad tenant', async () => {
-      const missing = await fetch(`${env.app.url}${ROUTES.dream('no-such-dream')}`, { headers: { [TENANT_HEADER]: 'acme' } });
+    it('GET /v1/dreams/:id answers 404 for an unknown dream; POST refuses a bad body with 400', async () => {
+      const missing = await env.http('GET', ROUTES.dream('no-such-dream'), testKey('acme', 'reviewer'));
       expect(missing.status).toBe(404);
       expect(missing.headers.get('content-type')).toMatch(/problem\+json/);
-      const bad = await fetch(`${env.app.url}${ROUTES.dreams}`, { method: 'POST', headers: { [TENANT_HEADER]: 'a.b', 'content-type': 'application/json' }, body: '{}' });
-      expect(bad.status).toBe(400);
-      expect(((await bad.json()) as { detail: string }).detail).toMatch(/x-reverie-tenant/);
-      const badBody = await fetch(`${env.app.url}${ROUTES.dreams}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"trigger":"now"}' });
+      const badBody = await env.http<{ detail: string }>('POST', ROUTES.dreams, testKey('acme', 'reviewer'), { trigger: 'now' });
       expect(badBody.status).toBe(400);
-      expect(((await badBody.json()) as { detail: string }).detail).toMatch(/trigger/);
+      expect(badBody.body.detail).toMatch(/body\.trigger/);
+      // schedule and session-count dreams are the service's own: a caller cannot claim one.
+      const claimed = await env.http<{ detail: string }>('POST', ROUTES.dreams, testKey('acme', 'reviewer'), { trigger: 'schedule' });
+      expect(claimed.status).toBe(400);
+      expect(claimed.body.detail).toMatch(/body\.trigger: expected "manual"/);
     });
 
     it('reports health', async () => {
       const res = await fetch(`${env.app.url}/health`);
       expect(res.status).toBe(200);
       expect(await res.json()).toMatchObject({ service: 'dreaming', status: 'ok', checks: { nats: { status: 'ok' }, postgres: { status: 'ok' } } });
+    });
+  });
+
+  describe('access: the tenant and the requester are the credential\'s', () => {
+    const dreamsOf = async (tenantId: string) =>
+      (await env.store.readSubject<DreamEvent>('dreams', env.nats.topology.tenantWildcard('dreams', tenantId))).map((e) => e.event);
+
+    it('answers 401 problem+json with www-authenticate without a credential or with an unknown one', async () => {
+      for (const [method, path] of [['POST', ROUTES.dreams], ['GET', ROUTES.dream('any')]] as const) {
+        for (const credential of [null, 'globex-reviewer-key-9999']) {
+          const res = await env.http<{ status: number }>(method, path, credential, method === 'POST' ? {} : undefined);
+          expect({ method, credential, status: res.status, auth: res.headers.get('www-authenticate') }).toEqual({ method, credential, status: 401, auth: 'Bearer' });
+          expect(res.headers.get('content-type')).toMatch(/problem\+json/);
+        }
+      }
+      expect(await dreamsOf('globex')).toEqual([]);
+    });
+
+    it('answers 403 to a key without a dreaming role (ingest, agent), and starts nothing', async () => {
+      for (const role of ['ingest', 'agent'] as const) {
+        const post = await env.http<{ detail: string }>('POST', ROUTES.dreams, testKey('globex', role), {});
+        expect({ role, status: post.status }).toEqual({ role, status: 403 });
+        expect(post.headers.get('content-type')).toMatch(/problem\+json/);
+        expect(post.body.detail).toMatch(/this needs one of the roles reviewer, approver, admin/);
+        expect((await env.http('GET', ROUTES.dream('any'), testKey('globex', role))).status).toBe(403);
+      }
+      expect(await dreamsOf('globex')).toEqual([]);
+    });
+
+    it('refuses a body that names the requester: that is the credential', async () => {
+      const named = await env.http<{ detail: string }>('POST', ROUTES.dreams, testKey('globex', 'reviewer'), { requestedBy: 'someone-else' });
+      expect(named.status).toBe(400);
+      expect(named.body.detail).toContain('body.requestedBy: not accepted');
+      expect(await dreamsOf('globex')).toEqual([]);
+    });
+
+    it('a key of another tenant finds nothing of a dream (404), and x-reverie-tenant changes nothing', async () => {
+      const acmeDream = (await dreamsOf('acme')).find((e) => e.type === 'DreamCompleted')!;
+      expect(acmeDream).toBeDefined();
+      expect((await env.http('GET', ROUTES.dream(acmeDream.streamId), testKey('acme', 'approver'))).status).toBe(200);
+      for (const headers of [{}, { 'x-reverie-tenant': 'acme' }] as Record<string, string>[]) {
+        const foreign = await env.http('GET', ROUTES.dream(acmeDream.streamId), testKey('globex', 'reviewer'), undefined, headers);
+        expect(foreign.status).toBe(404);
+        expect(JSON.stringify(foreign.body)).not.toMatch(/acme|proposedLessonIds/);
+      }
+      // A POST naming acme in the header dreams the key's tenant (globex), as the key's admin.
+      const started = await env.http<DreamView>('POST', ROUTES.dreams, testKey('globex', 'admin'), {}, { 'x-reverie-tenant': 'acme' });
+      expect(started.status).toBe(202);
+      expect(started.body.tenantId).toBe('globex');
+      expect(started.headers.get('location')).toBe(ROUTES.dream(started.body.id));
+      expect((await env.waitForDream('globex', started.body.id)).status).toBe('completed');
+      const requested = await env.dreamEvents('globex', started.body.id);
+      expect(requested[0]).toMatchObject({ type: 'DreamRequested', tenantId: 'globex', data: { trigger: 'manual', requestedBy: testKeyActor('globex', 'admin') } });
+      expect((await dreamsOf('acme')).some((e) => e.streamId === started.body.id)).toBe(false);
     });
   });
 });

@@ -1,18 +1,42 @@
-import { createLogger, type ServiceHandle } from '@reverie/service-kit';
+import { createLogger, ROLES, type Role, type ServiceHandle } from '@reverie/service-kit';
 import { CONSUMERS, EventStore, type StoredEvent } from '@reverie/event-store';
 import { eventually, natsTestEnv, pgTestEnv, TEST_NATS_URL, type NatsTestEnv, type PgTestEnv } from '@reverie/testing';
-import { newId, ROUTES, TENANT_HEADER, type DreamEvent, type DreamView, type Envelope, type LessonEvent, type SessionEvent } from '@reverie/contracts';
+import { newId, ROUTES, type DreamEvent, type DreamView, type Envelope, type LessonEvent, type SessionEvent } from '@reverie/contracts';
 import { SessionBuilder } from '@reverie/dreaming-domain';
 import { createApp, type CreateAppOptions } from '../app.factory';
 import { loadDreamingConfig } from '../config/dreaming.config';
 
-/** Real NATS (own namespace) + a fresh Postgres database + the dreaming app started in-process. */
+/** The tenants the dreaming tests use: each has an operator key per role (TEST_API_KEYS). */
+export const TEST_TENANTS = ['acme', 'globex', 'rejecting', 'natsy', 'busy', 'claude', 'counted', 'scheduled'] as const;
+const TEST_KEY_ENTRIES = TEST_TENANTS.flatMap((tenant) => ROLES.map((role) => ({ tenant, role })));
+
+/** The operator key of a tenant for one role, e.g. `acme-reviewer-key-0001`. */
+export const testKey = (tenant: string, role: Role): string => `${tenant}-${role}-key-0001`;
+/** `REVERIE_API_KEYS` for the tests: `<tenant>-<role>-key-0001:<tenant>:<role>` for every test tenant and role. */
+export const TEST_API_KEYS = TEST_KEY_ENTRIES.map(({ tenant, role }) => `${testKey(tenant, role)}:${tenant}:${role}`).join(',');
+/** The actor id the service gives that key: an operator key is named by its position in REVERIE_API_KEYS (service-kit). */
+export function testKeyActor(tenant: string, role: Role): string {
+  const index = TEST_KEY_ENTRIES.findIndex((e) => e.tenant === tenant && e.role === role);
+  if (index < 0) throw new Error(`no test key for ${tenant}/${role}: add the tenant to TEST_TENANTS`);
+  return `key:env-${index + 1}`;
+}
+
+export interface HttpAnswer<T> {
+  status: number;
+  headers: Headers;
+  body: T;
+}
+
+/** Real NATS (own namespace) + a fresh Postgres database + the dreaming app started in-process, with TEST_API_KEYS. */
 export interface DreamingTestEnv {
   nats: NatsTestEnv;
   pg: PgTestEnv;
   store: EventStore;
   app: ServiceHandle;
   ingest(events: SessionEvent[]): Promise<void>;
+  /** A call to the app with a raw credential (`null`: none) and extra headers. */
+  http<T = unknown>(method: string, path: string, credential: string | null, body?: unknown, headers?: Record<string, string>): Promise<HttpAnswer<T>>;
+  /** POST /v1/dreams as the tenant's reviewer key. */
   requestDream(tenantId: string): Promise<DreamView>;
   waitForDream(tenantId: string, dreamId: string): Promise<DreamView>;
   dreamEvents(tenantId: string, dreamId: string): Promise<DreamEvent[]>;
@@ -24,19 +48,22 @@ export async function startDreamingTestEnv(env: Record<string, string> = {}, opt
   const nats = await natsTestEnv({ consumers: CONSUMERS });
   const pg = await pgTestEnv();
   const config = loadDreamingConfig({
-    NATS_URL: TEST_NATS_URL, DATABASE_URL: pg.url, REVERIE_NAMESPACE: nats.topology.namespace, PORT: '0', LOG_LEVEL: 'silent', ...env,
+    NATS_URL: TEST_NATS_URL, DATABASE_URL: pg.url, REVERIE_NAMESPACE: nats.topology.namespace, PORT: '0', LOG_LEVEL: 'silent', REVERIE_API_KEYS: TEST_API_KEYS, ...env,
   });
   const app = await createApp(config, { handleSignals: false, logger: createLogger('dreaming', process.env.TEST_LOG_LEVEL ?? 'silent'), ...options });
   const store = new EventStore(nats.nc, nats.topology);
-  const call = async <T>(method: string, path: string, tenantId: string, body?: unknown): Promise<{ status: number; body: T }> => {
+  const http = async <T>(method: string, path: string, credential: string | null, body?: unknown, headers: Record<string, string> = {}): Promise<HttpAnswer<T>> => {
     const res = await fetch(`${app.url}${path}`, {
-      method, headers: { [TENANT_HEADER]: tenantId, ...(body !== undefined && { 'content-type': 'application/json' }) },
+      method,
+      headers: { ...headers, ...(credential !== null && { 'x-api-key': credential }), ...(body !== undefined && { 'content-type': 'application/json' }) },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
-    return { status: res.status, body: (await res.json()) as T };
+    const text = await res.text();
+    return { status: res.status, headers: res.headers, body: (text ? JSON.parse(text) : undefined) as T };
   };
+  const call = <T>(method: string, path: string, tenantId: string, body?: unknown) => http<T>(method, path, testKey(tenantId, 'reviewer'), body);
   const self: DreamingTestEnv = {
-    nats, pg, store, app,
+    nats, pg, store, app, http,
     async ingest(events) {
       await store.appendMany('sessions', events as Envelope[]);
     },

@@ -1,12 +1,19 @@
 import { z } from 'zod';
 
-const reviewer = z.string({ error: 'expected the reviewer id (a string)' }).trim().min(1, 'must not be empty').max(256);
 const reason = z.string({ error: 'expected a string' }).max(4000);
 
+/**
+ * A field that used to name who decided. The decider is the verified caller (its API key or
+ * token), never a name the caller wrote, so a body that still names one is refused (400) rather
+ * than silently ignored: the caller learns the audit will not say what it asked for.
+ */
+const credentialOnly = (what: string) =>
+  z.never({ error: `not accepted: the ${what} is the authenticated caller (its API key or token), never a name in the body; remove this field` }).optional();
+
 /** Bodies of the decision routes. Shape is checked here (400); meaning, e.g. a blank reason, by the decider (422). */
-export const approveBody = z.object({ reviewer, note: z.string({ error: 'expected a string' }).max(4000).optional() });
-export const rejectBody = z.object({ reviewer, reason });
-export const retireBody = z.object({ by: reviewer, reason });
+export const approveBody = z.object({ reviewer: credentialOnly('reviewer'), note: z.string({ error: 'expected a string' }).max(4000).optional() });
+export const rejectBody = z.object({ reviewer: credentialOnly('reviewer'), reason });
+export const retireBody = z.object({ by: credentialOnly('retiring approver'), reason });
 export type ApproveBody = z.infer<typeof approveBody>;
 export type RejectBody = z.infer<typeof rejectBody>;
 export type RetireBody = z.infer<typeof retireBody>;

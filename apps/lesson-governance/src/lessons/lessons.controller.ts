@@ -1,74 +1,80 @@
 import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
-import { newId, TENANT_HEADER, type LessonView } from '@reverie/contracts';
+import { newId, type LessonView } from '@reverie/contracts';
 import type { LessonCommand, LessonCommandMetadata } from '@reverie/lesson-domain';
-import { parseRequest, resolveTenant } from '@reverie/service-kit';
-import { CLOCK, GOVERNANCE_CONFIG, type Clock } from '../app.tokens';
-import type { GovernanceConfig } from '../config/governance.config';
+import { Allow, CurrentPrincipal, parseRequest, type Principal } from '@reverie/service-kit';
+import { CLOCK, type Clock } from '../app.tokens';
+import { decisionActor } from './lesson-actor';
 import { LessonDecisionsService } from './lesson-decisions.service';
 import { LessonQueriesService, type LessonWithAudit } from './lesson-queries.service';
 import { approveBody, lessonIdParam, listLessonsQuery, rejectBody, retireBody } from './lesson-requests';
 
 export const CORRELATION_HEADER = 'x-correlation-id';
 
-/** The review API. Reads come from the projection; decisions go through the decider against the log. */
+/**
+ * The review API. Reads come from the projection; decisions go through the decider against the
+ * log. The tenant and the deciding actor are the verified caller's (`@CurrentPrincipal()`), never
+ * a header, path or body: another tenant's lesson id simply finds nothing (404).
+ */
 @Controller('v1/lessons')
 export class LessonsController {
   constructor(
     @Inject(LessonQueriesService) private readonly queries: LessonQueriesService,
     @Inject(LessonDecisionsService) private readonly decisions: LessonDecisionsService,
-    @Inject(GOVERNANCE_CONFIG) private readonly config: GovernanceConfig,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
+  /** Reading lessons and their evidence is the reviewers' work; approvers read what they approve, admins oversee. */
   @Get()
-  list(@Headers(TENANT_HEADER) tenant: string | undefined, @Query() query: unknown): Promise<LessonView[]> {
-    return this.queries.list(this.tenant(tenant), parseRequest(listLessonsQuery, query, 'query'));
+  @Allow('reviewer', 'approver', 'admin')
+  list(@CurrentPrincipal() principal: Principal, @Query() query: unknown): Promise<LessonView[]> {
+    return this.queries.list(principal.tenantId, parseRequest(listLessonsQuery, query, 'query'));
   }
 
   @Get(':id')
-  get(@Headers(TENANT_HEADER) tenant: string | undefined, @Param('id') id: string): Promise<LessonWithAudit> {
-    return this.queries.get(this.tenant(tenant), this.lessonId(id));
+  @Allow('reviewer', 'approver', 'admin')
+  get(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<LessonWithAudit> {
+    return this.queries.get(principal.tenantId, this.lessonId(id));
   }
 
+  /** Approving puts a lesson in front of agents: approvers only. */
   @Post(':id/approve')
+  @Allow('approver')
   @HttpCode(200)
-  async approve(@Headers() headers: Record<string, string | undefined>, @Param('id') id: string, @Body() body: unknown): Promise<LessonView> {
-    const { reviewer, note } = parseRequest(approveBody, body, 'body');
-    return this.run(headers, id, { type: 'ApproveLesson', data: note === undefined ? {} : { note }, metadata: this.metadata(headers, reviewer) });
+  async approve(@CurrentPrincipal() principal: Principal, @Headers(CORRELATION_HEADER) correlation: string | undefined, @Param('id') id: string, @Body() body: unknown): Promise<LessonView> {
+    const { note } = parseRequest(approveBody, body, 'body');
+    return this.run(principal, id, { type: 'ApproveLesson', data: note === undefined ? {} : { note }, metadata: this.metadata(principal, correlation) });
   }
 
+  /** Rejecting keeps a proposal from agents, so a reviewer may do it; an approver may too. */
   @Post(':id/reject')
+  @Allow('reviewer', 'approver')
   @HttpCode(200)
-  async reject(@Headers() headers: Record<string, string | undefined>, @Param('id') id: string, @Body() body: unknown): Promise<LessonView> {
-    const { reviewer, reason } = parseRequest(rejectBody, body, 'body');
-    return this.run(headers, id, { type: 'RejectLesson', data: { reason }, metadata: this.metadata(headers, reviewer) });
+  async reject(@CurrentPrincipal() principal: Principal, @Headers(CORRELATION_HEADER) correlation: string | undefined, @Param('id') id: string, @Body() body: unknown): Promise<LessonView> {
+    const { reason } = parseRequest(rejectBody, body, 'body');
+    return this.run(principal, id, { type: 'RejectLesson', data: { reason }, metadata: this.metadata(principal, correlation) });
   }
 
+  /** Retiring changes what agents are served: approvers only. */
   @Post(':id/retire')
+  @Allow('approver')
   @HttpCode(200)
-  async retire(@Headers() headers: Record<string, string | undefined>, @Param('id') id: string, @Body() body: unknown): Promise<LessonView> {
-    const { by, reason } = parseRequest(retireBody, body, 'body');
-    return this.run(headers, id, { type: 'RetireLesson', data: { reason }, metadata: this.metadata(headers, by) });
+  async retire(@CurrentPrincipal() principal: Principal, @Headers(CORRELATION_HEADER) correlation: string | undefined, @Param('id') id: string, @Body() body: unknown): Promise<LessonView> {
+    const { reason } = parseRequest(retireBody, body, 'body');
+    return this.run(principal, id, { type: 'RetireLesson', data: { reason }, metadata: this.metadata(principal, correlation) });
   }
 
-  private async run(headers: Record<string, string | undefined>, id: string, command: LessonCommand): Promise<LessonView> {
-    const tenantId = this.tenant(headers[TENANT_HEADER]);
-    const { view } = await this.decisions.execute(tenantId, this.lessonId(id), command);
+  private async run(principal: Principal, id: string, command: LessonCommand): Promise<LessonView> {
+    const { view } = await this.decisions.execute(principal.tenantId, this.lessonId(id), command);
     return view;
   }
 
   /** The clock and the actor enter here; the decider never reads either. */
-  private metadata(headers: Record<string, string | undefined>, reviewer: string): LessonCommandMetadata {
-    const correlation = headers[CORRELATION_HEADER];
+  private metadata(principal: Principal, correlation: string | undefined): LessonCommandMetadata {
     return {
       now: this.clock().toISOString(),
-      actor: { kind: 'reviewer', id: reviewer },
+      actor: decisionActor(principal),
       correlationId: correlation && correlation.length <= 200 ? correlation : newId(),
     };
-  }
-
-  private tenant(header: string | undefined): string {
-    return resolveTenant(header, this.config.REVERIE_DEFAULT_TENANT);
   }
 
   private lessonId(id: string): string {

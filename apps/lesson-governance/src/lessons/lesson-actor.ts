@@ -1,0 +1,14 @@
+import type { Actor } from '@reverie/contracts';
+import type { Principal } from '@reverie/service-kit';
+
+/**
+ * The actor of a review decision: the verified caller, under the id its credential gives it (a
+ * person's subject for a token, `key:<name>` for an API key acting under its name). Its kind is
+ * `reviewer`, the capacity it decides in: the route's role check (reviewer/approver) already
+ * said it may decide, so the decider's rule that only reviewers decide holds for it, and a
+ * service such as dreaming, which never comes through this API, still cannot. Separation of
+ * duties compares these ids, so it judges the real identity.
+ */
+export function decisionActor(principal: Principal): Actor {
+  return { kind: 'reviewer', id: principal.actor.id };
+}
