@@ -7,10 +7,21 @@ export const ADMIN_KEYS_ROUTE = '/v1/admin/keys';
 /**
  * A key's name: its actor id is `key:<name>` on everything it causes, so it is short, plain and
  * unique in the tenant (see KeysController.create). `env-<n>` is the name the operator keys of
- * REVERIE_API_KEYS go by, so a stored key may not take one.
+ * REVERIE_API_KEYS go by when they are not given one, so a stored key may not take one (nor a
+ * name given to an operator key: see operatorKeyNames).
  */
 export const KEY_NAME = /^[A-Za-z0-9][A-Za-z0-9_.@-]{0,99}$/;
 const OPERATOR_KEY_NAME = /^env-\d+$/;
+
+/**
+ * The names the operator keys of `REVERIE_API_KEYS` act under (`key:tenant[:roles[:name]]`, else
+ * `env-<position>`), as this service is configured: a stored key taking one would share its actor
+ * id in the audit. Only names are read here; EnvKeyVerifier checks the entries.
+ */
+export function operatorKeyNames(spec: string | undefined): Set<string> {
+  if (!spec?.trim()) return new Set();
+  return new Set(spec.split(',').map((item, i) => item.trim().split(':')[3] || `env-${i + 1}`));
+}
 
 /**
  * `POST /v1/admin/keys`. Only a name and roles: the tenant is the admin's own and the creator

@@ -2,8 +2,9 @@ import { Body, ConflictException, Controller, Delete, Get, HttpCode, Inject, Not
 import type { FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
 import { Allow, API_KEY_STORE, CurrentPrincipal, mintApiKey, parseRequest, type ApiKeyStore, type Principal } from '@reverie/service-kit';
-import { CLOCK, LOGGER, type Clock } from '../app.tokens';
-import { ADMIN_KEYS_ROUTE, createKeyBody, keyIdParam, keyView, type CreatedKey, type KeyView } from './key-requests';
+import { CLOCK, GOVERNANCE_CONFIG, LOGGER, type Clock } from '../app.tokens';
+import type { GovernanceConfig } from '../config/governance.config';
+import { ADMIN_KEYS_ROUTE, createKeyBody, keyIdParam, keyView, operatorKeyNames, type CreatedKey, type KeyView } from './key-requests';
 
 /**
  * The keys admin API: an admin mints, lists and revokes the API keys of their own tenant. The
@@ -15,11 +16,16 @@ import { ADMIN_KEYS_ROUTE, createKeyBody, keyIdParam, keyView, type CreatedKey, 
  */
 @Controller(ADMIN_KEYS_ROUTE)
 export class KeysController {
+  private readonly operatorNames: Set<string>;
+
   constructor(
     @Inject(API_KEY_STORE) private readonly keys: ApiKeyStore,
+    @Inject(GOVERNANCE_CONFIG) config: GovernanceConfig,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(LOGGER) private readonly logger: Logger,
-  ) {}
+  ) {
+    this.operatorNames = operatorKeyNames(config.REVERIE_API_KEYS);
+  }
 
   @Post()
   @Allow('admin')
@@ -27,6 +33,7 @@ export class KeysController {
   async create(@CurrentPrincipal() admin: Principal, @Body() body: unknown, @Res({ passthrough: true }) reply: FastifyReply): Promise<CreatedKey> {
     const { name, roles } = parseRequest(createKeyBody, body, 'body');
     // The name is the key's actor id (`key:<name>`) on all it does: one key per name, revoked ones included, so the audit never confuses two.
+    if (this.operatorNames.has(name)) throw new ConflictException(`${name} is the name of an operator key (REVERIE_API_KEYS); choose another name`);
     const taken = (await this.keys.list(admin.tenantId)).find((k) => k.name === name);
     if (taken) throw new ConflictException(`tenant ${admin.tenantId} already has a key named ${name}${taken.revokedAt ? ' (revoked; names stay taken for the audit)' : ''}; choose another name`);
     const minted = mintApiKey();

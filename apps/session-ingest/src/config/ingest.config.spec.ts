@@ -21,7 +21,7 @@ describe('operator keys as session-ingest reads them', () => {
     expect(() => EnvKeyVerifier.parse(`${KEY_A}:bad.tenant`)).toThrow(/tenant "bad.tenant" must be/);
     expect(() => EnvKeyVerifier.parse(`${KEY_A}:acme,${KEY_A}:globex`)).toThrow(/entry 2 of 2: the same key is listed twice/);
     expect(() => EnvKeyVerifier.parse(`${KEY_A}`)).toThrow(/expected <key>:<tenant>/);
-    expect(() => EnvKeyVerifier.parse(`${KEY_A}:acme:reviewer:extra`)).toThrow(/expected <key>:<tenant>\[:<role>\+<role>\]/);
+    expect(() => EnvKeyVerifier.parse(`${KEY_A}:acme:reviewer:ci:extra:more`)).toThrow(/expected <key>:<tenant>\[:<role>\+<role>/);
     for (const spec of [`${KEY_B}:bad tenant`, `${KEY_B}:acme:wizard`]) {
       expect(() => EnvKeyVerifier.parse(spec)).toThrow();
       try { EnvKeyVerifier.parse(spec); } catch (e) { expect((e as Error).message).not.toContain(KEY_B); }
