@@ -8,6 +8,8 @@ import { statusCommand } from './commands/status.command';
 import { ingestCommand, FORMATS } from './commands/ingest.command';
 import { dreamCommand } from './commands/dream.command';
 import { agentLessonsCommand, lessonsDecideCommand, lessonsListCommand, lessonsShowCommand } from './commands/lessons.command';
+import { keysCreateCommand, keysListCommand, keysRevokeCommand } from './commands/keys.command';
+import { loginCommand } from './commands/login.command';
 
 /** Runs one command; returns its exit code. Errors print as one line (or `{ "error" }` with --json). */
 export async function run(argv: string[]): Promise<number> {
@@ -47,14 +49,25 @@ export async function run(argv: string[]): Promise<number> {
     .action(act((config, out, opts: { status?: string; limit?: string }) => lessonsListCommand(config, out, opts)));
   jsonFlag(lessons.command('show').description('one lesson with its evidence and history').argument('<id>'))
     .action(act((config, out, id: string) => lessonsShowCommand(config, out, id)));
-  jsonFlag(lessons.command('approve').description('approve a proposed lesson').argument('<id>'))
-    .option('--reviewer <name>', 'who approves (default $REVERIE_REVIEWER or $USER)')
+  jsonFlag(lessons.command('approve').description('approve a proposed lesson (as the key: it needs the approver role)').argument('<id>'))
     .option('--note <text>', 'a note for the audit trail')
     .action(act((config, out, id: string, opts: Record<string, string>) => lessonsDecideCommand(config, out, id, 'approve', opts)));
-  jsonFlag(lessons.command('reject').description('reject a proposed lesson').argument('<id>'))
+  jsonFlag(lessons.command('reject').description('reject a proposed lesson (as the key: reviewer or approver role)').argument('<id>'))
     .requiredOption('--reason <text>', 'why (kept in the audit trail)')
-    .option('--reviewer <name>', 'who rejects')
     .action(act((config, out, id: string, opts: Record<string, string>) => lessonsDecideCommand(config, out, id, 'reject', opts)));
+  const keys = program.command('keys').description('API keys of your tenant (needs the admin role)');
+  jsonFlag(keys.command('create').description('create an API key; its token is printed once'))
+    .requiredOption('--name <name>', 'what the key is for (its actor in the audit), e.g. ci-ingest')
+    .requiredOption('--roles <roles>', 'comma-separated: ingest, agent, reviewer, approver, admin')
+    .action(act((config, out, opts: { name: string; roles: string }) => keysCreateCommand(config, out, opts)));
+  jsonFlag(keys.command('list').description('the keys of your tenant, without secrets'))
+    .action(act((config, out) => keysListCommand(config, out)));
+  jsonFlag(keys.command('revoke').description('revoke a key (refused everywhere within a second)').argument('<keyId>'))
+    .action(act((config, out, keyId: string) => keysRevokeCommand(config, out, keyId)));
+  jsonFlag(program.command('login').description('save the API key the CLI uses when REVERIE_API_KEY is unset'))
+    .requiredOption('--key <key>', 'the key (- reads it from standard input)')
+    .action(act((config, out, opts: { key: string }) => loginCommand(config, out, opts)));
+
   const agent = program.command('agent').description('what agents are served');
   jsonFlag(agent.command('lessons').description('the approved lessons an agent is served now').argument('<agentId>'))
     .option('--session <sessionId>', 'record the serving against this session')

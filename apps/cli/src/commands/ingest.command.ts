@@ -2,9 +2,9 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { IngestResult, SessionEvent } from '@reverie/contracts';
 import { importContent, indexClaudeCodeLines, readSweBenchReport, type KnownOutcome } from '@reverie/importers';
-import { createIngestClient } from '@reverie/ingest-client';
+import { createIngestClient, WHOAMI_ROUTE, type WhoAmI } from '@reverie/ingest-client';
 import type { CliConfig } from '../cli-config';
-import { CliError } from '../http';
+import { callService, CliError, requireApiKey } from '../http';
 import type { Output } from '../output';
 import { walkFiles } from './file-walk';
 import { createProgress } from './progress';
@@ -33,6 +33,10 @@ export async function ingestCommand(config: CliConfig, out: Output, paths: strin
   if (!FORMATS.includes(format)) throw new CliError(`--format must be one of ${FORMATS.join(', ')}; got "${opts.format}"`);
   const files = await walkFiles(paths).catch((err: Error) => { throw new CliError(err.message); });
   if (!files.length) throw new CliError(`no importable files (.jsonl, .json, .traj, .specstory/history/*.md) under ${paths.join(', ')}`);
+  const apiKey = requireApiKey(config);
+  // The tenant is the key's, as session-ingest verifies it: asked first, so a bad key fails before any file is read, and the
+  // imported events get the same ids (derived from the tenant) as on any earlier import into that tenant.
+  const { tenantId } = await callService<WhoAmI>(config, 'session-ingest', WHOAMI_ROUTE);
 
   const { outcomes, reports, logs } = await splitReports(files);
   const summary: IngestSummary = { files: files.length, reports, sessions: 0, events: 0, accepted: 0, duplicates: 0, toolErrors: 0, redactions: {}, rejected: [], formats: {}, seconds: 0, eventsPerSecond: 0 };
@@ -43,7 +47,7 @@ export async function ingestCommand(config: CliConfig, out: Output, paths: strin
   for (const file of logs) if (file.endsWith('.jsonl')) indexClaudeCodeLines(path.basename(file), await readFile(file, 'utf8').catch(() => ''), lineOwners);
   for (const file of logs) {
     try {
-      const result = importContent(path.basename(file), await readFile(file, 'utf8'), { tenantId: config.tenant, agentId: opts.agent, userId: opts.user, format, outcomes, lineOwners });
+      const result = importContent(path.basename(file), await readFile(file, 'utf8'), { tenantId, agentId: opts.agent, userId: opts.user, format, outcomes, lineOwners });
       summary.formats[result.format] = (summary.formats[result.format] ?? 0) + 1;
       summary.rejected.push(...result.rejected.map((r) => ({ ...r, file })));
       for (const s of result.sessions) {
@@ -58,7 +62,7 @@ export async function ingestCommand(config: CliConfig, out: Output, paths: strin
   }
   summary.events = events.length;
 
-  const client = createIngestClient({ transport: 'http', baseUrl: config.urls['session-ingest'], apiKey: config.apiKey });
+  const client = createIngestClient({ transport: 'http', baseUrl: config.urls['session-ingest'], apiKey });
   const batchSize = Number(opts.batch ?? 500);
   const progress = createProgress(events.length, !out.json && process.stderr.isTTY === true && events.length > 2000);
   try {

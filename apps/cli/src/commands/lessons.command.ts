@@ -31,12 +31,12 @@ export async function lessonsShowCommand(config: CliConfig, out: Output, id: str
   out.result(lesson, () => `${renderLesson(lesson)}${lesson.audit?.length ? `\n    history:\n${lesson.audit.map((a) => `      ${a.occurredAt}  ${a.type} by ${a.actor.id}`).join('\n')}` : ''}`);
 }
 
-export async function lessonsDecideCommand(config: CliConfig, out: Output, id: string, decision: 'approve' | 'reject', opts: { reviewer?: string; note?: string; reason?: string }): Promise<void> {
-  const reviewer = opts.reviewer ?? process.env.REVERIE_REVIEWER ?? process.env.USER ?? 'cli';
+/** Approve or reject as the CLI's key: the decider recorded is the key's actor (its name), never a name given here. */
+export async function lessonsDecideCommand(config: CliConfig, out: Output, id: string, decision: 'approve' | 'reject', opts: { note?: string; reason?: string }): Promise<void> {
   const path = decision === 'approve' ? ROUTES.approveLesson(id) : ROUTES.rejectLesson(id);
-  const body = decision === 'approve' ? { reviewer, note: opts.note } : { reviewer, reason: opts.reason };
+  const body = decision === 'approve' ? (opts.note === undefined ? {} : { note: opts.note }) : { reason: opts.reason };
   const lesson = await callService<LessonView>(config, 'lesson-governance', path, { body });
-  out.result(lesson, () => `${decision === 'approve' ? 'Approved' : 'Rejected'} by ${reviewer}:\n${renderLesson(lesson)}`);
+  out.result(lesson, () => `${decision === 'approve' ? 'Approved' : 'Rejected'}${lesson.decidedBy ? ` by ${lesson.decidedBy}` : ''}:\n${renderLesson(lesson)}`);
 }
 
 export async function agentLessonsCommand(config: CliConfig, out: Output, agentId: string, opts: { session?: string }): Promise<void> {
