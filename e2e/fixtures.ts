@@ -67,3 +67,14 @@ export async function writeClaudeCodeTranscripts(dir: string, count: number): Pr
   }
   return files;
 }
+
+/** Role-scoped operator keys, one per role a step of the loop needs, for two tenants. */
+export const E2E_KEYS = {
+  acme: { ingest: 'acme-ingest-key-0001', reviewer: 'acme-reviewer-key-0001', approver: 'acme-approver-key-0001', agent: 'acme-agent-key-00001' },
+  beta: { ingest: 'beta-ingest-key-0001', reviewer: 'beta-reviewer-key-0001', approver: 'beta-approver-key-0001', agent: 'beta-agent-key-00001', admin: 'beta-admin-key-00001' },
+} as const;
+
+/** `REVERIE_API_KEYS` for `keys`: `key:tenant:role`, one role per key. */
+export function apiKeysSpec(keys: Record<string, Record<string, string>> = E2E_KEYS): string {
+  return Object.entries(keys).flatMap(([tenant, byRole]) => Object.entries(byRole).map(([role, key]) => `${key}:${tenant}:${role}`)).join(',');
+}

@@ -1,5 +1,6 @@
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -30,6 +31,11 @@ export interface ReverieSystem {
   stop(): Promise<void>;
 }
 
+/**
+ * `apiKeys` is the services' REVERIE_API_KEYS. The CLI presents no key unless a call gives it one
+ * (`cli(args, { REVERIE_API_KEY })`) or a `reverie login` saved one: its profile lives in a
+ * directory of this system's own (`XDG_CONFIG_HOME`), never the user's.
+ */
 export async function startSystem(apiKeys: string): Promise<ReverieSystem> {
   if (!existsSync(path.join(ROOT, 'dist/apps/cli/src/main.js'))) await run('node', ['tools/build.mjs'], { cwd: ROOT });
   // Streams come from `reverie setup` below; natsTestEnv only picks the namespace and cleans up.
@@ -37,8 +43,10 @@ export async function startSystem(apiKeys: string): Promise<ReverieSystem> {
   const pg: PgTestEnv = await pgTestEnv();
   const ports = Object.fromEntries(await Promise.all(SERVICE_NAMES.map(async (s) => [s, await freePort()]))) as Record<ServiceName, number>;
   const urls = Object.fromEntries(SERVICE_NAMES.map((s) => [s, `http://127.0.0.1:${ports[s]}`])) as Record<ServiceName, string>;
+  const configHome = mkdtempSync(path.join(os.tmpdir(), 'reverie-e2e-config-'));
   const env: NodeJS.ProcessEnv = {
     ...process.env,
+    XDG_CONFIG_HOME: configHome,
     NATS_URL: TEST_NATS_URL,
     DATABASE_URL: pg.url,
     REVERIE_NAMESPACE: nats.topology.namespace,
@@ -50,6 +58,7 @@ export async function startSystem(apiKeys: string): Promise<ReverieSystem> {
     LOG_LEVEL: 'warn',
   };
   delete env.ANTHROPIC_API_KEY;
+  delete env.REVERIE_API_KEY;
 
   const cli = (args: string[], extraEnv: NodeJS.ProcessEnv = {}) => new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
     const child = spawn('node', [path.join(ROOT, 'bin/reverie'), ...args], { env: { ...env, ...extraEnv }, cwd: ROOT });
@@ -81,6 +90,7 @@ export async function startSystem(apiKeys: string): Promise<ReverieSystem> {
       })));
       await nats.cleanup();
       await pg.cleanup();
+      rmSync(configHome, { recursive: true, force: true });
     },
   };
   try {

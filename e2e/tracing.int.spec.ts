@@ -28,7 +28,7 @@ describe('trace context across NATS', () => {
     nats = await natsTestEnv({ consumers: CONSUMERS });
     pg = await pgTestEnv();
     const common = { NATS_URL: TEST_NATS_URL, DATABASE_URL: pg.url, REVERIE_NAMESPACE: nats.topology.namespace, PORT: '0', LOG_LEVEL: 'silent' };
-    ingest = await createIngestApp(loadIngestConfig({ ...common, REVERIE_API_KEYS: 'trace-test-key-0001:acme' }), { handleSignals: false });
+    ingest = await createIngestApp(loadIngestConfig({ ...common, REVERIE_API_KEYS: 'trace-test-key-0001:acme:ingest' }), { handleSignals: false });
     dreaming = await createDreamingApp(loadDreamingConfig({ ...common, REVERIE_DREAM_EVERY_SESSIONS: '3' }), { handleSignals: false });
   });
   afterAll(async () => {
