@@ -21,8 +21,14 @@ npm run --silent build
 
 export NATS_URL="${NATS_URL:-nats://127.0.0.1:4222}"
 export DATABASE_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/reverie}"
-export REVERIE_API_KEYS="${REVERIE_API_KEYS:-reverie-local-dev-key:default}"
 REVERIE="node bin/reverie"
+
+step "The local admin key"
+# Generated once into .reverie/admin-key (mode 0600): an operator key with every role for tenant
+# `default`, which tools/services.sh gives the services and this script gives the CLI.
+ADMIN_KEY_FILE=$(bash tools/services.sh admin-key)
+export REVERIE_API_KEY="$(cat "$ADMIN_KEY_FILE")"   # this script acts as the local admin, whatever the shell had
+echo "Tenant default's admin key (roles ingest, agent, reviewer, approver, admin) is in $ADMIN_KEY_FILE (readable by you only)."
 
 step "Provisioning streams, consumers and the database schema"
 $REVERIE setup
@@ -50,12 +56,16 @@ else
   $REVERIE lessons list --status proposed
 fi
 
-cat <<'NEXT'
+cat <<NEXT
 
-Reverie is running (logs in .reverie/logs, stop with `npm run down`). Next:
+Reverie is running (logs in .reverie/logs, stop with \`npm run down\`). The CLI acts with the local
+admin key in $ADMIN_KEY_FILE: export it once in your shell (or save it: node bin/reverie login --key - < $ADMIN_KEY_FILE)
+  export REVERIE_API_KEY=\$(cat $ADMIN_KEY_FILE)
+Next:
   node bin/reverie lessons list --status proposed     review what was proposed
   node bin/reverie lessons approve <id>               approve one (reject with --reason)
   node bin/reverie agent lessons <agentId>            what an agent is served now
   node bin/reverie ingest ~/.claude/projects          import your own agent logs
   node bin/reverie dream --wait                       dream again over the new sessions
+  node bin/reverie keys create --name ci --roles ingest   a key for one job (printed once)
 NEXT
