@@ -30,7 +30,7 @@ import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
 import type { NatsConnection } from 'nats';
 import { Client as PgClient } from 'pg';
-import { ROUTES, TENANT_HEADER, type DreamView, type SessionEvent } from '@reverie/contracts';
+import { ROUTES, type DreamView, type SessionEvent } from '@reverie/contracts';
 import { createSyntheticCorpus } from '@reverie/dreaming-domain';
 import { consumerSpecsOf } from '@reverie/event-store';
 import { createIngestClient, type IngestEvent } from '@reverie/ingest-client';
@@ -210,7 +210,8 @@ async function main(): Promise<void> {
   const apiKey = `bench-key-${t.namespace}`;
   const env = {
     NATS_URL: TEST_NATS_URL, DATABASE_URL: pg.url, REVERIE_NAMESPACE: t.namespace, PORT: '0', HOST: '127.0.0.1',
-    REVERIE_API_KEYS: `${apiKey}:${TENANT}`,
+    // One operator key: it ingests the sessions and, as a reviewer, asks for the dream.
+    REVERIE_API_KEYS: `${apiKey}:${TENANT}:ingest+reviewer`,
   };
   // The services get this process's V8 flags (bar profiling and heap size); session-ingest also
   // --max-semi-space-size=64, as tools/services.sh starts it; --dreaming-node-options overrides dreaming's.
@@ -269,7 +270,7 @@ async function main(): Promise<void> {
       const cpu0 = await dreaming.cpuSeconds();
       const d0 = performance.now();
       const res = await fetch(`${dreaming.url}${ROUTES.dreams}`, {
-        method: 'POST', headers: { 'content-type': 'application/json', [TENANT_HEADER]: TENANT }, body: JSON.stringify({ trigger: 'manual', requestedBy: 'bench' }),
+        method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': apiKey }, body: JSON.stringify({ trigger: 'manual' }),
       });
       const requested = (await res.json()) as DreamView;
       const postMs = performance.now() - d0;
@@ -280,7 +281,7 @@ async function main(): Promise<void> {
       if (!end) throw new Error(`dream ${requested.id} did not end within ${(10 * TARGET_MS) / 1000} s`);
       const cpu1 = await dreaming.cpuSeconds();
       if (profile) await dreaming.ask({ type: 'profile-stop', file: path.join(profileDir, `dreaming-${sessions}.cpuprofile`) }, 'profile-stop');
-      const viewRes = await fetch(`${dreaming.url}${ROUTES.dream(requested.id)}`, { headers: { [TENANT_HEADER]: TENANT } });
+      const viewRes = await fetch(`${dreaming.url}${ROUTES.dream(requested.id)}`, { headers: { 'x-api-key': apiKey } });
       const view = (await viewRes.json()) as DreamView;
       if (view.status !== 'completed') throw new Error(`dream ${requested.id} ended ${view.status}: ${view.error ?? ''}`);
       const logged = (await dreaming.next('log', 10_000)).line as { phasesMs: Record<string, number>; dreamId: string };

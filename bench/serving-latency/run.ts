@@ -9,7 +9,7 @@
  * Reported against the raw operation the path is made of, measured in the same run: one awaited
  * JetStream publish (publish + ack round trip).
  */
-import { newId, TENANT_HEADER, type LessonClaim, type ServedLesson } from '@reverie/contracts';
+import { newId, type LessonClaim, type ServedLesson } from '@reverie/contracts';
 import { CONSUMERS, EventStore } from '@reverie/event-store';
 import { toEnvelopes } from '@reverie/lesson-domain';
 import { natsTestEnv, pgTestEnv, TEST_NATS_URL } from '@reverie/testing';
@@ -20,6 +20,9 @@ import { loadServingConfig } from '../../apps/agent-serving/src/config/serving.c
 import { intArg, quantile } from '../bench-args';
 
 const TENANT = 'bench';
+/** Operator keys for the bench's tenant: one approves, one is the agent being served. */
+const APPROVER_KEY = 'bench-approver-key-0001';
+const AGENT_KEY = 'bench-agent-key-00001';
 const AGENT = 'bench-agent';
 
 
@@ -45,7 +48,10 @@ async function main(): Promise<void> {
   const nats = await natsTestEnv({ consumers: CONSUMERS });
   const pg = await pgTestEnv();
   const store = new EventStore(nats.nc, nats.topology);
-  const env = { NATS_URL: TEST_NATS_URL, DATABASE_URL: pg.url, REVERIE_NAMESPACE: nats.topology.namespace, PORT: '0', LOG_LEVEL: 'warn' };
+  const env = {
+    NATS_URL: TEST_NATS_URL, DATABASE_URL: pg.url, REVERIE_NAMESPACE: nats.topology.namespace, PORT: '0', LOG_LEVEL: 'warn',
+    REVERIE_API_KEYS: `${APPROVER_KEY}:${TENANT}:approver,${AGENT_KEY}:${TENANT}:agent`,
+  };
   const governance = await createGovernance(loadGovernanceConfig(env), { handleSignals: false });
   const serving = await createServing(loadServingConfig(env), { handleSignals: false });
   try {
@@ -79,14 +85,14 @@ async function main(): Promise<void> {
     for (const id of ids) {
       const t0 = performance.now();
       const res = await fetch(`${governance.url}/v1/lessons/${id}/approve`, {
-        method: 'POST', headers: { [TENANT_HEADER]: TENANT, 'content-type': 'application/json' }, body: JSON.stringify({ reviewer: 'bench-reviewer' }),
+        method: 'POST', headers: { 'x-api-key': APPROVER_KEY, 'content-type': 'application/json' }, body: JSON.stringify({}),
       });
       if (res.status !== 200) throw new Error(`approve ${id} answered ${res.status}: ${await res.text()}`);
       approveMs.push(performance.now() - t0);
       const deadline = Date.now() + 10_000;
       for (;;) {
         polls++;
-        const answer = (await (await fetch(`${serving.url}/v1/agents/${AGENT}/lessons`, { headers: { [TENANT_HEADER]: TENANT } })).json()) as { lessons: ServedLesson[] };
+        const answer = (await (await fetch(`${serving.url}/v1/agents/${AGENT}/lessons`, { headers: { 'x-api-key': AGENT_KEY } })).json()) as { lessons: ServedLesson[] };
         if (answer.lessons.some((l) => l.id === id)) break;
         if (Date.now() > deadline) throw new Error(`lesson ${id} not served 10 s after its approval`);
       }

@@ -1,4 +1,4 @@
-import { HttpException, Inject, Injectable, RequestMethod, type INestApplicationContext, type OnModuleInit } from '@nestjs/common';
+import { HttpException, Inject, Injectable, RequestMethod, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost, ModuleRef } from '@nestjs/core';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
@@ -40,7 +40,7 @@ export class HttpEdgeInstaller implements OnModuleInit {
   /** `METHOD /path` → the policy its handler declares, from the same metadata the guard reads. */
   private routePolicies(): Map<string, RoutePolicy | undefined> {
     // declaredRoutes only resolves the Reflector and the ModulesContainer: the module ref can, app-wide.
-    const app = { get: (token: unknown) => this.moduleRef.get(token as never, { strict: false }) } as unknown as INestApplicationContext;
+    const app = { get: <T>(token: unknown) => this.moduleRef.get<T>(token as never, { strict: false }) };
     return new Map(declaredRoutes(app).map((r) => [`${RequestMethod[r.method]} ${r.path}`, r.policy]));
   }
 

@@ -17,6 +17,8 @@ export class ApiKeys1732190300000 implements MigrationInterface {
       revoked_by text
     )`);
     await q.query('CREATE INDEX api_keys_tenant ON api_keys (tenant_id, created_at)');
+    // A key's name is who it acts as (`key:<name>`): one per tenant, revoked keys included.
+    await q.query('CREATE UNIQUE INDEX api_keys_tenant_name ON api_keys (tenant_id, name)');
   }
 
   async down(q: QueryRunner): Promise<void> {

@@ -9,6 +9,9 @@ import { infrastructureChecks, InfrastructureModule } from '../infrastructure/in
 import { DATA_SOURCE, NATS_CONNECTION } from '../infrastructure/infrastructure.tokens';
 import type { Logger } from '../logging/logger';
 import { CLOCK, LOGGER, type Clock } from './service.tokens';
+import { API_KEY_STORE, authProviders } from '../auth/auth.providers';
+import { AUTHENTICATOR } from '../auth/policy';
+import type { CredentialVerifier } from '../auth/principal';
 
 export type ModuleImport = Type<unknown> | DynamicModule | Promise<DynamicModule> | ForwardReference;
 
@@ -25,6 +28,8 @@ export interface ServiceAppModuleOptions {
   providers?: Provider[];
   /** Durable consumers checked at start-up. Default: the ones declared for `service`. */
   consumers?: ConsumerSpec[];
+  /** Credential verifiers beyond API keys (OIDC). */
+  verifiers?: CredentialVerifier[];
 }
 
 /**
@@ -52,9 +57,10 @@ export function serviceAppModule(options: ServiceAppModuleOptions): Type<unknown
       { provide: LOGGER, useValue: logger },
       { provide: CLOCK, useValue: clock },
       ...providers,
+      ...authProviders(config, options.verifiers),
       HealthConnections,
     ],
-    exports: [configToken, LOGGER, CLOCK, ...providers.map(tokenOf)],
+    exports: [configToken, LOGGER, CLOCK, AUTHENTICATOR, API_KEY_STORE, ...providers.map(tokenOf)],
   })
   class ServiceCoreModule {}
 

@@ -90,6 +90,9 @@ describe('EnvKeyVerifier (operator keys)', () => {
     const v = EnvKeyVerifier.parse('first-admin-key-0001:acme:admin,ingest-only-key-0002:globex');
     expect(await v.verify('first-admin-key-0001')).toMatchObject({ tenantId: 'acme', roles: new Set(['admin']) });
     expect(await v.verify('ingest-only-key-0002')).toMatchObject({ tenantId: 'globex', roles: new Set(['ingest']) });
+    const named = EnvKeyVerifier.parse('first-admin-key-0001:acme:admin:ops-admin');
+    expect(await named.verify('first-admin-key-0001')).toMatchObject({ actor: { id: 'key:operator:ops-admin' } });
+    expect(() => EnvKeyVerifier.parse('first-admin-key-0001:acme:admin:bad name')).toThrow(/the name must be/);
     expect(await status(v.verify('wrong-key-0000000000'))).toBe(401);
     expect(await v.verify(mintApiKey().token)).toBeUndefined();
     expect(await v.verify('a.b.c')).toBeUndefined();

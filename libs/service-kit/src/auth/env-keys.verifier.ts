@@ -10,7 +10,7 @@ const sha256 = (value: string): Buffer => createHash('sha256').update(value, 'ut
 interface EnvKey { digest: Buffer; tenantId: string; roles: Role[]; name: string }
 
 /**
- * Keys configured by the operator in `REVERIE_API_KEYS` (`key:tenant[:role+role],…`): how the
+ * Keys configured by the operator in `REVERIE_API_KEYS` (`key:tenant[:role+role[:name]],…`): how the
  * first admin gets in before any key exists in the database, and how a deployment without a
  * database for keys still authenticates. Without roles an entry is an `ingest` key (what the
  * variable meant before roles existed). Only digests are kept; a presented key is compared with
@@ -29,8 +29,12 @@ export class EnvKeyVerifier implements CredentialVerifier {
     items.forEach((item, i) => {
       const where = `REVERIE_API_KEYS entry ${i + 1} of ${items.length}`;
       const parts = item.split(':');
-      if (parts.length < 2 || parts.length > 3 || !parts[0] || !parts[1]) { problems.push(`${where}: expected <key>:<tenant>[:<role>+<role>]`); return; }
-      const [key, tenantId, roleSpec] = parts;
+      if (parts.length < 2 || parts.length > 4 || !parts[0] || !parts[1]) { problems.push(`${where}: expected <key>:<tenant>[:<role>+<role>[:<name>]]`); return; }
+      const [key, tenantId, roleSpec, givenName] = parts;
+      // Who the key acts as in the audit: `key:env-<n>` by position, or `key:operator:<name>` when named
+      // (so reordering the list changes nobody). Keys created through the API can take neither form.
+      if (givenName !== undefined && !/^[\w.-]{1,64}$/.test(givenName)) problems.push(`${where}: the name must be 1-64 characters of A-Z a-z 0-9 _ . -`);
+      const name = givenName === undefined ? `env-${i + 1}` : `operator:${givenName}`;
       if (key.length < MIN_ENV_KEY_LENGTH) problems.push(`${where}: the key must be at least ${MIN_ENV_KEY_LENGTH} characters (it has ${key.length})`);
       if (/\s/.test(key)) problems.push(`${where}: the key must not contain spaces`);
       if (!SUBJECT_TOKEN.test(tenantId)) problems.push(`${where}: tenant ${JSON.stringify(tenantId.slice(0, 140))} must be 1-128 characters of A-Z a-z 0-9 _ -`);
@@ -39,7 +43,7 @@ export class EnvKeyVerifier implements CredentialVerifier {
       const digest = sha256(key);
       if (seen.has(digest.toString('hex'))) problems.push(`${where}: the same key is listed twice`);
       seen.add(digest.toString('hex'));
-      keys.push({ digest, tenantId, roles, name: `env-${i + 1}` });
+      keys.push({ digest, tenantId, roles, name });
     });
     if (problems.length) throw new Error(problems.join('; '));
     return new EnvKeyVerifier(keys);

@@ -8,3 +8,4 @@ export * from './authenticator';
 export * from './policy';
 export * from './route-policies';
 export * from './auth.providers';
+export * from './jwt.verifier';

@@ -180,6 +180,8 @@ export class JwtVerifier implements CredentialVerifier {
     const actorId = payload[this.actorClaim];
     if (typeof actorId !== 'string' || !actorId) throw new AuthError(401, `the JWT has no ${this.actorClaim} claim naming the user`);
     if (actorId.length > 256) throw new AuthError(401, `the JWT's ${this.actorClaim} claim is longer than 256 characters`);
+    // API keys act as `key:<name>`: a person must not be able to pass as one in the audit.
+    if (actorId.startsWith('key:')) throw new AuthError(401, `the JWT's ${this.actorClaim} claim must not start with "key:" (reserved for API keys)`);
     return {
       tenantId,
       actor: { kind: 'user', id: actorId },

@@ -13,7 +13,7 @@ export interface DeclaredRoute {
 }
 
 /** Every handler of every controller of the app, with the policy it declares (if any). */
-export function declaredRoutes(app: INestApplicationContext): DeclaredRoute[] {
+export function declaredRoutes(app: Pick<INestApplicationContext, 'get'>): DeclaredRoute[] {
   const reflector = app.get(Reflector);
   const out: DeclaredRoute[] = [];
   for (const module of app.get(ModulesContainer).values()) {
@@ -28,7 +28,7 @@ export function declaredRoutes(app: INestApplicationContext): DeclaredRoute[] {
         if (path === undefined) continue;
         const policy = reflector.getAllAndOverride<RoutePolicy | undefined>(POLICY, [handler as () => unknown, type]);
         for (const p of Array.isArray(path) ? path : [path]) {
-          out.push({ controller: type.name, handler: name, method: Reflect.getMetadata(METHOD_METADATA, handler) as number, path: `/${[base, p].filter(Boolean).join('/')}`.replace(/\/+/g, '/'), ...(policy ? { policy } : {}) });
+          out.push({ controller: type.name, handler: name, method: Reflect.getMetadata(METHOD_METADATA, handler) as number, path: `/${[base, p].filter(Boolean).join('/')}`.replace(/\/+/g, '/').replace(/(.)\/$/, '$1'), ...(policy ? { policy } : {}) });
         }
       }
     }
@@ -37,7 +37,7 @@ export function declaredRoutes(app: INestApplicationContext): DeclaredRoute[] {
 }
 
 /** Start-up refuses an app with a route that declares no access policy, naming each. */
-export function assertEveryRouteHasPolicy(app: INestApplicationContext): void {
+export function assertEveryRouteHasPolicy(app: Pick<INestApplicationContext, 'get'>): void {
   const missing = declaredRoutes(app).filter((r) => !r.policy);
   if (missing.length) {
     throw new Error(`routes without an access policy (@Allow(...roles) or @Public()): ${missing.map((r) => `${r.controller}.${r.handler} ${r.path}`).join(', ')}`);

@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Logger } from 'pino';
 import { ProblemDetailsFilter } from '../http/problem-details.filter';
+import { assertEveryRouteHasPolicy } from '../auth/route-policies';
 import { PinoNestLogger } from '../logging/nest-logger';
 import { installHttpTracing, TraceContextInterceptor } from '../tracing/http-tracing';
 
@@ -54,6 +55,8 @@ export async function createServiceApp(options: ServiceAppOptions): Promise<Nest
   app.useGlobalFilters(new ProblemDetailsFilter(options.logger));
   app.useGlobalInterceptors(new TraceContextInterceptor());
   await app.init();
+  // Deny by default: a route that declares no access policy is refused at start-up.
+  assertEveryRouteHasPolicy(app);
   return app;
 }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_PORTS, type ServiceName } from '@reverie/contracts';
+import { oidcConfigSchema } from '../auth/jwt.verifier';
 
 const urlWithProtocols = (protocols: string[], expected: string) =>
   z.string().refine((v) => {
@@ -33,6 +34,10 @@ export function commonConfigSchema(service: ServiceName) {
       .max(65535, 'expected a port from 0 to 65535')
       .default(DEFAULT_PORTS[service]),
     HOST: z.string().min(1).default('127.0.0.1'),
+    /** Operator keys, `key:tenant[:role+role],…` (EnvKeyVerifier): the first admin's way in. */
+    REVERIE_API_KEYS: z.string().optional(),
+    /** OIDC for people: REVERIE_OIDC_ISSUER, _AUDIENCE, _JWKS_URL, _TENANT_CLAIM, _ROLES_CLAIM, _ACTOR_CLAIM. */
+    ...oidcConfigSchema.shape,
   });
 }
 export type CommonConfig = z.infer<ReturnType<typeof commonConfigSchema>>;

@@ -3,6 +3,7 @@ import type { HealthReport } from '@reverie/contracts';
 import type { FastifyReply } from 'fastify';
 import { healthReport } from './health-report';
 import { HEALTH_OPTIONS, type HealthOptions } from './health.options';
+import { Public } from '../auth/policy';
 
 @Controller()
 export class HealthController {
@@ -10,6 +11,7 @@ export class HealthController {
 
   /** 200 when every check is ok, 503 otherwise (load balancers and `reverie status` read the code). */
   @Get('health')
+  @Public()
   async health(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthReport> {
     const report = await healthReport(this.options);
     void reply.status(report.status === 'ok' ? 200 : 503);

@@ -2,11 +2,14 @@ import { BadRequestException, Controller, Get, Module, NotFoundException, Post }
 import { trace } from '@opentelemetry/api';
 import type { HealthCheckResult } from '../health/health.options';
 import { HealthModule } from '../health/health.module';
+import { Public } from '../auth/policy';
 
 /** What the test app's checks report; tests flip it. */
 export const checkStates: Record<string, HealthCheckResult> = {};
 
+/** Probes of the kit's plumbing: public, so the tests see the plumbing and not authentication. */
 @Controller('t')
+@Public()
 class ProbeController {
   @Get('span')
   async span() {
