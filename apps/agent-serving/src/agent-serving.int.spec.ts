@@ -3,7 +3,7 @@ import { CONSUMERS, EventStore, rebuildProjection } from '@reverie/event-store';
 import { decide as decideLesson, evolveAll, toEnvelopes, type LessonCommand } from '@reverie/lesson-domain';
 import { createDataSource } from '@reverie/persistence';
 import type { ServiceHandle } from '@reverie/service-kit';
-import { eventually, natsTestEnv, pgTestEnv, type NatsTestEnv, type PgTestEnv } from '@reverie/testing';
+import { eventually, natsTestEnv, pgTestEnv, type NatsTestEnv, type PgTestEnv, operatorKeys } from '@reverie/testing';
 import type { DataSource } from 'typeorm';
 import { createApp } from './app.factory';
 import { loadServingConfig } from './config/serving.config';
@@ -11,16 +11,15 @@ import { activeLessonsProjection, resetActiveLessons } from './lessons/active-le
 import { SERVED_EVENT_HEADER } from './lessons/agent-lessons.controller';
 
 /** Operator keys per tenant and role; an operator key's actor id is `key:env-<its position>` (service-kit). */
-const KEYS = {
-  acmeAgent: { key: 'acme-agent-key-0001', tenant: 'acme', roles: 'agent', actor: 'key:env-1' },
-  acmeReviewer: { key: 'acme-reviewer-key-0001', tenant: 'acme', roles: 'reviewer', actor: 'key:env-2' },
-  globexAgent: { key: 'globex-agent-key-0001', tenant: 'globex', roles: 'agent', actor: 'key:env-3' },
-  globexReviewer: { key: 'globex-reviewer-key-0001', tenant: 'globex', roles: 'reviewer+approver', actor: 'key:env-4' },
-  initechAgent: { key: 'initech-agent-key-0001', tenant: 'initech', roles: 'agent', actor: 'key:env-5' },
-  acmeIngest: { key: 'acme-ingest-key-0001', tenant: 'acme', roles: 'ingest', actor: 'key:env-6' },
-} as const;
+const { keys: KEYS, REVERIE_API_KEYS } = operatorKeys({
+  acmeAgent: { tenant: 'acme', roles: 'agent' },
+  acmeReviewer: { tenant: 'acme', roles: 'reviewer' },
+  globexAgent: { tenant: 'globex', roles: 'agent' },
+  globexReviewer: { tenant: 'globex', roles: 'reviewer+approver' },
+  initechAgent: { tenant: 'initech', roles: 'agent' },
+  acmeIngest: { tenant: 'acme', roles: 'ingest' },
+});
 type KeyName = keyof typeof KEYS;
-const REVERIE_API_KEYS = Object.values(KEYS).map((k) => `${k.key}:${k.tenant}:${k.roles}`).join(',');
 const AGENT_OF: Record<string, KeyName> = { acme: 'acmeAgent', globex: 'globexAgent', initech: 'initechAgent' };
 
 const claim = (tenantId: string, text: string, agentId?: string): LessonClaim => ({

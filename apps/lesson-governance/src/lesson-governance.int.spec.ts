@@ -3,7 +3,7 @@ import { CONSUMERS, EventStore, rebuildProjection } from '@reverie/event-store';
 import { toEnvelopes, type LessonCommandMetadata, type LessonEventRecord } from '@reverie/lesson-domain';
 import { createDataSource } from '@reverie/persistence';
 import { mintApiKey, PgApiKeyStore, type ServiceHandle } from '@reverie/service-kit';
-import { eventually, natsTestEnv, pgTestEnv, type NatsTestEnv, type PgTestEnv } from '@reverie/testing';
+import { eventually, natsTestEnv, pgTestEnv, type NatsTestEnv, type PgTestEnv, operatorKeys } from '@reverie/testing';
 import type { DataSource } from 'typeorm';
 import { createApp } from './app.factory';
 import { loadGovernanceConfig } from './config/governance.config';
@@ -14,18 +14,17 @@ import { governanceLessonsProjection, resetGovernanceLessons } from './lessons/g
  * Operator keys, one per tenant and role. An operator key's identity is `key:env-<its position>`
  * (service-kit's EnvKeyVerifier), so the order here is the identities the audit shows.
  */
-const KEYS = {
-  acmeReviewer: { key: 'acme-reviewer-key-0001', tenant: 'acme', roles: 'reviewer', actor: 'key:env-1' },
-  acmeApprover: { key: 'acme-approver-key-0001', tenant: 'acme', roles: 'approver', actor: 'key:env-2' },
-  acmeApprover2: { key: 'acme-approver-key-0002', tenant: 'acme', roles: 'approver', actor: 'key:env-3' },
-  globex: { key: 'globex-reviewer-key-0001', tenant: 'globex', roles: 'reviewer+approver', actor: 'key:env-4' },
-  initech: { key: 'initech-reviewer-key-0001', tenant: 'initech', roles: 'reviewer', actor: 'key:env-5' },
-  acmeAgent: { key: 'acme-agent-key-0001', tenant: 'acme', roles: 'agent', actor: 'key:env-6' },
-  acmeIngest: { key: 'acme-ingest-key-0001', tenant: 'acme', roles: 'ingest', actor: 'key:env-7' },
-  acmeAdmin: { key: 'acme-admin-key-0001', tenant: 'acme', roles: 'admin', actor: 'key:env-8' },
-} as const;
+const { keys: KEYS, REVERIE_API_KEYS } = operatorKeys({
+  acmeReviewer: { tenant: 'acme', roles: 'reviewer' },
+  acmeApprover: { tenant: 'acme', roles: 'approver' },
+  acmeApprover2: { tenant: 'acme', roles: 'approver' },
+  globex: { tenant: 'globex', roles: 'reviewer+approver' },
+  initech: { tenant: 'initech', roles: 'reviewer' },
+  acmeAgent: { tenant: 'acme', roles: 'agent' },
+  acmeIngest: { tenant: 'acme', roles: 'ingest' },
+  acmeAdmin: { tenant: 'acme', roles: 'admin' },
+});
 type KeyName = keyof typeof KEYS;
-const REVERIE_API_KEYS = Object.values(KEYS).map((k) => `${k.key}:${k.tenant}:${k.roles}`).join(',');
 
 const claim = (tenantId: string, text: string): LessonClaim => ({
   kind: 'mistake',
