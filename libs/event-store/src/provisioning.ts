@@ -2,6 +2,7 @@ import { AckPolicy, DeliverPolicy, DiscardPolicy, RetentionPolicy, StorageType, 
 import { STREAM_KEYS, type StreamKey, type Topology } from '@reverie/contracts';
 
 const SECOND_NS = 1_000_000_000;
+const DAY_NS = 86_400 * SECOND_NS;
 
 /** What one durable consumer needs; provisioning turns it into a JetStream consumer config. */
 export interface ConsumerSpec {
@@ -36,13 +37,104 @@ export interface StreamSettings {
 
 export const DEFAULT_STREAM_SETTINGS: StreamSettings = { duplicateWindowSeconds: 120, maxMsgBytes: 1024 * 1024, replicas: 1 };
 
-export function streamConfig(topology: Topology, key: StreamKey, settings = DEFAULT_STREAM_SETTINGS): Partial<StreamConfig> & { name: string } {
+/**
+ * Streams that only record what happened elsewhere and so may lose their oldest messages: SERVING
+ * (one event per lesson served to an agent, written on every read) and DEADLETTER (copies of
+ * poison messages). SESSIONS, DREAMS and LESSONS are the source of truth and keep everything.
+ */
+export const LIMITED_STREAMS = ['serving', 'deadletter'] as const satisfies readonly StreamKey[];
+export type LimitedStreamKey = (typeof LIMITED_STREAMS)[number];
+
+/** How much of a limited stream is kept: when either limit is reached, the oldest messages go. */
+export interface StreamRetention {
+  maxAgeDays: number;
+  maxBytes: number;
+}
+export type RetentionSettings = Record<LimitedStreamKey, StreamRetention>;
+
+const MiB = 1024 * 1024;
+const GiB = 1024 * MiB;
+
+export const DEFAULT_RETENTION: RetentionSettings = {
+  serving: { maxAgeDays: 30, maxBytes: 1 * GiB },
+  deadletter: { maxAgeDays: 30, maxBytes: 256 * MiB },
+};
+
+/** The environment variables `reverie setup` reads the retention from. */
+export const RETENTION_VARIABLES: Record<LimitedStreamKey, Record<keyof StreamRetention, string>> = {
+  serving: { maxAgeDays: 'REVERIE_SERVING_MAX_AGE_DAYS', maxBytes: 'REVERIE_SERVING_MAX_BYTES' },
+  deadletter: { maxAgeDays: 'REVERIE_DEADLETTER_MAX_AGE_DAYS', maxBytes: 'REVERIE_DEADLETTER_MAX_BYTES' },
+};
+
+/** Longest max age accepted (10 years): more is a typo, not a retention policy. */
+const MAX_AGE_DAYS_LIMIT = 3650;
+const BYTE_UNITS: Record<string, number> = { '': 1, b: 1, k: 1024, kib: 1024, m: MiB, mib: MiB, g: GiB, gib: GiB, t: 1024 * GiB, tib: 1024 * GiB };
+
+/** A retention setting that is not one; `problems` name each variable, what was expected and what was found. */
+export class RetentionSettingsError extends Error {
+  override readonly name = 'RetentionSettingsError';
+  constructor(readonly problems: { variable: string; message: string }[]) {
+    super(problems.map((p) => `${p.variable}: ${p.message}`).join('; '));
+  }
+}
+
+/**
+ * The retention of SERVING and DEADLETTER from the environment (unset or empty variables keep the
+ * defaults): ages in whole days, sizes in bytes with an optional binary unit (`512MiB`, `2GiB`).
+ * Throws RetentionSettingsError naming every bad variable.
+ */
+export function retentionFromEnv(env: Record<string, string | undefined>, streamSettings: StreamSettings = DEFAULT_STREAM_SETTINGS): RetentionSettings {
+  const problems: { variable: string; message: string }[] = [];
+  const out = {} as RetentionSettings;
+  for (const key of LIMITED_STREAMS) {
+    const names = RETENTION_VARIABLES[key];
+    const ageText = env[names.maxAgeDays]?.trim();
+    const bytesText = env[names.maxBytes]?.trim();
+    let maxAgeDays = DEFAULT_RETENTION[key].maxAgeDays;
+    let maxBytes = DEFAULT_RETENTION[key].maxBytes;
+    if (ageText) {
+      const days = /^\d+$/.test(ageText) ? Number(ageText) : NaN;
+      if (!Number.isSafeInteger(days) || days < 1 || days > MAX_AGE_DAYS_LIMIT) {
+        problems.push({ variable: names.maxAgeDays, message: `expected a whole number of days from 1 to ${MAX_AGE_DAYS_LIMIT}, got ${JSON.stringify(ageText)}` });
+      } else maxAgeDays = days;
+    }
+    if (bytesText) {
+      const m = /^(\d+)\s*([a-z]*)$/i.exec(bytesText);
+      const unit = m ? BYTE_UNITS[m[2].toLowerCase()] : undefined;
+      const bytes = m && unit ? Number(m[1]) * unit : NaN;
+      if (!Number.isSafeInteger(bytes)) {
+        problems.push({ variable: names.maxBytes, message: `expected a size in bytes, optionally with a unit KiB, MiB, GiB or TiB (e.g. 512MiB), got ${JSON.stringify(bytesText)}` });
+      } else if (bytes < streamSettings.maxMsgBytes) {
+        problems.push({ variable: names.maxBytes, message: `expected at least ${formatBytes(streamSettings.maxMsgBytes)} (the largest message a stream accepts), got ${JSON.stringify(bytesText)}` });
+      } else maxBytes = bytes;
+    }
+    out[key] = { maxAgeDays, maxBytes };
+  }
+  if (problems.length) throw new RetentionSettingsError(problems);
+  return out;
+}
+
+export function formatBytes(n: number): string {
+  for (const [unit, size] of [['TiB', 1024 * GiB], ['GiB', GiB], ['MiB', MiB], ['KiB', 1024]] as const) {
+    if (n >= size && n % size === 0) return `${n / size} ${unit}`;
+  }
+  return `${n} bytes`;
+}
+
+const isLimited = (key: StreamKey): key is LimitedStreamKey => (LIMITED_STREAMS as readonly StreamKey[]).includes(key);
+
+export function streamConfig(topology: Topology, key: StreamKey, settings = DEFAULT_STREAM_SETTINGS, retention = DEFAULT_RETENTION): Partial<StreamConfig> & { name: string } {
+  const limits = isLimited(key) ? retention[key] : undefined;
   return {
     name: topology.streamName(key),
     subjects: [topology.wildcard(key)],
     storage: StorageType.File,
     retention: RetentionPolicy.Limits,
     discard: DiscardPolicy.Old,
+    // SERVING and DEADLETTER drop their oldest messages past their age or size; the source-of-truth
+    // streams are set to no limit explicitly, so provisioning also removes one added by hand.
+    max_age: limits ? limits.maxAgeDays * DAY_NS : 0,
+    max_bytes: limits ? limits.maxBytes : -1,
     max_msg_size: settings.maxMsgBytes,
     duplicate_window: settings.duplicateWindowSeconds * SECOND_NS,
     num_replicas: settings.replicas,
@@ -66,28 +158,41 @@ export function consumerConfig(topology: Topology, spec: ConsumerSpec): Partial<
 }
 
 export interface ProvisionReport {
-  streams: { name: string; action: 'created' | 'updated' | 'unchanged' }[];
+  /** `limits`: the retention of SERVING and DEADLETTER (the other streams keep everything). */
+  streams: { name: string; action: 'created' | 'updated' | 'unchanged'; limits?: StreamRetention }[];
   consumers: { stream: string; name: string; action: 'created' | 'updated' }[];
 }
 
-/** Creates or updates every stream and durable consumer. Idempotent; safe to run on every deploy. */
-export async function provisionStreams(nc: NatsConnection, topology: Topology, options: { consumers?: ConsumerSpec[]; settings?: StreamSettings } = {}): Promise<ProvisionReport> {
+export interface ProvisionOptions {
+  consumers?: ConsumerSpec[];
+  settings?: StreamSettings;
+  /** Age and size limits of SERVING and DEADLETTER; DEFAULT_RETENTION when not given. */
+  retention?: RetentionSettings;
+}
+
+/**
+ * Creates or updates every stream and durable consumer. Idempotent; safe to run on every deploy.
+ * A changed retention updates the existing stream (a smaller limit drops the oldest messages).
+ */
+export async function provisionStreams(nc: NatsConnection, topology: Topology, options: ProvisionOptions = {}): Promise<ProvisionReport> {
   const jsm = await nc.jetstreamManager();
   const report: ProvisionReport = { streams: [], consumers: [] };
+  const retention = options.retention ?? DEFAULT_RETENTION;
   for (const key of STREAM_KEYS) {
-    const wanted = streamConfig(topology, key, options.settings);
+    const wanted = streamConfig(topology, key, options.settings, retention);
+    const limits = isLimited(key) ? { limits: { ...retention[key] } } : {};
     const existing = await jsm.streams.info(wanted.name).catch((err: unknown) => {
       if (isNotFound(err)) return undefined;
       throw err;
     });
     if (!existing) {
-      await jsm.streams.add(wanted);
-      report.streams.push({ name: wanted.name, action: 'created' });
+      await jsm.streams.add(wanted).catch((err: unknown) => { throw storageError(err, key, wanted); });
+      report.streams.push({ name: wanted.name, action: 'created', ...limits });
     } else if (differs(existing.config as unknown as Record<string, unknown>, wanted)) {
-      await jsm.streams.update(wanted.name, wanted);
-      report.streams.push({ name: wanted.name, action: 'updated' });
+      await jsm.streams.update(wanted.name, wanted).catch((err: unknown) => { throw storageError(err, key, wanted); });
+      report.streams.push({ name: wanted.name, action: 'updated', ...limits });
     } else {
-      report.streams.push({ name: wanted.name, action: 'unchanged' });
+      report.streams.push({ name: wanted.name, action: 'unchanged', ...limits });
     }
   }
   for (const spec of options.consumers ?? CONSUMERS) {
@@ -124,6 +229,19 @@ export async function assertProvisioned(nc: NatsConnection, topology: Topology, 
 export async function deleteStreams(nc: NatsConnection, topology: Topology): Promise<void> {
   const jsm = await nc.jetstreamManager();
   for (const key of STREAM_KEYS) await jsm.streams.delete(topology.streamName(key)).catch(() => undefined);
+}
+
+/**
+ * JetStream reserves a stream's max_bytes on the server up front and refuses a stream whose cap
+ * does not fit (err_code 10047): say which setting asked for it.
+ */
+function storageError(err: unknown, key: StreamKey, wanted: Partial<StreamConfig> & { name: string }): unknown {
+  const e = err as { api_error?: { err_code?: number }; message?: string };
+  if (!isLimited(key) || e?.api_error?.err_code !== 10047) return err;
+  return new Error(
+    `JetStream cannot reserve ${formatBytes(wanted.max_bytes ?? 0)} for stream ${wanted.name} (${RETENTION_VARIABLES[key].maxBytes}): ${e.message ?? 'insufficient storage resources'}; ` +
+      'lower it or give the NATS server more JetStream storage (max_file_store)',
+  );
 }
 
 function isNotFound(err: unknown): boolean {
