@@ -1,6 +1,13 @@
-import { createRedactor } from './redactor';
+import { createHash, createHmac } from 'node:crypto';
+import { createRedactor, pseudonymFor } from './redactor';
+import { PseudonymKeyError, type PseudonymKeyProvider } from './redaction.types';
 
-const redactor = createRedactor();
+/** What session-ingest does: each tenant's key is HMAC(deployment key, 'reverie-pseudonym:' + tenant). */
+const keysFrom = (deploymentKey: string): PseudonymKeyProvider => (tenantId) => createHmac('sha256', deploymentKey).update(`reverie-pseudonym:${tenantId}`).digest();
+const KEYS = keysFrom('spec-deployment-key-0123456789abcdef');
+const forTenant = (tenantId: string, keys = KEYS) => createRedactor({}, { tenantId, pseudonymKey: keys });
+
+const redactor = forTenant('acme');
 
 describe('redactEvent', () => {
   const event = {
@@ -71,12 +78,14 @@ describe('redactEvent', () => {
 });
 
 describe('identifiers that are personal data', () => {
+  const jane = 'jane.doe@example.com';
+  const janeEvent = { actor: { kind: 'user', id: jane }, data: { userId: jane, text: 'hi', toolCallId: 'toolu_01ABC' } };
+
   it('replaces an e-mail used as userId or actor id by a stable pseudonym and counts it', () => {
-    const r = createRedactor();
-    const event = { actor: { kind: 'user', id: 'jane.doe@example.com' }, data: { userId: 'jane.doe@example.com', text: 'hi', toolCallId: 'toolu_01ABC' } };
-    const out = r.redactEvent(event);
-    const again = r.redactEvent(event);
-    expect(JSON.stringify(out)).not.toContain('jane.doe@example.com');
+    const r = forTenant('acme');
+    const out = r.redactEvent(janeEvent);
+    const again = r.redactEvent(janeEvent);
+    expect(JSON.stringify(out)).not.toContain(jane);
     expect(out.data.userId).toMatch(/^pseudonym-[0-9a-f]{20}$/);
     expect(out.actor.id).toBe(out.data.userId);
     expect(again.data.userId).toBe(out.data.userId);
@@ -84,7 +93,52 @@ describe('identifiers that are personal data', () => {
     expect(out.redactions).toEqual({ email: 2 });
   });
 
-  it('keeps ordinary identifiers as they are', () => {
+  it('is keyed: not the bare SHA-256 of the id anyone could recompute, but the HMAC with the tenant key', () => {
+    const out = forTenant('acme').redactEvent(janeEvent);
+    const bare = `pseudonym-${createHash('sha256').update(jane).digest('hex').slice(0, 20)}`;
+    expect(out.data.userId).not.toBe(bare);
+    expect(out.data.userId).toBe(`pseudonym-${createHmac('sha256', KEYS('acme')).update(jane).digest('hex').slice(0, 20)}`);
+    expect(out.data.userId).toBe(pseudonymFor(KEYS('acme'), jane));
+    // Phone numbers used as ids too.
+    const phone = forTenant('acme').redactEvent({ data: { userId: '+1 415 555 0134' } });
+    expect(phone.data.userId).toBe(pseudonymFor(KEYS('acme'), '+1 415 555 0134'));
+  });
+
+  it('is stable within a tenant (across redactors and restarts) and differs across tenants and deployment keys', () => {
+    const acme1 = forTenant('acme').redactEvent(janeEvent).data.userId;
+    const acme2 = forTenant('acme').redactEvent({ ...janeEvent, tenantId: 'acme' }).data.userId;
+    const globex = forTenant('globex').redactEvent(janeEvent).data.userId;
+    const otherDeployment = forTenant('acme', keysFrom('another-deployment-key-fedcba9876543210')).redactEvent(janeEvent).data.userId;
+    expect(acme2).toBe(acme1);
+    expect(globex).toMatch(/^pseudonym-[0-9a-f]{20}$/);
+    expect(new Set([acme1, globex, otherDeployment]).size).toBe(3);
+    expect(forTenant('acme').redactEvent({ data: { userId: 'john@example.com' } }).data.userId).not.toBe(acme1);
+  });
+
+  it('asks the provider once, for its own tenant, and copies the key', () => {
+    const asked: string[] = [];
+    const buffer = Buffer.from(KEYS('acme'));
+    const r = createRedactor({}, { tenantId: 'acme', pseudonymKey: (t) => { asked.push(t); return buffer; } });
+    const before = r.redactEvent(janeEvent).data.userId;
+    buffer.fill(0);
+    expect(r.redactEvent(janeEvent).data.userId).toBe(before);
+    expect(asked).toEqual(['acme']);
+  });
+
+  it('refuses to pseudonymize without a key, with a key too short, or for another tenant, never echoing the id', () => {
+    const errorOf = (fn: () => unknown) => { try { fn(); } catch (e) { return e as Error; } throw new Error('expected an error'); };
+    const noKey = errorOf(() => createRedactor().redactEvent(janeEvent));
+    expect(noKey).toBeInstanceOf(PseudonymKeyError);
+    expect(noKey.message).not.toContain(jane);
+    expect(createRedactor().redactText(`mail ${jane}`).text).toBe('mail [REDACTED:email]');
+    expect(errorOf(() => createRedactor({}, { tenantId: 'acme', pseudonymKey: () => new Uint8Array(8) }))).toBeInstanceOf(PseudonymKeyError);
+    expect(errorOf(() => createRedactor({}, { tenantId: 'acme', pseudonymKey: () => 'a string' as never })).message).toMatch(/at least 16 bytes/);
+    const wrongTenant = errorOf(() => forTenant('acme').redactEvent({ ...janeEvent, tenantId: 'globex' }));
+    expect(wrongTenant).toBeInstanceOf(PseudonymKeyError);
+    expect(wrongTenant.message).not.toContain(jane);
+  });
+
+  it('keeps ordinary identifiers as they are (no key needed)', () => {
     const out = createRedactor().redactEvent({ actor: { kind: 'user', id: 'u-42' }, data: { userId: 'u-42', agentId: 'release-bot' } });
     expect(out.actor.id).toBe('u-42');
     expect(out.data).toEqual({ userId: 'u-42', agentId: 'release-bot' });

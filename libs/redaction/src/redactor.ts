@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { charClasses } from './char-classes';
 import { placeholder, type Detector } from './detector';
 import { PII_DETECTORS } from './pii.detectors';
 import { HIGH_ENTROPY_DETECTOR, SECRET_DETECTORS } from './secret.detectors';
-import { RedactionRulesError, type RedactionResult, type RedactionRules, type Redactor } from './redaction.types';
+import { PseudonymKeyError, RedactionRulesError, type RedactionResult, type RedactionRules, type Redactor, type RedactorOptions } from './redaction.types';
 
 /**
  * Built-in detectors in the order they run. Specific token formats go first so that a key is
@@ -115,17 +115,42 @@ function redactData(data: unknown, redactString: (s: string) => string, pseudony
   );
 }
 
+/** Fewest key bytes accepted: an HMAC key shorter than this is guessable. */
+export const MIN_PSEUDONYM_KEY_BYTES = 16;
+
+/**
+ * `pseudonym-<first 20 hex of HMAC-SHA256(key, id)>`: stable for one key, and without the key no
+ * one can tell which pseudonym a known id has (a bare hash could be recomputed from the id).
+ */
+export function pseudonymFor(key: Uint8Array, id: string): string {
+  return `pseudonym-${createHmac('sha256', key).update(id, 'utf8').digest('hex').slice(0, 20)}`;
+}
+
 /**
  * An identifier that is personal data (an e-mail address or phone number used as a user id) is
- * replaced by a stable pseudonym: the same person still counts once across sessions, and the
- * address itself is never stored.
+ * replaced by a stable keyed pseudonym: the same person still counts once across the tenant's
+ * sessions, and the address itself is never stored.
  */
-export function pseudonymizeIdentifier(id: string, redactText: (s: string) => { counts: Record<string, number> }, counts: Record<string, number>): string {
+export function pseudonymizeIdentifier(id: string, redactText: (s: string) => { counts: Record<string, number> }, counts: Record<string, number>, key: Uint8Array | undefined): string {
   const found = redactText(id).counts;
   const personal = Object.keys(found).filter((k) => k === 'email' || k === 'phone');
   if (!personal.length) return id;
+  if (!key) throw new PseudonymKeyError('an identifier is personal data and this redactor has no pseudonym key: create it with createRedactor(rules, { tenantId, pseudonymKey })');
   for (const k of personal) counts[k] = (counts[k] ?? 0) + found[k];
-  return `pseudonym-${createHash('sha256').update(id).digest('hex').slice(0, 20)}`;
+  return pseudonymFor(key, id);
+}
+
+function pseudonymKeyOf(options: RedactorOptions | undefined): Uint8Array | undefined {
+  if (options === undefined) return undefined;
+  if (typeof options.tenantId !== 'string' || !options.tenantId || typeof options.pseudonymKey !== 'function') {
+    throw new PseudonymKeyError('redactor options must be { tenantId, pseudonymKey: (tenantId) => key bytes }');
+  }
+  const key = options.pseudonymKey(options.tenantId);
+  // isView, not instanceof: a Buffer made in another realm (a VM context, a test runner) is still bytes.
+  if (!ArrayBuffer.isView(key) || key.byteLength < MIN_PSEUDONYM_KEY_BYTES) {
+    throw new PseudonymKeyError(`the pseudonym key of tenant '${options.tenantId}' must be at least ${MIN_PSEUDONYM_KEY_BYTES} bytes`);
+  }
+  return new Uint8Array(key.buffer, key.byteOffset, key.byteLength).slice(); // a copy: the provider's buffer may be reused
 }
 
 function redactValue(value: unknown, redactString: (s: string) => string): unknown {
@@ -138,10 +163,15 @@ function redactValue(value: unknown, redactString: (s: string) => string): unkno
   return value;
 }
 
-export function createRedactor(rules: RedactionRules = {}): Redactor {
+/**
+ * A redactor for one rule set. `options` bind it to a tenant and give it that tenant's pseudonym
+ * key; without them it still redacts text, but refuses an event whose user id is personal data.
+ */
+export function createRedactor(rules: RedactionRules = {}, options?: RedactorOptions): Redactor {
   if (rules === null || typeof rules !== 'object' || Array.isArray(rules)) {
     throw new RedactionRulesError('redaction rules must be an object { disabled?, custom?, allowlist? }');
   }
+  const pseudonymKey = pseudonymKeyOf(options);
   const custom = compileCustom(rules);
   const disabled = checkDisabled(rules, custom);
   const allow = checkAllowlist(rules);
@@ -166,9 +196,13 @@ export function createRedactor(rules: RedactionRules = {}): Redactor {
       return { text: redactInto(text, counts), counts };
     },
     redactEvent(event) {
+      const tenantId = (event as { tenantId?: unknown }).tenantId;
+      if (options && typeof tenantId === 'string' && tenantId !== options.tenantId) {
+        throw new PseudonymKeyError(`this redactor is tenant '${options.tenantId}'s and was given an event of tenant '${tenantId}'`);
+      }
       const counts: Record<string, number> = {};
       const detect = (t: string) => { const c: Record<string, number> = {}; redactInto(t, c); return { counts: c }; };
-      const pseudonymize = (id: string) => pseudonymizeIdentifier(id, detect, counts);
+      const pseudonymize = (id: string) => pseudonymizeIdentifier(id, detect, counts, pseudonymKey);
       const data = redactData(event.data, (s) => redactInto(s, counts), pseudonymize);
       const merged: Record<string, number> = { ...(event.redactions ?? {}) };
       const actor = (event as { actor?: { kind: string; id: string } }).actor;

@@ -1,5 +1,7 @@
 import { Authenticator, AuthError, ConfigError, EnvKeyVerifier } from '@reverie/service-kit';
+import { createHmac } from 'node:crypto';
 import { loadIngestConfig } from './ingest.config';
+import { DEVELOPMENT_PSEUDONYM_KEY, pseudonymKeys, tenantPseudonymKeys } from './pseudonym-keys';
 
 const KEY_A = 'a'.repeat(16) + '-alpha';
 const KEY_B = 'b'.repeat(20);
@@ -50,5 +52,53 @@ describe('session-ingest configuration', () => {
     expect(loadIngestConfig({}).REVERIE_API_KEYS).toBeUndefined();
     const c = loadIngestConfig({ REVERIE_API_KEYS: `${KEY_A}:acme` });
     expect(c).toMatchObject({ REVERIE_API_KEYS: `${KEY_A}:acme`, INGEST_MAX_BODY_BYTES: 8 * 1024 * 1024, INGEST_MAX_BATCH_EVENTS: 1000, INGEST_MAX_EVENT_BYTES: 256 * 1024, INGEST_MAX_DEPTH: 32, INGEST_PUBLISH_MAX_IN_FLIGHT: 1000, REVERIE_REDACTION_RULES: {}, PORT: 4101 });
+  });
+});
+
+describe('REVERIE_PSEUDONYM_KEY', () => {
+  const errorOf = (env: Record<string, string>): ConfigError => {
+    try {
+      loadIngestConfig(env);
+    } catch (e) {
+      if (e instanceof ConfigError) return e;
+      throw e;
+    }
+    throw new Error('expected a ConfigError');
+  };
+
+  it('is required when NODE_ENV=production, and the error names it', () => {
+    const err = errorOf({ NODE_ENV: 'production' });
+    expect(err.problems.map((p) => p.variable)).toEqual(['REVERIE_PSEUDONYM_KEY']);
+    expect(err.message).toMatch(/REVERIE_PSEUDONYM_KEY: required when NODE_ENV=production.*\(not set\)/);
+    // Named together with the other bad variables, not only once they are fixed.
+    expect(errorOf({ NODE_ENV: 'production', INGEST_MAX_DEPTH: '0' }).problems.map((p) => p.variable).sort()).toEqual(['INGEST_MAX_DEPTH', 'REVERIE_PSEUDONYM_KEY']);
+    const key = 'k'.repeat(40);
+    expect(loadIngestConfig({ NODE_ENV: 'production', REVERIE_PSEUDONYM_KEY: key }).REVERIE_PSEUDONYM_KEY).toBe(key);
+  });
+
+  it('refuses a short key without echoing it, and is optional outside production', () => {
+    const err = errorOf({ REVERIE_PSEUDONYM_KEY: 'too-short-secret' });
+    expect(err.message).toMatch(/REVERIE_PSEUDONYM_KEY: expected at least 32 characters.*a value of 16 characters \(hidden\)/);
+    expect(err.message).not.toContain('too-short-secret');
+    expect(loadIngestConfig({}).REVERIE_PSEUDONYM_KEY).toBeUndefined();
+    expect(loadIngestConfig({ NODE_ENV: 'development' }).REVERIE_PSEUDONYM_KEY).toBeUndefined();
+  });
+});
+
+describe('pseudonym keys', () => {
+  it('derives each tenant key as HMAC-SHA256(deployment key, "reverie-pseudonym:" + tenant)', () => {
+    const keys = tenantPseudonymKeys('d'.repeat(32));
+    expect(Buffer.from(keys('acme')).toString('hex')).toBe(createHmac('sha256', 'd'.repeat(32)).update('reverie-pseudonym:acme').digest('hex'));
+    expect(Buffer.from(keys('acme')).equals(Buffer.from(keys('acme')))).toBe(true);
+    expect(Buffer.from(keys('acme')).equals(Buffer.from(keys('globex')))).toBe(false);
+  });
+
+  it('uses the deployment key when set, else the development key (flagged, for the warning)', () => {
+    const set = pseudonymKeys({ REVERIE_PSEUDONYM_KEY: 'e'.repeat(32) });
+    expect(set.development).toBe(false);
+    expect(Buffer.from(set.keyFor('acme')).equals(Buffer.from(tenantPseudonymKeys('e'.repeat(32))('acme')))).toBe(true);
+    const dev = pseudonymKeys({});
+    expect(dev.development).toBe(true);
+    expect(Buffer.from(dev.keyFor('acme')).equals(Buffer.from(tenantPseudonymKeys(DEVELOPMENT_PSEUDONYM_KEY)('acme')))).toBe(true);
   });
 });

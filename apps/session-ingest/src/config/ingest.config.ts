@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { parseTenantRedactionRules, type RedactionRules } from '@reverie/redaction';
 import { DEFAULT_INGEST_LIMITS, type IngestLimits } from '@reverie/ingest-validation';
 import { commonConfigSchema, EnvKeyVerifier, loadConfig } from '@reverie/service-kit';
+import { MIN_DEPLOYMENT_KEY_CHARS } from './pseudonym-keys';
 
 export const SERVICE = 'session-ingest' as const;
 /** Queue group of the NATS ingest subscription, so replicas share the requests. */
@@ -42,6 +43,20 @@ export const ingestConfigSchema = commonConfigSchema(SERVICE).extend({
   INGEST_MAX_DEPTH: positiveInt('levels').max(1000, 'expected at most 1000 levels').default(DEFAULT_INGEST_LIMITS.maxDepth),
   /** JetStream publishes awaiting their acknowledgement, per request. */
   INGEST_PUBLISH_MAX_IN_FLIGHT: positiveInt('messages').max(10_000, 'expected at most 10000 messages').default(1000),
+  /**
+   * The deployment secret pseudonyms are keyed with (see pseudonym-keys.ts): required in
+   * production, a fixed development key otherwise. Never logged (the name contains KEY).
+   */
+  REVERIE_PSEUDONYM_KEY: z.string().min(MIN_DEPLOYMENT_KEY_CHARS, `expected at least ${MIN_DEPLOYMENT_KEY_CHARS} characters (e.g. \`openssl rand -hex 32\`)`).optional(),
+  /** Only `production` matters here: it makes REVERIE_PSEUDONYM_KEY required. */
+  NODE_ENV: z.string().optional(),
+}).superRefine((config, ctx) => {
+  if (config.REVERIE_PSEUDONYM_KEY !== undefined) return;
+  // Production is NODE_ENV=production, or REVERIE_PRODUCTION=true where the common schema declares that switch.
+  const why = config.NODE_ENV === 'production' ? 'NODE_ENV=production' : (config as { REVERIE_PRODUCTION?: unknown }).REVERIE_PRODUCTION === true ? 'REVERIE_PRODUCTION=true' : undefined;
+  if (why) {
+    ctx.addIssue({ code: 'custom', path: ['REVERIE_PSEUDONYM_KEY'], message: `required when ${why}: a secret of at least ${MIN_DEPLOYMENT_KEY_CHARS} characters (e.g. \`openssl rand -hex 32\`) that keys the pseudonyms of user ids` });
+  }
 });
 export type IngestConfig = z.infer<typeof ingestConfigSchema>;
 

@@ -8,6 +8,7 @@ import { BatchError, validateBatch, type IngestLimits } from '@reverie/ingest-va
 import { DATA_SOURCE, EVENT_STORE } from '@reverie/service-kit';
 import { CLOCK, INGEST_CONFIG, LOGGER, type Clock } from '../app.tokens';
 import { ingestLimits, type IngestConfig } from '../config/ingest.config';
+import { DEVELOPMENT_KEY_WARNING, pseudonymKeys } from '../config/pseudonym-keys';
 import { fromBatchError, unavailable } from './ingest.errors';
 import { knownEventIds } from './known-event-ids';
 import { TenantRedactors } from './tenant-redactors';
@@ -31,7 +32,9 @@ export class IngestService {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {
     this.limits = ingestLimits(config);
-    this.redactors = new TenantRedactors(config.REVERIE_REDACTION_RULES);
+    const keys = pseudonymKeys(config);
+    if (keys.development) logger.warn(DEVELOPMENT_KEY_WARNING);
+    this.redactors = new TenantRedactors(config.REVERIE_REDACTION_RULES, keys.keyFor);
     this.maxInFlight = config.INGEST_PUBLISH_MAX_IN_FLIGHT;
   }
 
