@@ -69,6 +69,7 @@ export function serviceAppModule(options: ServiceAppModuleOptions): Type<unknown
       InfrastructureModule.forRoot({
         service,
         natsUrl: config.NATS_URL,
+        natsTls: { caFile: config.NATS_TLS_CA, certFile: config.NATS_TLS_CERT, keyFile: config.NATS_TLS_KEY },
         databaseUrl: config.DATABASE_URL,
         namespace: config.REVERIE_NAMESPACE,
         consumers: options.consumers ?? consumerSpecsOf(service),

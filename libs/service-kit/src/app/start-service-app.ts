@@ -36,6 +36,7 @@ export async function startServiceApp(options: StartServiceAppOptions): Promise<
     port: config.PORT,
     host: config.HOST,
     bodyLimit: options.bodyLimit,
+    rateLimitPerMinute: config.REVERIE_RATE_LIMIT_PER_MINUTE,
     handleSignals: options.handleSignals ?? true,
     onShutdown: options.onShutdown,
   });

@@ -3,6 +3,8 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Logger } from 'pino';
 import { ProblemDetailsFilter } from '../http/problem-details.filter';
+import { registerRateLimit } from '../http/rate-limit';
+import { DEFAULT_RATE_LIMIT_PER_MINUTE } from '../config/common-config';
 import { assertEveryRouteHasPolicy } from '../auth/route-policies';
 import { PinoNestLogger } from '../logging/nest-logger';
 import { installHttpTracing, TraceContextInterceptor } from '../tracing/http-tracing';
@@ -18,6 +20,10 @@ export interface ServiceAppOptions {
   logger: Logger;
   /** Default 1 MiB. */
   bodyLimit?: number;
+  /** Requests per minute per presented credential (per client IP without one); 0: no limit. Default DEFAULT_RATE_LIMIT_PER_MINUTE. */
+  rateLimitPerMinute?: number;
+  /** The rate limit's window; default one minute (tests shorten it). */
+  rateLimitWindowMs?: number;
 }
 
 export interface BootstrapOptions extends ServiceAppOptions {
@@ -42,12 +48,18 @@ export interface ServiceHandle {
 /**
  * A Nest application on Fastify with the kit wired in: pino logs, a server span per request,
  * problem+json for every error (unknown routes included: Nest's not-found handler goes through
- * the global filter). Initialised, not listening: tests use
+ * the global filter), a rate limit per credential on every route but /health (429 problem+json
+ * with Retry-After). Initialised, not listening: tests use
  * `app.inject`, `bootstrapService` listens.
  */
 export async function createServiceApp(options: ServiceAppOptions): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({ logger: false, bodyLimit: options.bodyLimit ?? 1024 * 1024 });
   installHttpTracing(adapter.getInstance());
+  // Before Nest adds the routes: the plugin attaches its hook to each route as it is added.
+  await registerRateLimit(adapter.getInstance(), {
+    perMinute: options.rateLimitPerMinute ?? DEFAULT_RATE_LIMIT_PER_MINUTE,
+    windowMs: options.rateLimitWindowMs,
+  });
   const app = await NestFactory.create<NestFastifyApplication>(options.module, adapter, {
     logger: new PinoNestLogger(options.logger.child({ component: 'nest' })),
     abortOnError: false,

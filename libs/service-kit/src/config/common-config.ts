@@ -1,3 +1,4 @@
+import { accessSync, constants } from 'node:fs';
 import { z } from 'zod';
 import { DEFAULT_PORTS, type ServiceName } from '@reverie/contracts';
 import { oidcConfigSchema } from '../auth/jwt.verifier';
@@ -11,6 +12,24 @@ const urlWithProtocols = (protocols: string[], expected: string) =>
     }
   }, `expected ${expected}`);
 
+/** `true` or `false`, nothing else: a typo in a safety switch must not pass for either. */
+const flag = () =>
+  z.enum(['true', 'false'], { error: 'expected true or false' }).default('false').transform((v) => v === 'true');
+
+/** A path to a file this process can read (checked at start-up, so a wrong path is named there). */
+const readableFile = () =>
+  z.string().refine((path) => {
+    try {
+      accessSync(path, constants.R_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'expected a readable file');
+
+/** Requests per minute per credential (or per client IP without one) when REVERIE_RATE_LIMIT_PER_MINUTE is unset. */
+export const DEFAULT_RATE_LIMIT_PER_MINUTE = 1200;
+
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
@@ -18,6 +37,10 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 export function commonConfigSchema(service: ServiceName) {
   return z.object({
     NATS_URL: urlWithProtocols(['nats:', 'tls:'], 'a nats:// URL').default('nats://127.0.0.1:4222'),
+    /** TLS to NATS: the CA to trust, and a client certificate with its key (files). Any of them, or a tls:// URL, requires TLS. */
+    NATS_TLS_CA: readableFile().optional(),
+    NATS_TLS_CERT: readableFile().optional(),
+    NATS_TLS_KEY: readableFile().optional(),
     DATABASE_URL: urlWithProtocols(['postgres:', 'postgresql:'], 'a postgres:// URL').default(
       'postgres://postgres@127.0.0.1:5432/reverie',
     ),
@@ -34,6 +57,16 @@ export function commonConfigSchema(service: ServiceName) {
       .max(65535, 'expected a port from 0 to 65535')
       .default(DEFAULT_PORTS[service]),
     HOST: z.string().min(1).default('127.0.0.1'),
+    /** In production, HOST may be 0.0.0.0 (every interface) only with this set to true. */
+    REVERIE_ALLOW_PUBLIC_BIND: flag(),
+    /** Production checks at start-up (also on with NODE_ENV=production): see production-checks.ts. */
+    REVERIE_PRODUCTION: flag(),
+    /** Requests per minute per presented credential (per client IP without one); 0 turns the limit off. */
+    REVERIE_RATE_LIMIT_PER_MINUTE: z.coerce
+      .number({ error: 'expected a whole number of requests per minute (0 turns the limit off)' })
+      .int('expected a whole number of requests per minute (0 turns the limit off)')
+      .min(0, 'expected a whole number of requests per minute (0 turns the limit off)')
+      .default(DEFAULT_RATE_LIMIT_PER_MINUTE),
     /** Operator keys, `key:tenant[:role+role],…` (EnvKeyVerifier): the first admin's way in. */
     REVERIE_API_KEYS: z.string().optional(),
     /** OIDC for people: REVERIE_OIDC_ISSUER, _AUDIENCE, _JWKS_URL, _TENANT_CLAIM, _ROLES_CLAIM, _ACTOR_CLAIM. */

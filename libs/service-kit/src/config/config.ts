@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { isProductionMode, productionProblems, type ProductionCheckInput } from './production-checks';
 
 export interface ConfigProblem {
   variable: string;
@@ -8,8 +9,8 @@ export interface ConfigProblem {
 /** Thrown at start-up when the environment does not satisfy the service's configuration schema. */
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
-  constructor(readonly problems: ConfigProblem[]) {
-    super(`Invalid configuration:\n${problems.map((p) => `  ${p.variable}: ${p.message}`).join('\n')}`);
+  constructor(readonly problems: ConfigProblem[], heading = 'Invalid configuration') {
+    super(`${heading}:\n${problems.map((p) => `  ${p.variable}: ${p.message}`).join('\n')}`);
   }
 }
 
@@ -20,6 +21,11 @@ export const SECRET_VARIABLE = /KEY|SECRET|PASSWORD|TOKEN|CREDENTIAL/i;
  * Checks the environment against a zod object schema, once, at start-up. Empty variables count as
  * unset (so defaults apply). Every bad variable is named in one ConfigError, with what was
  * expected and what was found (secrets and URL passwords masked).
+ *
+ * A service's configuration (a schema built on commonConfigSchema, which declares
+ * REVERIE_PRODUCTION) is then checked as a whole: NATS_TLS_CERT and NATS_TLS_KEY go together, and
+ * in production (`NODE_ENV=production` or `REVERIE_PRODUCTION=true`) the checks of
+ * production-checks.ts must pass too, each failure named.
  */
 export function loadConfig<S extends z.ZodObject>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
   const input: Record<string, string> = {};
@@ -28,7 +34,10 @@ export function loadConfig<S extends z.ZodObject>(schema: S, env: NodeJS.Process
     if (value !== undefined && value !== '') input[key] = value;
   }
   const result = schema.safeParse(input);
-  if (result.success) return result.data;
+  if (result.success) {
+    if ('REVERIE_PRODUCTION' in schema.shape) checkServiceConfig(result.data as unknown as ServiceConfigView, env);
+    return result.data;
+  }
   const problems = result.error.issues.map((issue): ConfigProblem => {
     const variable = String(issue.path[0] ?? '(config)');
     const value = input[variable];
@@ -37,6 +46,21 @@ export function loadConfig<S extends z.ZodObject>(schema: S, env: NodeJS.Process
     return { variable, message };
   });
   throw new ConfigError(problems);
+}
+
+type ServiceConfigView = Omit<ProductionCheckInput, 'PGPASSWORD'> & { REVERIE_PRODUCTION: boolean };
+
+function checkServiceConfig(config: ServiceConfigView, env: NodeJS.ProcessEnv): void {
+  const pair: ConfigProblem[] = [];
+  if (config.NATS_TLS_CERT && !config.NATS_TLS_KEY) pair.push({ variable: 'NATS_TLS_KEY', message: 'expected the key of the client certificate in NATS_TLS_CERT (not set)' });
+  if (config.NATS_TLS_KEY && !config.NATS_TLS_CERT) pair.push({ variable: 'NATS_TLS_CERT', message: 'expected the client certificate for the key in NATS_TLS_KEY (not set)' });
+  if (pair.length) throw new ConfigError(pair);
+  if (!isProductionMode(env.NODE_ENV, config.REVERIE_PRODUCTION)) return;
+  const problems = productionProblems({ ...config, PGPASSWORD: env.PGPASSWORD });
+  if (problems.length) {
+    const why = env.NODE_ENV === 'production' ? 'NODE_ENV=production' : 'REVERIE_PRODUCTION=true';
+    throw new ConfigError(problems, `Refused in production (${why})`);
+  }
 }
 
 export function describeValue(variable: string, value: string): string {

@@ -1,5 +1,5 @@
 import { Inject, Module, type BeforeApplicationShutdown, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
-import { connect, type NatsConnection } from 'nats';
+import { connect, type NatsConnection, type TlsOptions } from 'nats';
 import type { DataSource } from 'typeorm';
 import { topology, type Topology } from '@reverie/contracts';
 import { assertProvisioned, EventStore, type ConsumerSpec } from '@reverie/event-store';
@@ -11,6 +11,8 @@ import { ProjectionRunners } from './projection-runners';
 export interface InfrastructureOptions {
   service: string;
   natsUrl: string;
+  /** NATS_TLS_CA, NATS_TLS_CERT, NATS_TLS_KEY: files for the TLS connection to NATS. */
+  natsTls?: NatsTlsFiles;
   databaseUrl: string;
   namespace: string;
   /** Durable consumers this service binds to; start-up fails, naming them, if `reverie setup` has not created them. */
@@ -50,8 +52,11 @@ export class InfrastructureModule {
           inject: [TOPOLOGY],
           useFactory: async (t: Topology) => {
             // noAsyncTraces: no stack capture per request; a JetStream publish is a request, and the capture cost ~10% of ingest CPU.
-            const nc = await connect({ servers: options.natsUrl, name: options.service, maxReconnectAttempts: -1, noAsyncTraces: true }).catch((err: Error) => {
-              throw new Error(`cannot connect to NATS at ${options.natsUrl} (NATS_URL): ${err.message}`);
+            const tls = natsTlsOptions(options.natsUrl, options.natsTls);
+            const nc = await connect({ servers: options.natsUrl, name: options.service, maxReconnectAttempts: -1, noAsyncTraces: true, ...(tls && { tls }) }).catch((err: Error) => {
+              // nats.js says only "tls" when TLS is required and the server does not offer it.
+              const why = tls && err.message === 'tls' ? 'the server does not offer TLS, which a tls:// URL or NATS_TLS_* require' : err.message;
+              throw new Error(`cannot connect to NATS at ${options.natsUrl} (NATS_URL): ${why}`);
             });
             await assertProvisioned(nc, t, options.consumers).catch(async (err) => {
               await nc.close();
@@ -79,6 +84,23 @@ export class InfrastructureModule {
       exports: [TOPOLOGY, NATS_CONNECTION, EVENT_STORE, DATA_SOURCE, ManagedConsumers, ProjectionRunners],
     };
   }
+}
+
+export interface NatsTlsFiles {
+  caFile?: string;
+  certFile?: string;
+  keyFile?: string;
+}
+
+/**
+ * The `tls` option of the NATS connection: set (so the client refuses a server that does not
+ * offer TLS, rather than falling back to plaintext) for a tls:// URL or when any TLS file is
+ * configured; unset otherwise. nats.js reads the files itself when it connects.
+ */
+export function natsTlsOptions(natsUrl: string, files: NatsTlsFiles = {}): TlsOptions | undefined {
+  const given = Object.fromEntries(Object.entries(files).filter(([, v]) => v)) as NatsTlsFiles;
+  const tlsUrl = natsUrl.trim().toLowerCase().startsWith('tls://');
+  return tlsUrl || Object.keys(given).length ? given : undefined;
 }
 
 /** Health checks for the two connections, in the shape the health module expects. */
