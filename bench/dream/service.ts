@@ -212,6 +212,8 @@ async function main(): Promise<void> {
     NATS_URL: TEST_NATS_URL, DATABASE_URL: pg.url, REVERIE_NAMESPACE: t.namespace, PORT: '0', HOST: '127.0.0.1',
     // One operator key: it ingests the sessions and, as a reviewer, asks for the dream.
     REVERIE_API_KEYS: `${apiKey}:${TENANT}:ingest+reviewer`,
+    // One key sends thousands of batches: per-key rate limits would measure the limiter.
+    REVERIE_RATE_LIMIT_PER_MINUTE: '0',
   };
   // The services get this process's V8 flags (bar profiling and heap size); session-ingest also
   // --max-semi-space-size=64, as tools/services.sh starts it; --dreaming-node-options overrides dreaming's.

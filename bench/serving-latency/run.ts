@@ -50,6 +50,8 @@ async function main(): Promise<void> {
   const store = new EventStore(nats.nc, nats.topology);
   const env = {
     NATS_URL: TEST_NATS_URL, DATABASE_URL: pg.url, REVERIE_NAMESPACE: nats.topology.namespace, PORT: '0', LOG_LEVEL: 'warn',
+    // A benchmark polls back to back: per-key rate limits would measure the limiter.
+    REVERIE_RATE_LIMIT_PER_MINUTE: '0',
     REVERIE_API_KEYS: `${APPROVER_KEY}:${TENANT}:approver,${AGENT_KEY}:${TENANT}:agent`,
   };
   const governance = await createGovernance(loadGovernanceConfig(env), { handleSignals: false });

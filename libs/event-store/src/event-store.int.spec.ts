@@ -184,15 +184,21 @@ describe('projection runner', () => {
     let crashed = false;
     // First runner: crashes once after a commit (acks never sent), and is stopped mid-stream.
     let committedBatches = 0;
+    // The third commit holds the runner until it is being stopped, so the stop always comes mid-stream.
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => { release = resolve; });
     const first = await start({
       projection: countingProjection(false),
       afterCommit: async () => {
         committedBatches++;
         if (!crashed) { crashed = true; throw new Error('process died after commit'); }
+        if (committedBatches === 3) await held;
       },
     });
     await eventually(() => committedBatches >= 3, { what: 'a few batches' });
-    await first.stop();
+    const stopping = first.stop();
+    release();
+    await stopping;
     expect(await checkpoint()).toBeLessThan(100);
     const second = await start({ projection: countingProjection(false) });
     // Messages the first runner had fetched but not handled come back after the ack wait.

@@ -15,6 +15,8 @@ export function uniqueNamespace(prefix = 't'): string {
 
 export interface NatsTestEnv { nc: NatsConnection; topology: Topology; cleanup(): Promise<void>; }
 
+const TEST_RETENTION = { serving: { maxAgeDays: 1, maxBytes: 8 * 1024 * 1024 }, deadletter: { maxAgeDays: 1, maxBytes: 8 * 1024 * 1024 } };
+
 /** Connects to the real NATS server and provisions every stream (and the given consumers) in a new namespace. */
 export async function natsTestEnv(options: { consumers?: ConsumerSpec[]; duplicateWindowSeconds?: number } = {}): Promise<NatsTestEnv> {
   const nc = await connect({ servers: TEST_NATS_URL, noAsyncTraces: true });
@@ -22,6 +24,9 @@ export async function natsTestEnv(options: { consumers?: ConsumerSpec[]; duplica
   await provisionStreams(nc, t, {
     consumers: options.consumers ?? [],
     settings: { duplicateWindowSeconds: options.duplicateWindowSeconds ?? 120, maxMsgBytes: 1024 * 1024, replicas: 1 },
+    // NATS reserves a stream's byte cap up front: a test namespace (and one a killed run leaves
+    // behind) must not reserve the production defaults on the machine's shared server.
+    retention: TEST_RETENTION,
   });
   return {
     nc,
