@@ -178,6 +178,17 @@ describe('projection runner', () => {
     expect(await counts()).toEqual({ p0: 10, p1: 10, p2: 10, p3: 10 });
   });
 
+  it('commits a partial batch once messages stop coming, even when none says the consumer caught up', async () => {
+    const events = Array.from({ length: 25 }, (_, i) => userMessage(`z${i % 5}`, i));
+    await store.appendMany('sessions', events, 16);
+    // As seen under load: the server reported pending > 0 on the final messages, so only the idle
+    // commit can take the last partial batch before the ack wait redelivers it.
+    const runner = await start({ batchSize: 10, caughtUp: () => false, idleCommitMs: 25 });
+    await eventually(async () => (await checkpoint()) === 25 && (await settled()), { what: 'every message committed and acked', timeoutMs: 1500 });
+    await runner.stop();
+    expect(await counts()).toEqual({ z0: 5, z1: 5, z2: 5, z3: 5, z4: 5 });
+  });
+
   it('resumes after a stop mid-batch and a crash between commit and ack with nothing lost or applied twice', async () => {
     const events = Array.from({ length: 100 }, (_, i) => userMessage(`q${i % 5}`, i));
     await store.appendMany('sessions', events, 16);

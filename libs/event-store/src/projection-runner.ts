@@ -35,6 +35,15 @@ export interface ProjectionRunnerOptions<E extends Envelope> {
   batchSize?: number;
   backoffMs?: (deliveryCount: number) => number;
   logger?: RunnerLogger;
+  /**
+   * A partial batch is committed once no message came for this long (default 25 ms). The last
+   * message's `pending` count usually says the consumer caught up, but not always: seen on a busy
+   * machine, the final few hundred messages all reported pending > 0 and sat uncommitted until
+   * the ack wait redelivered them 30 s later.
+   */
+  idleCommitMs?: number;
+  /** Whether a message says the consumer is caught up (default: `m.info.pending === 0`); tests replace it. */
+  caughtUp?: (m: JsMsg) => boolean;
   /** Called after each committed batch, before its acks; tests use it to stop or crash mid-way. */
   afterCommit?: (lastSeq: number) => Promise<void> | void;
 }
@@ -57,6 +66,8 @@ export function claimedOnce<E extends Envelope>(batch: StoredEvent<E>[], claimed
 export async function runProjection<E extends Envelope>(opts: ProjectionRunnerOptions<E>): Promise<RunningConsumer> {
   const { store, dataSource, durable, parser, projection, logger = silentLogger } = opts;
   const batchSize = opts.batchSize ?? 500;
+  const idleCommitMs = opts.idleCommitMs ?? 25;
+  const caughtUp = opts.caughtUp ?? ((m: JsMsg) => m.info.pending === 0);
   const backoff = opts.backoffMs ?? defaultBackoff;
   const consumer = await store.js.consumers.get(store.topology.streamName(opts.stream), durable);
   const maxDeliver = (await consumer.info(true)).config.max_deliver ?? -1;
@@ -127,6 +138,7 @@ export async function runProjection<E extends Envelope>(opts: ProjectionRunnerOp
     let committing: Promise<void> | undefined;
     let failure: { err: unknown } | undefined;
     let closed = false;
+    let idle: NodeJS.Timeout | undefined;
     const startCommit = () => {
       const current = batch;
       batch = [];
@@ -143,6 +155,7 @@ export async function runProjection<E extends Envelope>(opts: ProjectionRunnerOp
       );
     };
     for await (const m of messages) {
+      if (idle) clearTimeout(idle);
       if (failure) throw failure.err;
       const parsed = parseMessage(m, parser);
       if ('reason' in parsed) {
@@ -153,10 +166,14 @@ export async function runProjection<E extends Envelope>(opts: ProjectionRunnerOp
       if (batch.length >= batchSize) {
         while (committing) await committing;
         if (batch.length) startCommit();
-      } else if (m.info.pending === 0 && !committing && batch.length) {
+      } else if (caughtUp(m) && !committing && batch.length) {
         startCommit();
+      } else if (batch.length) {
+        // Nothing more may come for a while: commit what there is then, not after the ack wait.
+        idle = setTimeout(() => { if (!committing && batch.length && !closed) startCommit(); }, idleCommitMs);
       }
     }
+    if (idle) clearTimeout(idle);
     closed = true;
     while (committing) await committing;
     if (failure) throw failure.err;
