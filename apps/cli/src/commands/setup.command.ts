@@ -1,4 +1,5 @@
-import { connect } from 'nats';
+import { readFileSync } from 'node:fs';
+import { connect, credsAuthenticator, type ConnectionOptions } from 'nats';
 import { topology } from '@reverie/contracts';
 import { formatBytes, provisionStreams, retentionFromEnv, RetentionSettingsError, type RetentionSettings } from '@reverie/event-store';
 import { migrateDatabase } from '@reverie/persistence';
@@ -20,12 +21,34 @@ export function setupRetention(env: NodeJS.ProcessEnv = process.env): RetentionS
   }
 }
 
+/**
+ * Who `reverie setup` is to NATS: NATS_CREDS (a credentials file), else NATS_USER with
+ * NATS_PASSWORD (the `admin` user of deploy/nats/nats-server.conf), else nobody (a server
+ * without authorization).
+ */
+export function setupNatsAuth(env: NodeJS.ProcessEnv = process.env): Pick<ConnectionOptions, 'user' | 'pass' | 'authenticator'> {
+  const { NATS_USER: user, NATS_PASSWORD: pass, NATS_CREDS: creds } = env;
+  if (creds && (user || pass)) throw new CliError('set either NATS_CREDS or NATS_USER with NATS_PASSWORD, not both');
+  if (creds) {
+    try {
+      return { authenticator: credsAuthenticator(new Uint8Array(readFileSync(creds))) };
+    } catch (err) {
+      throw new CliError(`cannot read NATS_CREDS ${creds}: ${(err as Error).message}`);
+    }
+  }
+  if (user && !pass) throw new CliError('NATS_USER is set without NATS_PASSWORD');
+  if (pass && !user) throw new CliError('NATS_PASSWORD is set without NATS_USER');
+  return user ? { user, pass } : {};
+}
+
 /** Creates or updates the streams, the durable consumers and the database schema. Idempotent. */
 export async function setupCommand(config: CliConfig, out: Output, env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const retention = setupRetention(env);
   const t = topology(config.namespace);
-  const nc = await connect({ servers: config.natsUrl, name: 'reverie-setup' }).catch((err: Error) => {
-    throw new CliError(`cannot connect to NATS at ${config.natsUrl} (NATS_URL): ${err.message}`);
+  const auth = setupNatsAuth(env);
+  const nc = await connect({ servers: config.natsUrl, name: 'reverie-setup', ...auth }).catch((err: Error & { code?: string }) => {
+    const who = err.code === 'AUTHORIZATION_VIOLATION' ? (auth.user ? ` as NATS_USER ${auth.user}` : auth.authenticator ? ' with NATS_CREDS' : ' without NATS_USER or NATS_CREDS') : '';
+    throw new CliError(`cannot connect to NATS at ${config.natsUrl} (NATS_URL)${who}: ${err.message}`);
   });
   try {
     const streams = await provisionStreams(nc, t, { retention }).catch((err: Error) => {

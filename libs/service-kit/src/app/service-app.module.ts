@@ -70,6 +70,7 @@ export function serviceAppModule(options: ServiceAppModuleOptions): Type<unknown
         service,
         natsUrl: config.NATS_URL,
         natsTls: { caFile: config.NATS_TLS_CA, certFile: config.NATS_TLS_CERT, keyFile: config.NATS_TLS_KEY },
+        natsAuth: { user: config.NATS_USER, pass: config.NATS_PASSWORD, credsFile: config.NATS_CREDS },
         databaseUrl: config.DATABASE_URL,
         namespace: config.REVERIE_NAMESPACE,
         consumers: options.consumers ?? consumerSpecsOf(service),

@@ -41,6 +41,11 @@ export function commonConfigSchema(service: ServiceName) {
     NATS_TLS_CA: readableFile().optional(),
     NATS_TLS_CERT: readableFile().optional(),
     NATS_TLS_KEY: readableFile().optional(),
+    /** The NATS user this service connects as (deploy/nats/nats-server.conf has one per service), with NATS_PASSWORD. */
+    NATS_USER: z.string().optional(),
+    NATS_PASSWORD: z.string().optional(),
+    /** Or a NATS credentials file (JWT and nkey seed) instead of a user and password. */
+    NATS_CREDS: readableFile().optional(),
     DATABASE_URL: urlWithProtocols(['postgres:', 'postgresql:'], 'a postgres:// URL').default(
       'postgres://postgres@127.0.0.1:5432/reverie',
     ),

@@ -105,6 +105,15 @@ describe('service configuration as a whole', () => {
     expect(configError(() => load({ NATS_TLS_KEY: key })).message).toContain('NATS_TLS_CERT: expected the client certificate for the key in NATS_TLS_KEY (not set)');
   });
 
+  it('reads the NATS user with its password, or a credentials file, never both', () => {
+    expect(load({ NATS_USER: 'ingest', NATS_PASSWORD: 'p0123456789' })).toMatchObject({ NATS_USER: 'ingest', NATS_PASSWORD: 'p0123456789' });
+    expect(load({ NATS_CREDS: ca })).toMatchObject({ NATS_CREDS: ca });
+    expect(configError(() => load({ NATS_USER: 'ingest' })).message).toContain('NATS_PASSWORD: expected the password of NATS_USER (not set)');
+    expect(configError(() => load({ NATS_PASSWORD: 'p0123456789' })).message).toContain('NATS_USER: expected the user whose password NATS_PASSWORD is (not set)');
+    expect(configError(() => load({ NATS_CREDS: ca, NATS_USER: 'ingest', NATS_PASSWORD: 'x' })).message).toContain('NATS_CREDS: expected either a credentials file or NATS_USER with NATS_PASSWORD, not both');
+    expect(configError(() => load({ NATS_CREDS: missing })).message).toContain(`NATS_CREDS: expected a readable file, got "${missing}"`);
+  });
+
   it('outside production, accepts what docker-compose.yml sets, as before', () => {
     expect(load(composeEnv)).toMatchObject({ HOST: '0.0.0.0', NATS_URL: 'nats://nats:4222' });
     expect(load({ ...composeEnv, NODE_ENV: 'development' }).HOST).toBe('0.0.0.0');

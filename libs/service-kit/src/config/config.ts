@@ -23,7 +23,8 @@ export const SECRET_VARIABLE = /KEY|SECRET|PASSWORD|TOKEN|CREDENTIAL/i;
  * expected and what was found (secrets and URL passwords masked).
  *
  * A service's configuration (a schema built on commonConfigSchema, which declares
- * REVERIE_PRODUCTION) is then checked as a whole: NATS_TLS_CERT and NATS_TLS_KEY go together, and
+ * REVERIE_PRODUCTION) is then checked as a whole: NATS_TLS_CERT and NATS_TLS_KEY go together,
+ * NATS_USER and NATS_PASSWORD go together (and not with NATS_CREDS), and
  * in production (`NODE_ENV=production` or `REVERIE_PRODUCTION=true`) the checks of
  * production-checks.ts must pass too, each failure named.
  */
@@ -48,12 +49,13 @@ export function loadConfig<S extends z.ZodObject>(schema: S, env: NodeJS.Process
   throw new ConfigError(problems);
 }
 
-type ServiceConfigView = Omit<ProductionCheckInput, 'PGPASSWORD'> & { REVERIE_PRODUCTION: boolean };
+type ServiceConfigView = Omit<ProductionCheckInput, 'PGPASSWORD'> & { REVERIE_PRODUCTION: boolean; NATS_USER?: string; NATS_PASSWORD?: string; NATS_CREDS?: string };
 
 function checkServiceConfig(config: ServiceConfigView, env: NodeJS.ProcessEnv): void {
   const pair: ConfigProblem[] = [];
   if (config.NATS_TLS_CERT && !config.NATS_TLS_KEY) pair.push({ variable: 'NATS_TLS_KEY', message: 'expected the key of the client certificate in NATS_TLS_CERT (not set)' });
   if (config.NATS_TLS_KEY && !config.NATS_TLS_CERT) pair.push({ variable: 'NATS_TLS_CERT', message: 'expected the client certificate for the key in NATS_TLS_KEY (not set)' });
+  pair.push(...natsCredentialProblems(config));
   if (pair.length) throw new ConfigError(pair);
   if (!isProductionMode(env.NODE_ENV, config.REVERIE_PRODUCTION)) return;
   const problems = productionProblems({ ...config, PGPASSWORD: env.PGPASSWORD });
@@ -61,6 +63,15 @@ function checkServiceConfig(config: ServiceConfigView, env: NodeJS.ProcessEnv): 
     const why = env.NODE_ENV === 'production' ? 'NODE_ENV=production' : 'REVERIE_PRODUCTION=true';
     throw new ConfigError(problems, `Refused in production (${why})`);
   }
+}
+
+/** NATS_USER needs NATS_PASSWORD and the other way round; a credentials file is an alternative to both. */
+export function natsCredentialProblems(c: { NATS_USER?: string; NATS_PASSWORD?: string; NATS_CREDS?: string }): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  if (c.NATS_USER && !c.NATS_PASSWORD) problems.push({ variable: 'NATS_PASSWORD', message: 'expected the password of NATS_USER (not set)' });
+  if (c.NATS_PASSWORD && !c.NATS_USER) problems.push({ variable: 'NATS_USER', message: 'expected the user whose password NATS_PASSWORD is (not set)' });
+  if (c.NATS_CREDS && (c.NATS_USER || c.NATS_PASSWORD)) problems.push({ variable: 'NATS_CREDS', message: 'expected either a credentials file or NATS_USER with NATS_PASSWORD, not both' });
+  return problems;
 }
 
 export function describeValue(variable: string, value: string): string {

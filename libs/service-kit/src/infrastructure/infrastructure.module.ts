@@ -1,5 +1,6 @@
 import { Inject, Module, type BeforeApplicationShutdown, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
-import { connect, type NatsConnection, type TlsOptions } from 'nats';
+import { readFileSync } from 'node:fs';
+import { connect, credsAuthenticator, type ConnectionOptions, type NatsConnection, type TlsOptions } from 'nats';
 import type { DataSource } from 'typeorm';
 import { topology, type Topology } from '@reverie/contracts';
 import { assertProvisioned, EventStore, type ConsumerSpec } from '@reverie/event-store';
@@ -13,6 +14,8 @@ export interface InfrastructureOptions {
   natsUrl: string;
   /** NATS_TLS_CA, NATS_TLS_CERT, NATS_TLS_KEY: files for the TLS connection to NATS. */
   natsTls?: NatsTlsFiles;
+  /** NATS_USER with NATS_PASSWORD, or NATS_CREDS: who this service is to NATS (deploy/nats/nats-server.conf). */
+  natsAuth?: NatsCredentials;
   databaseUrl: string;
   namespace: string;
   /** Durable consumers this service binds to; start-up fails, naming them, if `reverie setup` has not created them. */
@@ -53,9 +56,12 @@ export class InfrastructureModule {
           useFactory: async (t: Topology) => {
             // noAsyncTraces: no stack capture per request; a JetStream publish is a request, and the capture cost ~10% of ingest CPU.
             const tls = natsTlsOptions(options.natsUrl, options.natsTls);
-            const nc = await connect({ servers: options.natsUrl, name: options.service, maxReconnectAttempts: -1, noAsyncTraces: true, ...(tls && { tls }) }).catch((err: Error) => {
+            const auth = natsAuthOptions(options.natsAuth);
+            const nc = await connect({ servers: options.natsUrl, name: options.service, maxReconnectAttempts: -1, noAsyncTraces: true, ...(tls && { tls }), ...auth }).catch((err: Error & { code?: string }) => {
               // nats.js says only "tls" when TLS is required and the server does not offer it.
-              const why = tls && err.message === 'tls' ? 'the server does not offer TLS, which a tls:// URL or NATS_TLS_* require' : err.message;
+              const why = tls && err.message === 'tls' ? 'the server does not offer TLS, which a tls:// URL or NATS_TLS_* require'
+                : err.code === 'AUTHORIZATION_VIOLATION' ? `${err.message} (${options.natsAuth?.credsFile ? 'NATS_CREDS' : options.natsAuth?.user ? `NATS_USER ${options.natsAuth.user} with NATS_PASSWORD` : 'no NATS_USER or NATS_CREDS set'})`
+                : err.message;
               throw new Error(`cannot connect to NATS at ${options.natsUrl} (NATS_URL): ${why}`);
             });
             await assertProvisioned(nc, t, options.consumers).catch(async (err) => {
@@ -101,6 +107,23 @@ export function natsTlsOptions(natsUrl: string, files: NatsTlsFiles = {}): TlsOp
   const given = Object.fromEntries(Object.entries(files).filter(([, v]) => v)) as NatsTlsFiles;
   const tlsUrl = natsUrl.trim().toLowerCase().startsWith('tls://');
   return tlsUrl || Object.keys(given).length ? given : undefined;
+}
+
+export interface NatsCredentials {
+  user?: string;
+  pass?: string;
+  /** A NATS credentials file (JWT and nkey seed). */
+  credsFile?: string;
+}
+
+/**
+ * The authentication options of the NATS connection: a credentials file (read now, so a bad file
+ * fails at start-up), else a user and password, else none (a server without authorization).
+ */
+export function natsAuthOptions(auth: NatsCredentials = {}): Pick<ConnectionOptions, 'user' | 'pass' | 'authenticator'> {
+  if (auth.credsFile) return { authenticator: credsAuthenticator(new Uint8Array(readFileSync(auth.credsFile))) };
+  if (auth.user) return { user: auth.user, pass: auth.pass };
+  return {};
 }
 
 /** Health checks for the two connections, in the shape the health module expects. */

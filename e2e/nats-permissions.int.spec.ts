@@ -1,0 +1,212 @@
+/**
+ * deploy/nats/nats-server.conf on a nats-server of this test's own: no anonymous access, each
+ * service publishes only to its own streams, and the whole loop (setup as admin, the four
+ * services each as its own user, ingest over HTTP and NATS, dream, approve, serve) works with
+ * those permissions, without one permissions violation in the server's log.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { connect, headers as natsHeaders, type NatsConnection } from 'nats';
+import { ROUTES, SERVICE_NAMES, type DreamView, type LessonView, type ServedLesson, type ServiceName } from '@reverie/contracts';
+import { NATS_API_KEY_HEADER, NATS_STATUS_HEADER } from '@reverie/ingest-client';
+import { createLogger, type ServiceHandle } from '@reverie/service-kit';
+import { eventually, pgTestEnv, type PgTestEnv } from '@reverie/testing';
+import { createApp as createServing } from '../apps/agent-serving/src/app.factory';
+import { loadServingConfig } from '../apps/agent-serving/src/config/serving.config';
+import { cliConfig } from '../apps/cli/src/cli-config';
+import { setupCommand } from '../apps/cli/src/commands/setup.command';
+import { createApp as createDreaming } from '../apps/dreaming/src/app.factory';
+import { loadDreamingConfig } from '../apps/dreaming/src/config/dreaming.config';
+import { createApp as createGovernance } from '../apps/lesson-governance/src/app.factory';
+import { loadGovernanceConfig } from '../apps/lesson-governance/src/config/governance.config';
+import { createApp as createIngest } from '../apps/session-ingest/src/app.factory';
+import { loadIngestConfig } from '../apps/session-ingest/src/config/ingest.config';
+import { apiKeysSpec, E2E_KEYS, publishWithoutBuildSessions } from './fixtures';
+
+jest.setTimeout(120_000);
+
+const CONFIG = path.resolve(__dirname, '../deploy/nats/nats-server.conf');
+const NATS_USERS = ['ingest', 'dreaming', 'governance', 'serving', 'admin', 'agent'] as const;
+type NatsUser = (typeof NATS_USERS)[number];
+const SERVICE_USER: Record<ServiceName, NatsUser> = { 'session-ingest': 'ingest', dreaming: 'dreaming', 'lesson-governance': 'governance', 'agent-serving': 'serving' };
+/**
+ * nats-server reads a `$VARIABLE` from the environment as a configuration value, not as a string:
+ * a password starting with a digit fails to parse (or becomes a number). Hence the letter first,
+ * as deploy/nats/nats-server.conf says.
+ */
+const PASSWORDS = Object.fromEntries(NATS_USERS.map((u) => [u, `p${randomBytes(24).toString('hex')}`])) as Record<NatsUser, string>;
+const { acme } = E2E_KEYS;
+const encoder = new TextEncoder();
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
+}
+
+let server: ChildProcess;
+let serverLog = '';
+let storeDir: string;
+let url: string;
+let pg: PgTestEnv;
+const connections: NatsConnection[] = [];
+const apps = {} as Record<ServiceName, ServiceHandle>;
+
+const as = async (user: NatsUser) => {
+  const nc = await connect({ servers: url, user, pass: PASSWORDS[user], reconnect: false });
+  connections.push(nc);
+  return nc;
+};
+const violations = (log: string) => log.split('\n').filter((l) => /Violation|authentication error/i.test(l));
+
+beforeAll(async () => {
+  storeDir = mkdtempSync(path.join(os.tmpdir(), 'reverie-nats-perms-'));
+  const port = await freePort();
+  url = `nats://127.0.0.1:${port}`;
+  const env = { ...process.env, ...Object.fromEntries(NATS_USERS.map((u) => [`REVERIE_NATS_${u.toUpperCase()}_PASSWORD`, PASSWORDS[u]])) };
+  server = spawn('nats-server', ['-c', CONFIG, '-a', '127.0.0.1', '-p', String(port), '-js', '-sd', storeDir], { env });
+  server.stdout?.on('data', (d) => (serverLog += d));
+  server.stderr?.on('data', (d) => (serverLog += d));
+  await eventually(() => serverLog.includes('Server is ready') || server.exitCode !== null, { what: 'nats-server ready', timeoutMs: 10000 });
+  if (server.exitCode !== null) throw new Error(`nats-server exited with code ${server.exitCode}:\n${serverLog}`);
+  pg = await pgTestEnv();
+});
+
+afterAll(async () => {
+  for (const s of SERVICE_NAMES) await apps[s]?.shutdown('test done');
+  for (const nc of connections) await nc.close().catch(() => undefined);
+  if (server && server.exitCode === null) {
+    await new Promise<void>((resolve) => {
+      server.once('exit', () => resolve());
+      server.kill('SIGTERM');
+    });
+  }
+  if (storeDir) rmSync(storeDir, { recursive: true, force: true });
+  await pg?.cleanup();
+});
+
+describe('NATS users and permissions (deploy/nats/nats-server.conf)', () => {
+  it('refuses a connection without a user, or with a wrong password', async () => {
+    await expect(connect({ servers: url, reconnect: false, timeout: 5000 })).rejects.toMatchObject({ code: 'AUTHORIZATION_VIOLATION' });
+    await expect(connect({ servers: url, user: 'ingest', pass: 'not-the-password', reconnect: false, timeout: 5000 })).rejects.toMatchObject({ code: 'AUTHORIZATION_VIOLATION' });
+  });
+
+  it('provisions with `reverie setup` as the admin user, and not as a service user', async () => {
+    const env = { NATS_URL: url, DATABASE_URL: pg.url, NATS_USER: 'admin', NATS_PASSWORD: PASSWORDS.admin };
+    const printed: unknown[] = [];
+    const out = { json: true, result: (v: unknown) => printed.push(v), note: () => undefined };
+    await setupCommand(cliConfig(env), out, env);
+    expect(printed).toHaveLength(1);
+    expect((printed[0] as { streams: { action: string }[] }).streams.map((s) => s.action)).toEqual(['created', 'created', 'created', 'created', 'created']);
+
+    // A service user cannot manage streams, and no user at all is refused by name.
+    const ingestEnv = { ...env, NATS_USER: 'ingest', NATS_PASSWORD: PASSWORDS.ingest };
+    await expect(setupCommand(cliConfig(ingestEnv), out, ingestEnv)).rejects.toThrow(/cannot provision JetStream/);
+    const anonymous = { NATS_URL: url, DATABASE_URL: pg.url };
+    await expect(setupCommand(cliConfig(anonymous), out, anonymous)).rejects.toThrow(/without NATS_USER or NATS_CREDS: .*Authorization Violation/i);
+  });
+
+  it('lets each service publish to its own streams only', async () => {
+    const ingest = (await as('ingest')).jetstream();
+    const ack = await ingest.publish('sessions.acme.perm-session', encoder.encode('{}'));
+    expect(ack.stream).toBe('SESSIONS');
+    await expect(ingest.publish('lessons.acme.perm-lesson', encoder.encode('{}'), { timeout: 5000 })).rejects.toThrow(/permissions violation/i);
+    await expect(ingest.publish('dreams.acme.perm-dream', encoder.encode('{}'), { timeout: 5000 })).rejects.toThrow(/permissions violation/i);
+
+    const serving = (await as('serving')).jetstream();
+    await expect(serving.publish('sessions.acme.perm-session', encoder.encode('{}'), { timeout: 5000 })).rejects.toThrow(/permissions violation/i);
+    expect((await serving.publish('serving.acme.perm-serving', encoder.encode('{}'))).stream).toBe('SERVING');
+
+    const governance = (await as('governance')).jetstream();
+    await expect(governance.publish('sessions.acme.perm-session', encoder.encode('{}'), { timeout: 5000 })).rejects.toThrow(/permissions violation/i);
+    // An agent reaches the ingest subject and nothing of JetStream.
+    const agent = (await as('agent')).jetstream();
+    await expect(agent.publish('sessions.acme.perm-session', encoder.encode('{}'), { timeout: 5000 })).rejects.toThrow(/permissions violation/i);
+    // The server logs each refusal (what the last test looks for); wait for the last one here.
+    const logged = await eventually(() => {
+      const lines = violations(serverLog);
+      return lines.some((l) => l.includes('Publish Violation - User "agent", Subject "sessions.acme.perm-session"')) ? lines : undefined;
+    }, { what: 'violations logged' });
+    expect(logged.some((l) => l.includes('Publish Violation - User "ingest", Subject "lessons.acme.perm-lesson"'))).toBe(true);
+  });
+
+  it('runs the whole loop with each service as its own NATS user', async () => {
+    const logFrom = serverLog.length;
+    const common = { NATS_URL: url, DATABASE_URL: pg.url, PORT: '0', LOG_LEVEL: 'silent', REVERIE_API_KEYS: apiKeysSpec() };
+    const env = (s: ServiceName) => ({ ...common, NATS_USER: SERVICE_USER[s], NATS_PASSWORD: PASSWORDS[SERVICE_USER[s]] });
+    const logger = (s: ServiceName) => createLogger(s, 'silent');
+    apps['session-ingest'] = await createIngest(loadIngestConfig(env('session-ingest')), { handleSignals: false, logger: logger('session-ingest') });
+    apps.dreaming = await createDreaming(loadDreamingConfig(env('dreaming')), { handleSignals: false, logger: logger('dreaming') });
+    apps['lesson-governance'] = await createGovernance(loadGovernanceConfig(env('lesson-governance')), { handleSignals: false, logger: logger('lesson-governance') });
+    apps['agent-serving'] = await createServing(loadServingConfig(env('agent-serving')), { handleSignals: false, logger: logger('agent-serving') });
+
+    const http = async <T>(service: ServiceName, route: string, key: string, body?: unknown): Promise<{ status: number; body: T }> => {
+      const res = await fetch(`${apps[service].url}${route}`, {
+        method: body ? 'POST' : 'GET',
+        headers: { 'content-type': 'application/json', 'x-api-key': key },
+        body: body ? JSON.stringify(body) : undefined,
+      });
+      const text = await res.text();
+      return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
+    };
+
+    // Three sessions over HTTP, the fourth over NATS as the agent user.
+    const sessions = publishWithoutBuildSessions('acme', 4);
+    const viaHttp = sessions.slice(0, 3).flat();
+    const ingested = await http<{ accepted: number }>('session-ingest', ROUTES.ingestEvents, acme.ingest, { events: viaHttp });
+    expect(ingested.status).toBe(202);
+    expect(ingested.body.accepted).toBe(viaHttp.length);
+    const h = natsHeaders();
+    h.set(NATS_API_KEY_HEADER, acme.ingest);
+    const reply = await (await as('agent')).request('reverie.cmd.ingest', encoder.encode(JSON.stringify({ events: sessions[3] })), { timeout: 10000, headers: h });
+    expect(reply.headers?.get(NATS_STATUS_HEADER)).toBe('202');
+
+    const requested = await http<DreamView>('dreaming', ROUTES.dreams, acme.reviewer, { trigger: 'manual' });
+    expect(requested.status).toBe(202);
+    const dream = await eventually(async () => {
+      const d = (await http<DreamView>('dreaming', ROUTES.dream(requested.body.id), acme.reviewer)).body;
+      return d.status === 'completed' || d.status === 'failed' ? d : undefined;
+    }, { what: 'dream completed', timeoutMs: 30000 });
+    expect(dream.status).toBe('completed');
+    expect(dream.proposedLessonIds.length).toBeGreaterThanOrEqual(1);
+
+    const lessons = await eventually(async () => {
+      const l = (await http<LessonView[]>('lesson-governance', `${ROUTES.lessons}?status=proposed`, acme.reviewer)).body;
+      return l.length >= dream.proposedLessonIds.length ? l : undefined;
+    }, { what: 'proposals projected' });
+    const lesson = lessons.find((l) => l.kind === 'mistake' && /npm publish|ENOENT|dist/i.test(l.text));
+    expect(lesson).toBeDefined();
+    expect(lesson!.support.sessions).toBe(4);
+
+    const approved = await http<LessonView>('lesson-governance', ROUTES.approveLesson(lesson!.id), acme.approver, { note: 'seen it happen' });
+    expect(approved.status).toBe(200);
+    expect(approved.body.status).toBe('approved');
+
+    const served = await eventually(async () => {
+      const s = (await http<{ lessons: ServedLesson[] }>('agent-serving', ROUTES.agentLessons('release-bot'), acme.agent)).body;
+      return s.lessons.some((l) => l.id === lesson!.id) ? s : undefined;
+    }, { what: 'lesson served', timeoutMs: 10000 });
+    expect(served.lessons.find((l) => l.id === lesson!.id)!.text).toBe(lesson!.text);
+
+    // Served means recorded in SERVING by the serving user: wait for it, then nothing was refused.
+    const jsm = await (await as('admin')).jetstreamManager();
+    await eventually(async () => (await jsm.streams.info('SERVING')).state.messages > 1, { what: 'LessonsServed recorded' });
+    // The `{}` published to SESSIONS above is no session event: both of its consumers dead-lettered it.
+    const deadlettered = await eventually(async () => {
+      const subjects = (await jsm.streams.info('DEADLETTER', { subjects_filter: '>' })).state.subjects ?? {};
+      return Object.keys(subjects).length >= 2 ? subjects : undefined;
+    }, { what: 'poison message dead-lettered' });
+    expect(Object.keys(deadlettered).sort()).toEqual(['dlq.dreaming--session-signals', 'dlq.session-ingest--sessions-projection']);
+    for (const s of SERVICE_NAMES) expect((await fetch(`${apps[s].url}/health`)).status).toBe(200);
+    expect(violations(serverLog.slice(logFrom))).toEqual([]);
+  });
+});
