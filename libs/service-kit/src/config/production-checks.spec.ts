@@ -9,6 +9,7 @@ const accepted: ProductionCheckInput = {
   REVERIE_API_KEYS: 'k7Qx3vN9pL2mR8sT4wY6zA1bC5dE0fGh:acme:admin',
   DATABASE_URL: 'postgres://reverie:s3cret-Pw@db.internal:5432/reverie?sslmode=verify-full',
   NATS_URL: 'tls://nats.internal:4222',
+  NATS_USER: 'governance',
   HOST: '10.0.3.7',
   REVERIE_ALLOW_PUBLIC_BIND: false,
 };
@@ -24,6 +25,12 @@ describe('production checks', () => {
     })).toEqual([]);
     // Every interface, said explicitly.
     expect(problems({ HOST: '0.0.0.0', REVERIE_ALLOW_PUBLIC_BIND: true })).toEqual([]);
+  });
+
+  it('refuse a remote NATS without a user of its own (every service would be able to publish everywhere)', () => {
+    expect(variables({ NATS_USER: undefined })).toEqual(['NATS_USER']);
+    expect(variables({ NATS_USER: undefined, NATS_CREDS: '/run/secrets/governance.creds' })).toEqual([]);
+    expect(variables({ NATS_USER: undefined, NATS_URL: 'nats://localhost:4222' })).toEqual([]);
   });
 
   it('refuse the development key of docker-compose.yml, naming the entry', () => {
@@ -101,7 +108,7 @@ describe('production checks', () => {
       NATS_URL: 'nats://nats:4222',
       HOST: '0.0.0.0',
       REVERIE_ALLOW_PUBLIC_BIND: false,
-    }).map((p) => p.variable)).toEqual(['REVERIE_API_KEYS', 'DATABASE_URL', 'DATABASE_URL', 'NATS_URL', 'HOST']);
+    }).map((p) => p.variable)).toEqual(['REVERIE_API_KEYS', 'DATABASE_URL', 'DATABASE_URL', 'NATS_URL', 'NATS_USER', 'HOST']);
   });
 
   it('know production mode, loopback and wildcard addresses', () => {

@@ -24,6 +24,9 @@ export interface ProductionCheckInput {
   NATS_TLS_CA?: string;
   NATS_TLS_CERT?: string;
   NATS_TLS_KEY?: string;
+  /** Who the service is on NATS (deploy/nats/nats-server.conf): a user and password, or a credentials file. */
+  NATS_USER?: string;
+  NATS_CREDS?: string;
   HOST: string;
   REVERIE_ALLOW_PUBLIC_BIND: boolean;
   /** node-postgres takes the password from PGPASSWORD when the URL has none. */
@@ -81,11 +84,22 @@ function databaseProblems(databaseUrl: string, pgPassword: string | undefined): 
 
 function natsProblems(c: ProductionCheckInput): ConfigProblem[] {
   const url = new URL(c.NATS_URL);
-  if (isLocalHost(url.hostname) || url.protocol === 'tls:' || c.NATS_TLS_CA || c.NATS_TLS_CERT || c.NATS_TLS_KEY) return [];
-  return [{
-    variable: 'NATS_URL',
-    message: `NATS at ${url.hostname} is not on this machine and the connection is not encrypted: use a tls:// URL, or set NATS_TLS_CA (and NATS_TLS_CERT with NATS_TLS_KEY for a client certificate)`,
-  }];
+  if (isLocalHost(url.hostname)) return [];
+  const problems: ConfigProblem[] = [];
+  if (!(url.protocol === 'tls:' || c.NATS_TLS_CA || c.NATS_TLS_CERT || c.NATS_TLS_KEY)) {
+    problems.push({
+      variable: 'NATS_URL',
+      message: `NATS at ${url.hostname} is not on this machine and the connection is not encrypted: use a tls:// URL, or set NATS_TLS_CA (and NATS_TLS_CERT with NATS_TLS_KEY for a client certificate)`,
+    });
+  }
+  // Without its own user a service could publish to every stream: one writer per stream needs it.
+  if (!c.NATS_USER && !c.NATS_CREDS && !url.username) {
+    problems.push({
+      variable: 'NATS_USER',
+      message: `NATS at ${url.hostname} is not on this machine and the service names no NATS user: set NATS_USER and NATS_PASSWORD (or NATS_CREDS) for this service's user of deploy/nats/nats-server.conf`,
+    });
+  }
+  return problems;
 }
 
 function bindProblems(c: ProductionCheckInput): ConfigProblem[] {
