@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { deterministicId, type SessionEvent } from '@reverie/contracts';
+import { deterministicId, ROUTES, type DreamView, type LessonView, type ServiceName, type SessionEvent } from '@reverie/contracts';
+import { eventually } from '@reverie/testing';
 
 /**
  * Sessions in which the agent runs `npm publish` before building and fails with an ENOENT on
@@ -77,4 +78,29 @@ export const E2E_KEYS = {
 /** `REVERIE_API_KEYS` for `keys`: `key:tenant:role`, one role per key. */
 export function apiKeysSpec(keys: Record<string, Record<string, string>> = E2E_KEYS): string {
   return Object.entries(keys).flatMap(([tenant, byRole]) => Object.entries(byRole).map(([role, key]) => `${key}:${tenant}:${role}`)).join(',');
+}
+
+/** A JSON GET with an API key, answering the status and the parsed body. */
+export type GetJson = <T>(service: ServiceName, route: string, key: string) => Promise<{ status: number; body: T }>;
+
+/**
+ * After a manual dream was requested over `publishWithoutBuildSessions`: waits for it to complete
+ * with proposals, for the proposals to reach governance, and returns the "npm publish without a
+ * build" mistake among them.
+ */
+export async function awaitPublishMistakeProposal(requested: { status: number; body: DreamView }, get: GetJson, reviewer: string): Promise<{ dream: DreamView; lessons: LessonView[]; lesson: LessonView }> {
+  expect(requested.status).toBe(202);
+  const dream = await eventually(async () => {
+    const d = (await get<DreamView>('dreaming', ROUTES.dream(requested.body.id), reviewer)).body;
+    return d.status === 'completed' || d.status === 'failed' ? d : undefined;
+  }, { what: 'dream completed', timeoutMs: 30000 });
+  expect(dream.status).toBe('completed');
+  expect(dream.proposedLessonIds.length).toBeGreaterThanOrEqual(1);
+  const lessons = await eventually(async () => {
+    const l = (await get<LessonView[]>('lesson-governance', `${ROUTES.lessons}?status=proposed`, reviewer)).body;
+    return l.length >= dream.proposedLessonIds.length ? l : undefined;
+  }, { what: 'proposals projected' });
+  const lesson = lessons.find((l) => l.kind === 'mistake' && /npm publish|ENOENT|dist/i.test(l.text));
+  expect(lesson).toBeDefined();
+  return { dream, lessons, lesson: lesson as LessonView };
 }

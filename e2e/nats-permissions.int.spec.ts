@@ -7,14 +7,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { connect, headers as natsHeaders, type NatsConnection } from 'nats';
 import { ROUTES, SERVICE_NAMES, type DreamView, type LessonView, type ServedLesson, type ServiceName } from '@reverie/contracts';
 import { NATS_API_KEY_HEADER, NATS_STATUS_HEADER } from '@reverie/ingest-client';
 import { createLogger, type ServiceHandle } from '@reverie/service-kit';
-import { eventually, pgTestEnv, type PgTestEnv } from '@reverie/testing';
+import { eventually, freePort, pgTestEnv, type PgTestEnv } from '@reverie/testing';
 import { createApp as createServing } from '../apps/agent-serving/src/app.factory';
 import { loadServingConfig } from '../apps/agent-serving/src/config/serving.config';
 import { cliConfig } from '../apps/cli/src/cli-config';
@@ -25,7 +24,7 @@ import { createApp as createGovernance } from '../apps/lesson-governance/src/app
 import { loadGovernanceConfig } from '../apps/lesson-governance/src/config/governance.config';
 import { createApp as createIngest } from '../apps/session-ingest/src/app.factory';
 import { loadIngestConfig } from '../apps/session-ingest/src/config/ingest.config';
-import { apiKeysSpec, E2E_KEYS, publishWithoutBuildSessions } from './fixtures';
+import { apiKeysSpec, awaitPublishMistakeProposal, E2E_KEYS, publishWithoutBuildSessions } from './fixtures';
 
 jest.setTimeout(120_000);
 
@@ -41,17 +40,6 @@ const SERVICE_USER: Record<ServiceName, NatsUser> = { 'session-ingest': 'ingest'
 const PASSWORDS = Object.fromEntries(NATS_USERS.map((u) => [u, `p${randomBytes(24).toString('hex')}`])) as Record<NatsUser, string>;
 const { acme } = E2E_KEYS;
 const encoder = new TextEncoder();
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
 
 let server: ChildProcess;
 let serverLog = '';
@@ -171,31 +159,18 @@ describe('NATS users and permissions (deploy/nats/nats-server.conf)', () => {
     expect(reply.headers?.get(NATS_STATUS_HEADER)).toBe('202');
 
     const requested = await http<DreamView>('dreaming', ROUTES.dreams, acme.reviewer, { trigger: 'manual' });
-    expect(requested.status).toBe(202);
-    const dream = await eventually(async () => {
-      const d = (await http<DreamView>('dreaming', ROUTES.dream(requested.body.id), acme.reviewer)).body;
-      return d.status === 'completed' || d.status === 'failed' ? d : undefined;
-    }, { what: 'dream completed', timeoutMs: 30000 });
-    expect(dream.status).toBe('completed');
-    expect(dream.proposedLessonIds.length).toBeGreaterThanOrEqual(1);
+    const { lesson } = await awaitPublishMistakeProposal(requested, (service, route, key) => http(service, route, key), acme.reviewer);
+    expect(lesson.support.sessions).toBe(4);
 
-    const lessons = await eventually(async () => {
-      const l = (await http<LessonView[]>('lesson-governance', `${ROUTES.lessons}?status=proposed`, acme.reviewer)).body;
-      return l.length >= dream.proposedLessonIds.length ? l : undefined;
-    }, { what: 'proposals projected' });
-    const lesson = lessons.find((l) => l.kind === 'mistake' && /npm publish|ENOENT|dist/i.test(l.text));
-    expect(lesson).toBeDefined();
-    expect(lesson!.support.sessions).toBe(4);
-
-    const approved = await http<LessonView>('lesson-governance', ROUTES.approveLesson(lesson!.id), acme.approver, { note: 'seen it happen' });
+    const approved = await http<LessonView>('lesson-governance', ROUTES.approveLesson(lesson.id), acme.approver, { note: 'seen it happen' });
     expect(approved.status).toBe(200);
     expect(approved.body.status).toBe('approved');
 
     const served = await eventually(async () => {
       const s = (await http<{ lessons: ServedLesson[] }>('agent-serving', ROUTES.agentLessons('release-bot'), acme.agent)).body;
-      return s.lessons.some((l) => l.id === lesson!.id) ? s : undefined;
+      return s.lessons.some((l) => l.id === lesson.id) ? s : undefined;
     }, { what: 'lesson served', timeoutMs: 10000 });
-    expect(served.lessons.find((l) => l.id === lesson!.id)!.text).toBe(lesson!.text);
+    expect(served.lessons.find((l) => l.id === lesson.id)!.text).toBe(lesson.text);
 
     // Served means recorded in SERVING by the serving user: wait for it, then nothing was refused.
     const jsm = await (await as('admin')).jetstreamManager();

@@ -1,25 +1,13 @@
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { SERVICE_NAMES, type ServiceName } from '@reverie/contracts';
-import { natsTestEnv, pgTestEnv, eventually, TEST_NATS_URL, type NatsTestEnv, type PgTestEnv } from '@reverie/testing';
+import { eventually, freePort, natsTestEnv, pgTestEnv, TEST_NATS_URL, type NatsTestEnv, type PgTestEnv } from '@reverie/testing';
 
 const ROOT = path.resolve(__dirname, '..');
 const run = promisify(execFile);
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
 
 /** The four compiled services as real processes, in their own NATS namespace and database. */
 export interface ReverieSystem {

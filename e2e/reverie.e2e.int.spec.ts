@@ -4,7 +4,7 @@ import path from 'node:path';
 import { ROUTES, type DreamView, type LessonView, type ServedLesson } from '@reverie/contracts';
 import { eventually } from '@reverie/testing';
 import { startSystem, type ReverieSystem } from './reverie-system';
-import { apiKeysSpec, E2E_KEYS, publishWithoutBuildSessions, writeClaudeCodeTranscripts } from './fixtures';
+import { apiKeysSpec, awaitPublishMistakeProposal, E2E_KEYS, publishWithoutBuildSessions, writeClaudeCodeTranscripts } from './fixtures';
 
 jest.setTimeout(120_000);
 
@@ -36,38 +36,25 @@ describe('the whole loop over real NATS and Postgres', () => {
     expect((await http('lesson-governance', ROUTES.lessons, acme.ingest)).status).toBe(403);
 
     const requested = await http<DreamView>('dreaming', ROUTES.dreams, acme.reviewer, { body: { trigger: 'manual' } });
-    expect(requested.status).toBe(202);
-    const dream = await eventually(async () => {
-      const d = (await http<DreamView>('dreaming', ROUTES.dream(requested.body.id), acme.reviewer)).body;
-      return d.status === 'completed' || d.status === 'failed' ? d : undefined;
-    }, { what: 'dream completed', timeoutMs: 30000 });
-    expect(dream.status).toBe('completed');
-    expect(dream.proposedLessonIds.length).toBeGreaterThanOrEqual(1);
-
-    const lessons = await eventually(async () => {
-      const l = (await http<LessonView[]>('lesson-governance', `${ROUTES.lessons}?status=proposed`, acme.reviewer)).body;
-      return l.length >= dream.proposedLessonIds.length ? l : undefined;
-    }, { what: 'proposals projected' });
-    const lesson = lessons.find((l) => l.kind === 'mistake' && /npm publish|ENOENT|dist/i.test(l.text));
-    expect(lesson).toBeDefined();
+    const { dream, lesson } = await awaitPublishMistakeProposal(requested, (service, route, key) => http(service, route, key), acme.reviewer);
     // Lineage: the lesson cites our sessions and the very events behind it.
     const eventIds = new Set(allEvents.map((e) => e.id));
     const sessionIds = new Set(sessions.map((s) => s[0].streamId));
-    expect(lesson!.support.sessions).toBe(4);
-    expect(lesson!.evidence.refs.length).toBeGreaterThan(0);
-    for (const ref of lesson!.evidence.refs) {
+    expect(lesson.support.sessions).toBe(4);
+    expect(lesson.evidence.refs.length).toBeGreaterThan(0);
+    for (const ref of lesson.evidence.refs) {
       expect(ref.tenantId).toBe('acme');
       expect(sessionIds.has(ref.sessionId)).toBe(true);
       expect(eventIds.has(ref.eventId)).toBe(true);
     }
     // Another tenant's keys find none of it.
-    expect((await http('lesson-governance', ROUTES.lesson(lesson!.id), beta.reviewer)).status).toBe(404);
+    expect((await http('lesson-governance', ROUTES.lesson(lesson.id), beta.reviewer)).status).toBe(404);
     expect((await http('dreaming', ROUTES.dream(dream.id), beta.reviewer)).status).toBe(404);
-    expect((await http('lesson-governance', ROUTES.approveLesson(lesson!.id), beta.approver, { body: {} })).status).toBe(404);
+    expect((await http('lesson-governance', ROUTES.approveLesson(lesson.id), beta.approver, { body: {} })).status).toBe(404);
 
     // A reviewer reads and rejects; approving takes an approver, who is the actor recorded.
-    expect((await http('lesson-governance', ROUTES.approveLesson(lesson!.id), acme.reviewer, { body: {} })).status).toBe(403);
-    const approved = await http<LessonView>('lesson-governance', ROUTES.approveLesson(lesson!.id), acme.approver, { body: { note: 'seen it happen' } });
+    expect((await http('lesson-governance', ROUTES.approveLesson(lesson.id), acme.reviewer, { body: {} })).status).toBe(403);
+    const approved = await http<LessonView>('lesson-governance', ROUTES.approveLesson(lesson.id), acme.approver, { body: { note: 'seen it happen' } });
     expect(approved.status).toBe(200);
     expect(approved.body.status).toBe('approved');
     expect(approved.body.decidedBy).toMatch(/^key:env-\d+$/);
@@ -75,9 +62,9 @@ describe('the whole loop over real NATS and Postgres', () => {
     expect((await http('agent-serving', ROUTES.agentLessons('release-bot'), acme.ingest)).status).toBe(403);
     const served = await eventually(async () => {
       const s = (await http<{ lessons: ServedLesson[] }>('agent-serving', ROUTES.agentLessons('release-bot'), acme.agent)).body;
-      return s.lessons.some((l) => l.id === lesson!.id) ? s : undefined;
+      return s.lessons.some((l) => l.id === lesson.id) ? s : undefined;
     }, { what: 'lesson served', timeoutMs: 5000 });
-    expect(served.lessons.find((l) => l.id === lesson!.id)!.text).toBe(lesson!.text);
+    expect(served.lessons.find((l) => l.id === lesson.id)!.text).toBe(lesson.text);
     // Another tenant's agent is served nothing of acme's.
     const other = await http<{ lessons: ServedLesson[] }>('agent-serving', ROUTES.agentLessons('release-bot'), beta.agent);
     expect(other.status).toBe(200);

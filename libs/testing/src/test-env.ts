@@ -5,6 +5,19 @@ import { topology, type Topology } from '@reverie/contracts';
 import { deleteStreams, provisionStreams, type ConsumerSpec } from '@reverie/event-store';
 import { migrateDatabase } from '@reverie/persistence';
 
+/** A TCP port free on 127.0.0.1 right now (for a server a test starts: nats-server, a service). */
+export async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
+}
+
 export const TEST_NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
 const PG_BASE = process.env.TEST_DATABASE_BASE_URL ?? 'postgres://postgres@127.0.0.1:5432';
 
