@@ -1,4 +1,4 @@
-import type { CommandMetadata } from '../shared/command-metadata';
+import type { CommandMetadata } from '../command/command-metadata';
 import type { DreamEvent } from '@reverie/contracts';
 
 export type DreamCommandMetadata = CommandMetadata;

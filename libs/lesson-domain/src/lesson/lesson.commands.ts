@@ -1,4 +1,4 @@
-import type { CommandMetadata } from '../shared/command-metadata';
+import type { CommandMetadata } from '../command/command-metadata';
 import type { Actor, Evidence, LessonClaim, Support } from '@reverie/contracts';
 
 export type LessonCommandMetadata = CommandMetadata;
