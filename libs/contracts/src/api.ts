@@ -21,10 +21,8 @@ export interface HealthReport {
   uptimeSeconds: number;
 }
 
-/** Header carrying the ingest API key (also accepted as `Authorization: Bearer <key>`). */
+/** Header carrying an API key on every service (also accepted as `Authorization: Bearer <key>`). */
 export const API_KEY_HEADER = 'x-api-key';
-/** Header naming the tenant on the review and serving APIs. */
-export const TENANT_HEADER = 'x-reverie-tenant';
 
 export const ROUTES = {
   ingestEvents: '/v1/events',

@@ -6,7 +6,6 @@ export * from './logging/runner-logger';
 export * from './tracing/tracing';
 export * from './tracing/http-tracing';
 export * from './http/problem-details.filter';
-export * from './http/tenant';
 export * from './http/parse-request';
 export * from './persistence/sql-values';
 export * from './health/health.options';
