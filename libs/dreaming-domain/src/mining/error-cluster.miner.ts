@@ -144,8 +144,11 @@ interface Cluster {
   /** Steps → errors seen there. */
   steps: Map<string, number>;
   tools: Set<string>;
+  /** The tool of `step` (set with it). */
   tool: string;
-  /** The template's signature (`tool: message with <*> slots`). */
+  /** The template's message, with `<*>` slots. */
+  message: string;
+  /** `tool: message` (set once the step is known). */
   signature: string;
   /** The signatures the template covers. */
   members: Set<string>;
@@ -225,7 +228,7 @@ export function mineErrorClusters(tenantId: string, sessions: readonly SessionSi
       let c = clusters.get(key);
       if (!c) {
         c = {
-          key, step: e.step, steps: new Map(), tools: new Set(), tool: e.tool, signature: `${e.tool}: ${message}`, members: new Set(), parameters: tpl?.parameters ?? [],
+          key, step: e.step, steps: new Map(), tools: new Set(), tool: e.tool, message, signature: `${e.tool}: ${message}`, members: new Set(), parameters: tpl?.parameters ?? [],
           remedies: new Map(), nextWorked: new Map(), occurrences: [], sessions: new Map(), retries: [], quotes: new Map(),
         };
         clusters.set(key, c);
@@ -248,8 +251,8 @@ export function mineErrorClusters(tenantId: string, sessions: readonly SessionSi
   }
   for (const c of clusters.values()) {
     [c.step] = [...c.steps].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0];
-    c.tool = c.step.replace(/\(.*$/, '');
-    c.signature = `${c.tool}: ${messageOf(c.signature, c.signature.slice(0, c.signature.indexOf(':')))}`;
+    c.tool = toolOfStep(c.step);
+    c.signature = `${c.tool}: ${c.message}`;
   }
   const known = sessions.filter(hasKnownOutcome);
   const out: LessonCandidate[] = [];
@@ -267,7 +270,7 @@ export function mineErrorClusters(tenantId: string, sessions: readonly SessionSi
       ? { recoveredRetries: identical.length - identicalFailed, failedRetries: identicalFailed, sessionsRecovered: recoveredSessions.size, sessionsRetried: retriedSessions.size }
       : undefined;
     const remedy = representativeQuote(c.remedies);
-    if (!fix && identicalFailed < 2 && !isInformativeTemplate(messageOf(c.signature, c.tool))) continue;
+    if (!fix && identicalFailed < 2 && !isInformativeTemplate(c.message)) continue;
     const quote = representativeQuote(c.quotes);
     const [next] = [...c.nextWorked].sort((a, b) => b[1].size - a[1].size || (a[0] < b[0] ? -1 : 1));
     const nextWorked = next && next[1].size >= 2 && next[1].size * 2 >= c.sessions.size ? { step: next[0], sessions: next[1].size, of: c.sessions.size } : undefined;

@@ -192,17 +192,20 @@ export function extractSignals(events: readonly SessionEvent[]): SessionSignals 
     }
     if (EXPECTED_STOP.test(c.result.output)) continue;
     lastCause = c.result.eventId;
-    const signature = errorSignature(c.tool, c.result.output);
+    // The one line that stands for this failure, found once: signature, quote, excerpt and salient
+    // lines all start from it (each would find the same line again from the whole output).
+    const line = failureLine(c.result.output);
+    const signature = errorSignature(c.tool, line);
     const remedy = remedyOf(c.result.output);
     const next = calls[i + 1] && calls[i + 1].step !== c.step ? { next: { step: calls[i + 1].step, ok: calls[i + 1].result?.isError === false } } : {};
-    const salient = salientLines(c.result.output).map((l) => excerptOf(l, 300));
+    const salient = salientLines(c.result.output, 3, line).map((l) => excerptOf(l, 300));
     // A compiler or linter output is its diagnostics, without their `file:line:col:` prefix; several kinds are several failures.
     const diagnostics = diagnosticMessages(c.result.output);
     const messages = diagnostics.length > 0 ? diagnostics : [undefined];
     for (const message of messages) {
       s.errors.push({
         signature: message === undefined ? signature : errorSignature(c.tool, message), tool: c.tool, step: c.step, eventId: c.result.eventId,
-        excerpt: excerptOf(message ?? failureLine(c.result.output)), quote: quoteLine(message ?? c.result.output), salient,
+        excerpt: excerptOf(message ?? line), quote: quoteLine(message ?? line), salient,
         ...(remedy ? { remedy } : {}), ...next, at: c.result.at,
       });
     }

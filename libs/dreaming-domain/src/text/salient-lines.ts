@@ -94,10 +94,9 @@ export function remedyOf(output: string): string | undefined {
   return undefined;
 }
 
-/** Up to `max` lines a reviewer (or the writer) needs: the informative line and any remedy lines, in output order. */
-export function salientLines(output: string, max = 3): string[] {
+/** Up to `max` lines a reviewer (or the writer) needs: the failure line (`main`, when the caller has it) and any remedy lines, in output order. */
+export function salientLines(output: string, max = 3, main = failureLine(output)): string[] {
   const lines = linesOf(output);
-  const main = failureLine(output);
   const picked = new Set<string>([main]);
   for (const line of lines) {
     if (picked.size >= max) break;
