@@ -9,6 +9,7 @@ import { ingestCommand, FORMATS } from './commands/ingest.command';
 import { dreamCommand } from './commands/dream.command';
 import { agentLessonsCommand, lessonsDecideCommand, lessonsListCommand, lessonsShowCommand } from './commands/lessons.command';
 import { keysCreateCommand, keysListCommand, keysRevokeCommand } from './commands/keys.command';
+import { policySetCommand, policyShowCommand } from './commands/policy.command';
 import { loginCommand } from './commands/login.command';
 
 /** Runs one command; returns its exit code. Errors print as one line (or `{ "error" }` with --json). */
@@ -59,11 +60,18 @@ export async function run(argv: string[]): Promise<number> {
   jsonFlag(keys.command('create').description('create an API key; its token is printed once'))
     .requiredOption('--name <name>', 'what the key is for (its actor in the audit), e.g. ci-ingest')
     .requiredOption('--roles <roles>', 'comma-separated: ingest, agent, reviewer, approver, admin')
-    .action(act((config, out, opts: { name: string; roles: string }) => keysCreateCommand(config, out, opts)));
+    .option('--owner <actorId>', 'the person accountable for the key (may not approve lessons from its sessions); default: you, when you log in as a person')
+    .action(act((config, out, opts: { name: string; roles: string; owner?: string }) => keysCreateCommand(config, out, opts)));
   jsonFlag(keys.command('list').description('the keys of your tenant, without secrets'))
     .action(act((config, out) => keysListCommand(config, out)));
   jsonFlag(keys.command('revoke').description('revoke a key (refused everywhere within a second)').argument('<keyId>'))
     .action(act((config, out, keyId: string) => keysRevokeCommand(config, out, keyId)));
+  const policy = program.command('policy').description('the governance policy of your tenant');
+  jsonFlag(policy.command('show').description('how many approvers a lesson needs'))
+    .action(act((config, out) => policyShowCommand(config, out)));
+  jsonFlag(policy.command('set').description('set the policy (needs the admin role)'))
+    .requiredOption('--required-approvals <n>', 'distinct approvers a lesson needs (2: two-person rule)')
+    .action(act((config, out, opts: { requiredApprovals: string }) => policySetCommand(config, out, opts)));
   jsonFlag(program.command('login').description('save the API key the CLI uses when REVERIE_API_KEY is unset'))
     .requiredOption('--key <key>', 'the key (- reads it from standard input)')
     .action(act((config, out, opts: { key: string }) => loginCommand(config, out, opts)));

@@ -58,6 +58,10 @@ export interface LessonView extends LessonClaim {
   decidedAt?: string;
   decidedBy?: string;
   decisionNote?: string;
+  /** Approvals recorded towards approving this proposal, while the tenant's policy wants more than one. */
+  approvals?: { reviewer: string; at: string; note?: string }[];
+  /** Every approver of the approved version (two-person rule), the deciding reviewer last. */
+  approvers?: string[];
   /** Event ids already folded into this view: makes the projection idempotent by event id. */
   appliedEventIds?: string[];
 }

@@ -28,6 +28,13 @@ export const envelopeBaseSchema = z.object({
   correlationId: z.string().min(1).max(200),
   causationId: z.string().min(1).max(200).optional(),
   redactions: redactionCountsSchema.optional(),
+  /**
+   * Who is accountable for a session event: the actor of the verified credential that ingested it
+   * and, for an API key with an owner, that owner. Written by session-ingest from the credential,
+   * never by the caller; separation of duties keeps these identities from approving lessons
+   * whose evidence they supplied.
+   */
+  ingestedBy: z.array(z.string().min(1).max(256)).min(1).max(4).optional(),
 });
 
 /** `{ id, type, schemaVersion, tenantId, streamId, occurredAt, recordedAt, actor, correlationId, causationId, data }` */
@@ -43,6 +50,7 @@ export interface Envelope<T extends string = string, D = unknown> {
   correlationId: string;
   causationId?: string;
   redactions?: RedactionCounts;
+  ingestedBy?: string[];
   data: D;
 }
 

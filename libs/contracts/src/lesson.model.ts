@@ -19,7 +19,13 @@ export const supportSchema = z.object({
   occurrences: z.number().int().nonnegative(),
   firstSeen: isoDateTime,
   lastSeen: isoDateTime,
+  /**
+   * The identities that ingested the supporting sessions (their events' `ingestedBy`), sorted; at
+   * most MAX_SUPPORT_SOURCES. None of them may approve the lesson.
+   */
+  sources: z.array(z.string().min(1).max(256)).max(200).optional(),
 });
+export const MAX_SUPPORT_SOURCES = 200;
 export type Support = z.infer<typeof supportSchema>;
 
 /** Points at one session event behind a lesson: lineage down to the event id. */

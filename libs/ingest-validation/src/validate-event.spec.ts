@@ -39,6 +39,12 @@ describe('validateEvent', () => {
     });
   });
 
+  it('records who ingested the event from the credential, and refuses an event that names it itself', () => {
+    const r = validateEvent(toolResult({}), 0, { ...ctx, ingestedBy: ['key:ci', 'alice'] });
+    expect(r.ok && r.event.ingestedBy).toEqual(['key:ci', 'alice']);
+    expect(rejection(toolResult({}, { ingestedBy: ['someone-else'] }))).toMatchObject({ field: 'ingestedBy', reason: expect.stringMatching(/set by the server from the credential/) });
+  });
+
   it('names the field path and the types for a wrong field type', () => {
     expect(rejection(toolResult({ isError: 'yes' }))).toMatchObject({ field: 'data.isError', reason: 'data.isError: expected boolean, received string' });
   });

@@ -17,6 +17,8 @@ export interface ValidationContext {
   limits?: IngestLimits;
   /** Server clock, ISO 8601: becomes every event's `recordedAt`. */
   now: string;
+  /** Who the credential says is ingesting (its actor, and the key's owner): becomes every event's `ingestedBy`. */
+  ingestedBy?: string[];
 }
 
 export type EventValidation = { ok: true; event: SessionEvent } | { ok: false; rejection: EventRejection };
@@ -68,6 +70,10 @@ export function validateEvent(raw: unknown, index: number, ctx: ValidationContex
     }
   }
 
+  if (obj.ingestedBy !== undefined) {
+    return reject('ingestedBy: set by the server from the credential that sends the event; leave it out', 'ingestedBy', eventId);
+  }
+
   if (obj.type === undefined) return reject(`type: required; expected one of ${SESSION_EVENT_TYPES.join(', ')}`, 'type', eventId);
   if (typeof obj.type !== 'string') return reject(`type: expected string, received ${describe(obj.type)}`, 'type', eventId);
   const schema = SCHEMA_BY_TYPE.get(obj.type);
@@ -78,6 +84,7 @@ export function validateEvent(raw: unknown, index: number, ctx: ValidationContex
     tenantId: ctx.tenantId,
     recordedAt: ctx.now,
     schemaVersion: obj.schemaVersion ?? DEFAULT_SCHEMA_VERSION,
+    ...(ctx.ingestedBy?.length && { ingestedBy: ctx.ingestedBy }),
   };
   const parsed = schema.safeParse(candidate);
   if (!parsed.success) {

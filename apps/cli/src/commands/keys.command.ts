@@ -5,10 +5,10 @@ import { table, type Output } from '../output';
 /** The keys admin API on lesson-governance (its shapes are lesson-governance's; repeated here as the CLI reads them). */
 export const ADMIN_KEYS_ROUTE = '/v1/admin/keys';
 
-export interface CreatedKey { keyId: string; token: string; tenantId: string; name: string; roles: string[]; createdAt: string }
+export interface CreatedKey { keyId: string; token: string; tenantId: string; name: string; roles: string[]; owner?: string; createdAt: string }
 export interface KeyView {
   keyId: string; tenantId: string; name: string; roles: string[]; status: 'active' | 'revoked';
-  createdAt: string; createdBy: string; revokedAt?: string; revokedBy?: string;
+  createdAt: string; createdBy: string; owner?: string; revokedAt?: string; revokedBy?: string;
 }
 
 /** `reviewer,approver` or `reviewer+approver` → the roles; the service says which ones exist. */
@@ -19,11 +19,11 @@ export function parseRolesOption(spec: string | undefined): string[] {
 }
 
 /** Mints a key in the admin's tenant; its token is printed this once. */
-export async function keysCreateCommand(config: CliConfig, out: Output, opts: { name?: string; roles?: string }): Promise<void> {
+export async function keysCreateCommand(config: CliConfig, out: Output, opts: { name?: string; roles?: string; owner?: string }): Promise<void> {
   if (!opts.name) throw new CliError('--name is required: what the key is for, e.g. --name ci-ingest (it is the key\'s actor in the audit)');
-  const key = await callService<CreatedKey>(config, 'lesson-governance', ADMIN_KEYS_ROUTE, { body: { name: opts.name, roles: parseRolesOption(opts.roles) } });
+  const key = await callService<CreatedKey>(config, 'lesson-governance', ADMIN_KEYS_ROUTE, { body: { name: opts.name, roles: parseRolesOption(opts.roles), ...(opts.owner !== undefined && { owner: opts.owner }) } });
   out.result(key, () => [
-    `Created key ${key.keyId} "${key.name}" for tenant ${key.tenantId} with roles ${key.roles.join(', ')}:`,
+    `Created key ${key.keyId} "${key.name}" for tenant ${key.tenantId} with roles ${key.roles.join(', ')}${key.owner ? `, owned by ${key.owner}` : ''}:`,
     '',
     `  ${key.token}`,
     '',
@@ -36,7 +36,7 @@ export async function keysCreateCommand(config: CliConfig, out: Output, opts: { 
 export async function keysListCommand(config: CliConfig, out: Output): Promise<void> {
   const keys = await callService<KeyView[]>(config, 'lesson-governance', ADMIN_KEYS_ROUTE);
   out.result(keys, () => keys.length
-    ? table(keys.map((k) => [k.keyId, k.name, k.roles.join(','), k.status, k.createdAt, k.createdBy, k.revokedAt ? `${k.revokedAt} by ${k.revokedBy}` : '']), ['key id', 'name', 'roles', 'status', 'created', 'by', 'revoked'])
+    ? table(keys.map((k) => [k.keyId, k.name, k.roles.join(','), k.status, k.createdAt, k.createdBy, k.owner ?? '', k.revokedAt ? `${k.revokedAt} by ${k.revokedBy}` : '']), ['key id', 'name', 'roles', 'status', 'created', 'by', 'owner', 'revoked'])
     : 'No API keys in this tenant yet (operator keys from REVERIE_API_KEYS are not listed). Create one with `reverie keys create --name <name> --roles <roles>`.');
 }
 

@@ -36,7 +36,17 @@ export async function lessonsDecideCommand(config: CliConfig, out: Output, id: s
   const path = decision === 'approve' ? ROUTES.approveLesson(id) : ROUTES.rejectLesson(id);
   const body = decision === 'approve' ? (opts.note === undefined ? {} : { note: opts.note }) : { reason: opts.reason };
   const lesson = await callService<LessonView>(config, 'lesson-governance', path, { body });
-  out.result(lesson, () => `${decision === 'approve' ? 'Approved' : 'Rejected'}${lesson.decidedBy ? ` by ${lesson.decidedBy}` : ''}:\n${renderLesson(lesson)}`);
+  out.result(lesson, () => `${decisionLine(decision, lesson)}:\n${renderLesson(lesson)}`);
+}
+
+/** With a two-person policy an approval may be recorded while the lesson stays proposed: say so, not "Approved". */
+function decisionLine(decision: 'approve' | 'reject', lesson: LessonView): string {
+  if (decision === 'reject') return `Rejected${lesson.decidedBy ? ` by ${lesson.decidedBy}` : ''}`;
+  if (lesson.status === 'proposed' && lesson.approvals?.length) {
+    const last = lesson.approvals[lesson.approvals.length - 1];
+    return `Approval ${lesson.approvals.length} recorded by ${last.reviewer}; the tenant's policy needs more distinct approvers before agents are served it`;
+  }
+  return `Approved${lesson.approvers?.length ? ` by ${lesson.approvers.join(' and ')}` : lesson.decidedBy ? ` by ${lesson.decidedBy}` : ''}`;
 }
 
 export async function agentLessonsCommand(config: CliConfig, out: Output, agentId: string, opts: { session?: string }): Promise<void> {

@@ -13,4 +13,9 @@ describe('key requests', () => {
       expect(createKeyBody.safeParse(body).success).toBe(false);
     }
   });
+
+  it('takes an owner: a person, never another key', () => {
+    expect(createKeyBody.parse({ name: 'ana-laptop', roles: ['ingest'], owner: 'ana@acme.example' })).toMatchObject({ owner: 'ana@acme.example' });
+    for (const owner of ['', 'key:ci', 'x'.repeat(257), 7]) expect(createKeyBody.safeParse({ name: 'k', roles: ['ingest'], owner }).success).toBe(false);
+  });
 });

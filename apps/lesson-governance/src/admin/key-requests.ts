@@ -36,9 +36,15 @@ export const createKeyBody = z.strictObject({
     .array(z.enum(ROLES, { error: `expected one of ${ROLES.join(', ')}` }), { error: `expected an array of roles (${ROLES.join(', ')})` })
     .min(1, `at least one role is needed (${ROLES.join(', ')})`)
     .transform((roles) => [...new Set(roles)] as Role[]),
+  owner: z
+    .string({ error: 'expected the owner: the actor id of the person accountable for the key (e.g. their OIDC subject)' })
+    .min(1, 'expected the owner: the actor id of the person accountable for the key (e.g. their OIDC subject)')
+    .max(256, 'at most 256 characters')
+    .refine((o) => !o.startsWith('key:'), 'a key is owned by a person, not by another key')
+    .optional(),
   tenantId: z.never({ error: 'not accepted: a key belongs to the tenant of the admin who creates it' }).optional(),
   createdBy: z.never({ error: 'not accepted: the creator is the authenticated admin' }).optional(),
-}, { error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown field(s) ${issue.keys.join(', ')}: expected { name, roles }` : undefined) });
+}, { error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown field(s) ${issue.keys.join(', ')}: expected { name, roles, owner? }` : undefined) });
 export type CreateKeyBody = z.infer<typeof createKeyBody>;
 
 export const keyIdParam = z.string().regex(/^[0-9a-f]{12}$/, 'a key id is 12 hexadecimal characters (the part after rvk_ in the key)');
@@ -51,6 +57,7 @@ export interface CreatedKey {
   tenantId: string;
   name: string;
   roles: Role[];
+  owner?: string;
   createdAt: string;
 }
 
@@ -63,6 +70,7 @@ export interface KeyView {
   status: 'active' | 'revoked';
   createdAt: string;
   createdBy: string;
+  owner?: string;
   revokedAt?: string;
   revokedBy?: string;
 }
@@ -70,7 +78,7 @@ export interface KeyView {
 export function keyView(r: ApiKeyRecord): KeyView {
   return {
     keyId: r.keyId, tenantId: r.tenantId, name: r.name, roles: r.roles, status: r.revokedAt ? 'revoked' : 'active',
-    createdAt: r.createdAt, createdBy: r.createdBy,
+    createdAt: r.createdAt, createdBy: r.createdBy, ...(r.owner ? { owner: r.owner } : {}),
     ...(r.revokedAt ? { revokedAt: r.revokedAt, revokedBy: r.revokedBy ?? '' } : {}),
   };
 }

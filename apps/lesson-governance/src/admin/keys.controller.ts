@@ -31,17 +31,19 @@ export class KeysController {
   @Allow('admin')
   @HttpCode(201)
   async create(@CurrentPrincipal() admin: Principal, @Body() body: unknown, @Res({ passthrough: true }) reply: FastifyReply): Promise<CreatedKey> {
-    const { name, roles } = parseRequest(createKeyBody, body, 'body');
+    const { name, roles, owner: named } = parseRequest(createKeyBody, body, 'body');
+    // A person who mints a key owns it unless they name its owner; a key minting keys for others owns none.
+    const owner = named ?? (admin.actor.kind === 'user' ? admin.actor.id : undefined);
     // The name is the key's actor id (`key:<name>`) on all it does: one key per name, revoked ones included, so the audit never confuses two.
     if (this.operatorNames.has(name)) throw new ConflictException(`${name} is the name of an operator key (REVERIE_API_KEYS); choose another name`);
     const taken = (await this.keys.list(admin.tenantId)).find((k) => k.name === name);
     if (taken) throw new ConflictException(`tenant ${admin.tenantId} already has a key named ${name}${taken.revokedAt ? ' (revoked; names stay taken for the audit)' : ''}; choose another name`);
     const minted = mintApiKey();
     const createdAt = this.clock().toISOString();
-    await this.keys.create({ keyId: minted.keyId, tenantId: admin.tenantId, name, roles, secretHash: minted.secretHash, createdAt, createdBy: admin.actor.id });
-    this.logger.info({ tenantId: admin.tenantId, keyId: minted.keyId, name, roles, actor: admin.actor }, 'api key created');
+    await this.keys.create({ keyId: minted.keyId, tenantId: admin.tenantId, name, roles, secretHash: minted.secretHash, createdAt, createdBy: admin.actor.id, ...(owner && { owner }) });
+    this.logger.info({ tenantId: admin.tenantId, keyId: minted.keyId, name, roles, owner, actor: admin.actor }, 'api key created');
     void reply.header('cache-control', 'no-store');
-    return { keyId: minted.keyId, token: minted.token, tenantId: admin.tenantId, name, roles, createdAt };
+    return { keyId: minted.keyId, token: minted.token, tenantId: admin.tenantId, name, roles, ...(owner && { owner }), createdAt };
   }
 
   @Get()

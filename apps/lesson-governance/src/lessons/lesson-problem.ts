@@ -15,6 +15,7 @@ export const STATUS_BY_CODE: Record<LessonDomainErrorCode, number> = {
   // Who asks may not do it.
   'not-a-reviewer': HttpStatus.FORBIDDEN,
   'separation-of-duties': HttpStatus.FORBIDDEN,
+  'already-approved-by-reviewer': HttpStatus.CONFLICT,
   // Well-formed but meaningless requests.
   'reason-required': HttpStatus.UNPROCESSABLE_ENTITY,
   'invalid-command': HttpStatus.UNPROCESSABLE_ENTITY,

@@ -3,6 +3,7 @@ import { newId, type LessonView } from '@reverie/contracts';
 import type { LessonCommand, LessonCommandMetadata } from '@reverie/lesson-domain';
 import { Allow, CurrentPrincipal, parseRequest, type Principal } from '@reverie/service-kit';
 import { CLOCK, type Clock } from '../app.tokens';
+import { TenantPolicyStore } from '../policy/tenant-policy.store';
 import { decisionActor } from './lesson-actor';
 import { LessonDecisionsService } from './lesson-decisions.service';
 import { LessonQueriesService, type LessonWithAudit } from './lesson-queries.service';
@@ -20,6 +21,7 @@ export class LessonsController {
   constructor(
     @Inject(LessonQueriesService) private readonly queries: LessonQueriesService,
     @Inject(LessonDecisionsService) private readonly decisions: LessonDecisionsService,
+    @Inject(TenantPolicyStore) private readonly policies: TenantPolicyStore,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -36,13 +38,19 @@ export class LessonsController {
     return this.queries.get(principal.tenantId, this.lessonId(id));
   }
 
-  /** Approving puts a lesson in front of agents: approvers only. */
+  /**
+   * Approving puts a lesson in front of agents: approvers only, and never one who proposed it or
+   * ingested its evidence. With a two-person policy the first approvals are recorded and the
+   * lesson stays proposed until enough distinct approvers approved it.
+   */
   @Post(':id/approve')
   @Allow('approver')
   @HttpCode(200)
   async approve(@CurrentPrincipal() principal: Principal, @Headers(CORRELATION_HEADER) correlation: string | undefined, @Param('id') id: string, @Body() body: unknown): Promise<LessonView> {
     const { note } = parseRequest(approveBody, body, 'body');
-    return this.run(principal, id, { type: 'ApproveLesson', data: note === undefined ? {} : { note }, metadata: this.metadata(principal, correlation) });
+    const lessonId = this.lessonId(id);
+    const { requiredApprovals } = await this.policies.get(principal.tenantId);
+    return this.run(principal, lessonId, { type: 'ApproveLesson', data: { ...(note !== undefined && { note }), requiredApprovals }, metadata: this.metadata(principal, correlation) });
   }
 
   /** Rejecting keeps a proposal from agents, so a reviewer may do it; an approver may too. */

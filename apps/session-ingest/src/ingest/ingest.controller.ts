@@ -28,7 +28,7 @@ export class IngestController {
   @Post(ROUTES.ingestEvents)
   @Allow('ingest')
   async events(@CurrentPrincipal() principal: Principal, @Body() body: unknown, @Res({ passthrough: true }) reply: FastifyReply): Promise<IngestResponse> {
-    const result = await orProblem(this.ingest.ingest(principal.tenantId, body));
+    const result = await orProblem(this.ingest.ingest(principal, body));
     void reply.status(result.rejected.length ? 207 : 202);
     return result;
   }
@@ -37,7 +37,7 @@ export class IngestController {
   @Post(ROUTES.ingestOtlpTraces)
   @Allow('ingest')
   async otlpTraces(@CurrentPrincipal() principal: Principal, @Body() body: unknown, @Res({ passthrough: true }) reply: FastifyReply): Promise<OtlpIngestResponse> {
-    const result = await orProblem(this.otlp.ingest(principal.tenantId, body));
+    const result = await orProblem(this.otlp.ingest(principal, body));
     void reply.status(200);
     return result;
   }

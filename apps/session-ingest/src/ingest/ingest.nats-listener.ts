@@ -104,7 +104,7 @@ export class IngestNatsListener implements OnApplicationBootstrap, BeforeApplica
       return problem(problemJson(400, 'Invalid JSON', `the body is not valid JSON: ${(err as Error).message}`));
     }
     try {
-      const result = await this.ingest.ingest(tenant, body);
+      const result = await this.ingest.ingest(principal, body);
       return [result.rejected.length ? 207 : 202, result];
     } catch (err) {
       if (err instanceof IngestRefusedError) return problem(err.problem);

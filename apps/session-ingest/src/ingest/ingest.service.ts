@@ -5,7 +5,7 @@ import type { SessionEvent } from '@reverie/contracts';
 import type { EventStore } from '@reverie/event-store';
 import type { IngestRejectionDetail, IngestResponse } from '@reverie/ingest-client';
 import { BatchError, validateBatch, type IngestLimits } from '@reverie/ingest-validation';
-import { DATA_SOURCE, EVENT_STORE } from '@reverie/service-kit';
+import { accountableIds, DATA_SOURCE, EVENT_STORE, type Principal } from '@reverie/service-kit';
 import { CLOCK, INGEST_CONFIG, LOGGER, type Clock } from '../app.tokens';
 import { ingestLimits, type IngestConfig } from '../config/ingest.config';
 import { DEVELOPMENT_KEY_WARNING, pseudonymKeys } from '../config/pseudonym-keys';
@@ -38,11 +38,16 @@ export class IngestService {
     this.maxInFlight = config.INGEST_PUBLISH_MAX_IN_FLIGHT;
   }
 
-  /** `body` is `{ events: [...] }` as parsed JSON. Throws IngestRefusedError for a request refused as a whole. */
-  async ingest(tenantId: string, body: unknown): Promise<IngestResponse> {
+  /**
+   * `body` is `{ events: [...] }` as parsed JSON, sent by `caller`: its tenant is the events'
+   * tenant and its accountable identities their `ingestedBy`. Throws IngestRefusedError for a
+   * request refused as a whole.
+   */
+  async ingest(caller: Principal, body: unknown): Promise<IngestResponse> {
+    const { tenantId } = caller;
     let validation;
     try {
-      validation = validateBatch(body, { tenantId, limits: this.limits, now: this.clock().toISOString() });
+      validation = validateBatch(body, { tenantId, limits: this.limits, now: this.clock().toISOString(), ingestedBy: accountableIds(caller) });
     } catch (err) {
       if (err instanceof BatchError) throw fromBatchError(err);
       throw err;

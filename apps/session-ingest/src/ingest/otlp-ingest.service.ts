@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { IngestResponse } from '@reverie/ingest-client';
 import { ImportError, parseOtlpTraces } from '@reverie/importers';
 import { problemJson } from '@reverie/ingest-validation';
+import type { Principal } from '@reverie/service-kit';
 import { CLOCK, type Clock } from '../app.tokens';
 import { IngestRefusedError } from './ingest.errors';
 import { IngestService } from './ingest.service';
@@ -20,7 +21,8 @@ export class OtlpIngestService {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  async ingest(tenantId: string, body: unknown): Promise<OtlpIngestResponse> {
+  async ingest(caller: Principal, body: unknown): Promise<OtlpIngestResponse> {
+    const { tenantId } = caller;
     let imported;
     try {
       imported = parseOtlpTraces(body, { tenantId, now: this.clock().toISOString() });
@@ -29,7 +31,7 @@ export class OtlpIngestService {
       throw err;
     }
     const events = imported.sessions.flatMap((s) => s.events);
-    const result = await this.pipeline.ingest(tenantId, { events });
+    const result = await this.pipeline.ingest(caller, { events });
     const spansRejected = imported.rejected.map((r) => ({ reason: r.line !== undefined ? `item ${r.line}: ${r.reason}` : r.reason }));
     const problems = [...spansRejected.map((r) => r.reason), ...result.rejected.map((r) => `event ${r.index}: ${r.reason}`)];
     return {

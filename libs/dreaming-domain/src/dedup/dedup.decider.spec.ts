@@ -65,7 +65,7 @@ describe('dedupAgainst', () => {
       for (const atRejection of [1, 2, 3, 4, 7]) {
         for (let sessions = atRejection; sessions <= atRejection * factor + 2; sessions++) {
           const state: LessonState = {
-            status: 'rejected', rejectedBy: 'alice', supportAtRejection: atRejection, fingerprint: 'a', version: 0, proposers: ['dreaming'], evidenceDreamIds: ['d1'],
+            status: 'rejected', rejectedBy: 'alice', supportAtRejection: atRejection, fingerprint: 'a', version: 0, proposers: ['dreaming'], evidenceDreamIds: ['d1'], approvals: [],
             support: { sessions, distinctUsers: 2, occurrences: sessions, firstSeen: '2026-01-01T00:00:00.000Z', lastSeen: '2026-01-02T00:00:00.000Z' },
           };
           let deciderReopens = true;

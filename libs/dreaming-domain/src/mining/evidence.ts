@@ -1,4 +1,4 @@
-import { deterministicId, type EvidenceRef, type LessonKind, type LessonScope, type Support } from '@reverie/contracts';
+import { deterministicId, MAX_SUPPORT_SOURCES, type EvidenceRef, type LessonKind, type LessonScope, type Support } from '@reverie/contracts';
 import type { SessionSignals } from '../signals/session-signals.model';
 
 /** One sighting of a pattern: which session, which event, who, when. */
@@ -36,12 +36,17 @@ export function supportOf(occurrences: readonly Occurrence[]): Support {
   let first = occurrences[0].at;
   let last = occurrences[0].at;
   const sessions = new Set<string>();
+  const sources = new Set<string>();
   for (const o of occurrences) {
     sessions.add(rootOf(o.session));
+    for (const id of o.session.ingestedBy ?? []) sources.add(id);
     if (o.at < first) first = o.at;
     if (o.at > last) last = o.at;
   }
-  return { sessions: sessions.size, distinctUsers: distinctUsers(occurrences), occurrences: occurrences.length, firstSeen: first, lastSeen: last };
+  return {
+    sessions: sessions.size, distinctUsers: distinctUsers(occurrences), occurrences: occurrences.length, firstSeen: first, lastSeen: last,
+    ...(sources.size ? { sources: [...sources].sort().slice(0, MAX_SUPPORT_SOURCES) } : {}),
+  };
 }
 
 /**

@@ -13,6 +13,15 @@ describe('extractSignals', () => {
     expect(s.eventCount).toBe(3);
   });
 
+  it('keeps who ingested the session, over every batch of it', () => {
+    const b = builder();
+    b.start('task');
+    b.tool('Read', { file_path: '/a' }, 'ok');
+    const events = b.end('success').map((e, i) => ({ ...e, ingestedBy: i === 0 ? ['key:ci', 'alice'] : ['key:ci'] }));
+    expect(extractSignals(events).ingestedBy).toEqual(['alice', 'key:ci']);
+    expect(extractSignals(b.end('success'))).not.toHaveProperty('ingestedBy');
+  });
+
   it('sorts events by seq whatever their order', () => {
     const b = builder();
     b.start('task');

@@ -176,6 +176,8 @@ export function extractSignals(events: readonly SessionEvent[]): SessionSignals 
   }
 
   s.userId = sessionUser ?? s.corrections[0]?.userId ?? lastUser;
+  const ingestedBy = [...new Set(sorted.flatMap((e) => e.ingestedBy ?? []))].sort();
+  if (ingestedBy.length) s.ingestedBy = ingestedBy;
   if (!s.task && firstUserText) { s.task = firstUserText.text.slice(0, MAX_TASK); s.taskEventId = firstUserText.eventId; }
 
   s.failedCalls = [];

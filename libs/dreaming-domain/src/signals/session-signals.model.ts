@@ -50,6 +50,8 @@ export interface SessionSignals {
    * acted at all. Evidence of success for workflows when no outcome was recorded.
    */
   cleanCompletion?: boolean;
+  /** Who ingested the session's events (their `ingestedBy`, sorted): the sources of any lesson it supports. Absent when unrecorded. */
+  ingestedBy?: string[];
 }
 
 export interface ErrorSignal {

@@ -43,6 +43,18 @@ describe('lesson view projection', () => {
     expect(reopenedView).not.toHaveProperty('decisionNote');
   });
 
+  it('shows the approvals of a two-person policy until the lesson is approved, then its approvers', () => {
+    const first = stored({ type: 'LessonApprovalRecorded', data: { reviewer: 'alice', note: 'fine by me', approvals: 1, required: 2 } });
+    const second = stored({ type: 'LessonApproved', data: { reviewer: 'bob', version: 1, approvers: ['alice', 'bob'] } }, bob);
+    const pending = fold([p, first]);
+    expect(pending).toMatchObject({ status: 'proposed', approvals: [{ reviewer: 'alice', at: first.occurredAt, note: 'fine by me' }] });
+    const done = fold([p, first, second]);
+    expect(done).toMatchObject({ status: 'approved', version: 1, decidedBy: 'bob', approvers: ['alice', 'bob'] });
+    expect(done).not.toHaveProperty('approvals');
+    expect(fold([p, first, no])).not.toHaveProperty('approvals');
+    expect(fold(twice([p, first, second]))).toEqual(done);
+  });
+
   it.each([
     ['proposal and evidence', [p, ev]],
     ['approval', [p, ev, ok]],

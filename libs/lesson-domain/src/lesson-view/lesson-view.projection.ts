@@ -50,14 +50,22 @@ export function evolveLessonView(view: LessonView | undefined, event: LessonEven
         evidence: mergeEvidence(view.evidence, event.data.evidence),
         confidence: Math.max(view.confidence, event.data.confidence),
       };
-    case 'LessonApproved':
-      return decided(base, 'approved', event, event.data.reviewer, event.data.note, event.data.version);
-    case 'LessonRejected':
-      return decided(base, 'rejected', event, event.data.reviewer, event.data.reason);
+    case 'LessonApprovalRecorded': {
+      const approval = { reviewer: event.data.reviewer, at: event.occurredAt, ...(event.data.note !== undefined && { note: event.data.note }) };
+      return { ...base, approvals: [...(view.approvals ?? []), approval] };
+    }
+    case 'LessonApproved': {
+      const { approvals: _a, approvers: _b, ...rest } = base;
+      return decided({ ...rest, ...(event.data.approvers && { approvers: event.data.approvers }) }, 'approved', event, event.data.reviewer, event.data.note, event.data.version);
+    }
+    case 'LessonRejected': {
+      const { approvals: _a, ...rest } = base;
+      return decided(rest, 'rejected', event, event.data.reviewer, event.data.reason);
+    }
     case 'LessonRetired':
       return decided(base, 'retired', event, event.data.by, event.data.reason);
     case 'LessonReopened': {
-      const { decidedAt: _a, decidedBy: _b, decisionNote: _c, ...rest } = base;
+      const { decidedAt: _a, decidedBy: _b, decisionNote: _c, approvals: _d, ...rest } = base;
       return { ...rest, status: 'proposed' };
     }
     default:

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { actorSchema, evidenceSchema, isoDateTime, lessonClaimSchema, supportSchema } from '@reverie/contracts';
-import type { LessonCommand } from './lesson.commands';
+import { MAX_REQUIRED_APPROVALS, type LessonCommand } from './lesson.commands';
 import { LessonDomainError } from './lesson-domain.error';
 
 const metadata = z.object({
@@ -19,7 +19,7 @@ const dataSchemas: { [K in LessonCommand['type']]: z.ZodType } = {
     evidence: evidenceSchema,
     confidence: z.number().min(0).max(1),
   }),
-  ApproveLesson: z.object({ note: z.string().max(4000).optional() }),
+  ApproveLesson: z.object({ note: z.string().max(4000).optional(), requiredApprovals: z.number().int().min(1).max(MAX_REQUIRED_APPROVALS).optional() }),
   // Empty reasons are refused by the decider with their own code (reason-required).
   RejectLesson: z.object({ reason }),
   ReopenLesson: z.object({ dreamId: z.string().min(1), reason, supportGrowthFactor: z.number().nonnegative().optional() }),

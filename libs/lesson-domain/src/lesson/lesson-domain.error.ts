@@ -12,6 +12,7 @@ export type LessonDomainErrorCode =
   | 'not-rejected'
   | 'not-a-reviewer'
   | 'separation-of-duties'
+  | 'already-approved-by-reviewer'
   | 'reason-required'
   | 'insufficient-support-growth'
   | 'view-missing';

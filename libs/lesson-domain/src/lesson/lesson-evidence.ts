@@ -1,4 +1,4 @@
-import type { Evidence, Support } from '@reverie/contracts';
+import { MAX_SUPPORT_SOURCES, type Evidence, type Support } from '@reverie/contracts';
 
 /** The contract caps a lesson's evidence references at 50. */
 export const MAX_EVIDENCE_REFS = 50;
@@ -16,7 +16,14 @@ export function mergeSupport(current: Support, added: Support): Support {
     distinctUsers: Math.max(current.distinctUsers, added.distinctUsers),
     firstSeen: earliest(current.firstSeen, added.firstSeen),
     lastSeen: latest(current.lastSeen, added.lastSeen),
+    ...mergeSources(current.sources, added.sources),
   };
+}
+
+/** Who ingested the supporting sessions, both sides together. */
+function mergeSources(a: string[] | undefined, b: string[] | undefined): Pick<Support, 'sources'> {
+  const all = new Set([...(a ?? []), ...(b ?? [])]);
+  return all.size ? { sources: [...all].sort().slice(0, MAX_SUPPORT_SOURCES) } : {};
 }
 
 /** Keeps the existing references first, adds new ones (deduplicated by event id) up to the cap; sums counts. */

@@ -14,8 +14,12 @@ export type AddLessonEvidence = Command<
   'AddLessonEvidence',
   { dreamId: string; support: Support; evidence: Evidence; confidence: number }
 >;
-/** The reviewer is the command's actor (`metadata.actor.id`). */
-export type ApproveLesson = Command<'ApproveLesson', { note?: string }>;
+/**
+ * The reviewer is the command's actor (`metadata.actor.id`). `requiredApprovals` is the tenant's
+ * policy (default 1): that many distinct approvers, none of them a proposer or a source of the
+ * evidence, before the lesson is approved.
+ */
+export type ApproveLesson = Command<'ApproveLesson', { note?: string; requiredApprovals?: number }>;
 export type RejectLesson = Command<'RejectLesson', { reason: string }>;
 export type ReopenLesson = Command<
   'ReopenLesson',
@@ -42,5 +46,7 @@ export type LessonCommand =
 export type LessonCommandType = LessonCommand['type'];
 
 export const REOPEN_SUPPORT_FACTOR = 2;
+/** The most distinct approvers a tenant policy may require. */
+export const MAX_REQUIRED_APPROVALS = 10;
 /** Actor kinds allowed to approve or reject: people, never agents or services. */
 export const REVIEWER_KINDS: ReadonlyArray<Actor['kind']> = ['reviewer', 'user'];

@@ -1,6 +1,8 @@
 import type {
   AddLessonEvidence, ApproveLesson, ProposeLesson, RejectLesson, ReopenLesson, RetireLesson,
 } from './lesson.commands';
+import type { Actor } from '@reverie/contracts';
+import type { LessonEventRecord } from './lesson.event-records';
 import { given } from '../testing/given-when-then';
 import {
   alice, approved, bob, claim, command, dreaming, evidenceAdded, proposed, rejected, reopened, retired, stored,
@@ -13,6 +15,15 @@ const approve = (actor = alice, note?: string) => command<ApproveLesson>('Approv
 const reject = (reason = 'too vague', actor = alice) => command<RejectLesson>('RejectLesson', { reason }, actor);
 const reopen = (actor = dreaming, supportGrowthFactor?: number) =>
   command<ReopenLesson>('ReopenLesson', { dreamId: 'dream-3', reason: 'support grew', ...(supportGrowthFactor !== undefined && { supportGrowthFactor }) }, actor);
+/** A proposal whose supporting sessions were ingested by `sources`. */
+const sourcedBy = (sources: string[]): LessonEventRecord => {
+  const p = proposed() as Extract<LessonEventRecord, { type: 'LessonProposed' }>;
+  return { ...p, data: { ...p.data, support: { ...p.data.support, sources } } };
+};
+const sourcedEvidence = (sources: string[]): LessonEventRecord => {
+  const e = evidenceAdded('dream-2') as Extract<LessonEventRecord, { type: 'LessonEvidenceAdded' }>;
+  return { ...e, data: { ...e.data, support: { ...e.data.support, sources } } };
+};
 const retire = (reason = 'tooling changed', actor = alice) => command<RetireLesson>('RetireLesson', { reason }, actor);
 
 describe('lesson decider', () => {
@@ -65,6 +76,35 @@ describe('lesson decider', () => {
       given([stored(proposed(), { kind: 'user', id: 'alice' })]).when(approve(alice)).thenThrows('separation-of-duties', /"alice"/));
     it('refuses an approval by the actor who reopened the lesson', () =>
       given([proposed(), rejected(), stored(reopened(), bob)]).when(approve(bob)).thenThrows('separation-of-duties'));
+    it('refuses an approval by an identity that ingested sessions of the evidence (its own credential or a key it owns)', () =>
+      given([sourcedBy(['key:ci-ingest', 'alice'])]).when(approve(alice)).thenThrows('separation-of-duties', /"alice" ingested sessions that are evidence/));
+    it('refuses an approval by a source added with later evidence', () =>
+      given([proposed(), sourcedEvidence(['bob'])]).when(approve(bob)).thenThrows('separation-of-duties', /"bob" ingested/));
+    it('accepts an approval by a reviewer who is not among the sources', () =>
+      given([sourcedBy(['key:ci-ingest', 'alice'])]).when(approve(bob)).then([approved(1, 'bob')]));
+  });
+
+  describe('ApproveLesson under a two-person policy', () => {
+    const approveOf = (actor: Actor, requiredApprovals: number) => command<ApproveLesson>('ApproveLesson', { requiredApprovals }, actor);
+    const carol: Actor = { kind: 'user', id: 'carol' };
+    const recorded = (reviewer: string, approvals: number, required = 2): LessonEventRecord =>
+      ({ type: 'LessonApprovalRecorded', data: { reviewer, approvals, required } });
+
+    it('records the first approval and keeps the lesson proposed', () =>
+      given([proposed()]).when(approveOf(alice, 2)).then([recorded('alice', 1)]));
+    it('approves with the second distinct approver, naming both', () =>
+      given([proposed(), recorded('alice', 1)]).when(approveOf(bob, 2))
+        .then([{ type: 'LessonApproved', data: { reviewer: 'bob', version: 1, approvers: ['alice', 'bob'] } }]));
+    it('refuses the same approver twice', () =>
+      given([proposed(), recorded('alice', 1)]).when(approveOf(alice, 2)).thenThrows('already-approved-by-reviewer', /another approver/));
+    it('needs three for a three-person policy', () =>
+      given([proposed(), recorded('alice', 1, 3)]).when(approveOf(bob, 3)).then([recorded('bob', 2, 3)]));
+    it('forgets the approvals when the lesson is rejected and reopened', () =>
+      given([proposed(), recorded('alice', 1), rejected(4, 'bob'), stored(reopened(), dreaming)]).when(approveOf(carol, 2)).then([recorded('carol', 1)]));
+    it('does not count an earlier approval whose approver has since become a source of the evidence', () =>
+      given([proposed(), recorded('alice', 1), sourcedEvidence(['alice'])]).when(approveOf(bob, 2)).then([recorded('bob', 1)]));
+    it('refuses a policy of more than ten approvers', () =>
+      given([proposed()]).when(approveOf(alice, 11)).thenThrows('invalid-command', /requiredApprovals/));
   });
 
   describe('RejectLesson', () => {

@@ -12,7 +12,7 @@ import { validateLessonCommand } from './lesson-command.validation';
 import { LessonDomainError } from './lesson-domain.error';
 import { mayReopen } from './lesson-reopen';
 import type { LessonEventRecord } from './lesson.event-records';
-import type { LessonState } from './lesson.state';
+import type { LessonState, LessonStatusOf } from './lesson.state';
 
 /**
  * Decides what a command on a lesson means, given the lesson's current state: the new events, or
@@ -70,17 +70,34 @@ function approve(command: ApproveLesson, state: LessonState): LessonEventRecord[
       throw new LessonDomainError('not-proposed', 'cannot approve a rejected lesson: reopen it first');
     case 'retired':
       throw new LessonDomainError('already-retired', 'cannot approve a retired lesson');
-    case 'proposed':
-      if (state.proposers.includes(reviewer)) {
-        throw new LessonDomainError(
-          'separation-of-duties',
-          `"${reviewer}" proposed or reopened this lesson and so may not approve it`,
-        );
+    case 'proposed': {
+      const conflict = conflictOfInterest(state, reviewer);
+      if (conflict) throw new LessonDomainError('separation-of-duties', `"${reviewer}" ${conflict} and so may not approve it`);
+      if (state.approvals.includes(reviewer)) {
+        throw new LessonDomainError('already-approved-by-reviewer', `"${reviewer}" has already approved this proposal; another approver must approve it`);
       }
-      return [{ type: 'LessonApproved', data: { reviewer, ...(command.data.note !== undefined && { note: command.data.note }), version: state.version + 1 } }];
+      const required = command.data.requiredApprovals ?? 1;
+      const note = command.data.note !== undefined ? { note: command.data.note } : {};
+      // An earlier approval counts only while its approver is still free of conflict (new evidence may come from them).
+      const approvers = [...state.approvals.filter((a) => !conflictOfInterest(state, a)), reviewer];
+      if (approvers.length < required) {
+        return [{ type: 'LessonApprovalRecorded', data: { reviewer, ...note, approvals: approvers.length, required } }];
+      }
+      return [{ type: 'LessonApproved', data: { reviewer, ...note, version: state.version + 1, ...(required > 1 && { approvers }) } }];
+    }
     default:
       return exhaustive(state);
   }
+}
+
+/**
+ * Why `reviewer` may not approve this lesson, if they may not: they proposed or reopened it, or
+ * sessions they ingested (themselves or through a key they own) are its evidence.
+ */
+function conflictOfInterest(state: LessonStatusOf<'proposed'>, reviewer: string): string | undefined {
+  if (state.proposers.includes(reviewer)) return 'proposed or reopened this lesson';
+  if (state.support.sources?.includes(reviewer)) return 'ingested sessions that are evidence for this lesson (with their own credential or a key they own)';
+  return undefined;
 }
 
 function reject(command: RejectLesson, state: LessonState): LessonEventRecord[] {

@@ -12,7 +12,14 @@ describe('lesson evolve', () => {
       support: expect.objectContaining({ sessions: 4 }),
       proposers: ['dreaming'],
       evidenceDreamIds: ['dream-1'],
+      approvals: [],
     });
+  });
+
+  it('keeps who ingested the evidence, over every dream that added some', () => {
+    const withSources = <T extends { data: { support: object } }>(r: T, sources: string[]): T => ({ ...r, data: { ...r.data, support: { ...r.data.support, sources } } });
+    const s = evolveAll([stored(withSources(proposed() as never, ['key:ci', 'alice'])), stored(withSources(evidenceAdded('dream-2') as never, ['bob', 'key:ci']))]);
+    expect(s).toMatchObject({ support: { sources: ['alice', 'bob', 'key:ci'] } });
   });
 
   it('adds support from new evidence once per dream', () => {

@@ -11,6 +11,8 @@ export interface LessonFacts {
   proposers: string[];
   /** Dreams whose evidence is already counted (the proposing dream included): adding it again is a no-op. */
   evidenceDreamIds: string[];
+  /** Reviewers who approved the current proposal so far, while the policy wants more than one (LessonApprovalRecorded). */
+  approvals: string[];
 }
 
 export type LessonState =
@@ -40,6 +42,7 @@ export function evolve(state: LessonState, event: LessonEvent): LessonState {
         support: d.support,
         proposers: [event.actor.id],
         evidenceDreamIds: [d.dreamId],
+        approvals: [],
       };
     }
     case 'LessonEvidenceAdded': {
@@ -50,9 +53,13 @@ export function evolve(state: LessonState, event: LessonEvent): LessonState {
         evidenceDreamIds: [...state.evidenceDreamIds, event.data.dreamId],
       };
     }
+    case 'LessonApprovalRecorded': {
+      if (state.status !== 'proposed' || state.approvals.includes(event.data.reviewer)) return state;
+      return { ...state, approvals: [...state.approvals, event.data.reviewer] };
+    }
     case 'LessonApproved': {
       if (state.status === 'initial') return state;
-      return { ...facts(state), status: 'approved', approvedBy: event.data.reviewer, version: event.data.version };
+      return { ...facts(state), status: 'approved', approvedBy: event.data.reviewer, version: event.data.version, approvals: [] };
     }
     case 'LessonRejected': {
       if (state.status === 'initial') return state;
@@ -61,13 +68,14 @@ export function evolve(state: LessonState, event: LessonEvent): LessonState {
         status: 'rejected',
         rejectedBy: event.data.reviewer,
         supportAtRejection: event.data.supportAtRejection,
+        approvals: [],
       };
     }
     case 'LessonReopened': {
       if (state.status === 'initial') return state;
       const f = facts(state);
       const proposers = f.proposers.includes(event.actor.id) ? f.proposers : [...f.proposers, event.actor.id];
-      return { ...f, status: 'proposed', proposers };
+      return { ...f, status: 'proposed', proposers, approvals: [] };
     }
     case 'LessonRetired': {
       if (state.status === 'initial') return state;
@@ -85,8 +93,8 @@ export function evolveAll(events: Iterable<LessonEvent>, state: LessonState = in
 }
 
 function facts(state: Exclude<LessonState, { status: 'initial' }>): LessonFacts {
-  const { fingerprint, version, support, proposers, evidenceDreamIds } = state;
-  return { fingerprint, version, support, proposers, evidenceDreamIds };
+  const { fingerprint, version, support, proposers, evidenceDreamIds, approvals } = state;
+  return { fingerprint, version, support, proposers, evidenceDreamIds, approvals };
 }
 
 function exhaustive(x: never): never {

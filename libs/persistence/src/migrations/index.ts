@@ -2,6 +2,7 @@ import { InitialSchema1732190000000 } from './1732190000000-initial-schema';
 import { ServingLessonViews1732190100000 } from './1732190100000-serving-lesson-views';
 import { DreamingRuns1732190200000 } from './1732190200000-dreaming-runs';
 import { ApiKeys1732190300000 } from './1732190300000-api-keys';
+import { GovernancePolicy1732190400000 } from './1732190400000-governance-policy';
 
 /** Every migration, in order. New ones are appended; applied ones are never edited. */
-export const ALL_MIGRATIONS = [InitialSchema1732190000000, ServingLessonViews1732190100000, DreamingRuns1732190200000, ApiKeys1732190300000];
+export const ALL_MIGRATIONS = [InitialSchema1732190000000, ServingLessonViews1732190100000, DreamingRuns1732190200000, ApiKeys1732190300000, GovernancePolicy1732190400000];

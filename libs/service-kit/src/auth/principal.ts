@@ -10,7 +10,17 @@ export interface Principal {
   /** The actor recorded on what this request causes: a person for a JWT, the key's name for an API key. */
   actor: { kind: 'user' | 'service'; id: string };
   roles: ReadonlySet<Role>;
-  credential: { type: 'api-key'; keyId: string; name: string } | { type: 'jwt'; issuer: string; subject: string };
+  credential: { type: 'api-key'; keyId: string; name: string; owner?: string } | { type: 'jwt'; issuer: string; subject: string };
+}
+
+/**
+ * The identities accountable for what this caller sends: its actor and, for an API key, the
+ * person who owns the key. Ingest records them on every session event, and separation of duties
+ * keeps each of them from approving a lesson that evidence supports.
+ */
+export function accountableIds(p: Principal): string[] {
+  const owner = p.credential.type === 'api-key' ? p.credential.owner : undefined;
+  return owner && owner !== p.actor.id ? [p.actor.id, owner] : [p.actor.id];
 }
 
 /** A refused credential: 401 when there is none or it is not valid, 403 when it lacks the role. */
