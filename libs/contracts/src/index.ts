@@ -5,5 +5,6 @@ export * from './session.events';
 export * from './lesson.model';
 export * from './lesson.events';
 export * from './dream.events';
+export * from './lesson-proposal.command';
 export * from './serving.events';
 export * from './api';

@@ -6,6 +6,7 @@ export * from './lesson/lesson.decider';
 export * from './lesson/lesson.envelopes';
 export * from './lesson/lesson-evidence';
 export * from './lesson/lesson-reopen';
+export * from './lesson/dream-candidate';
 export { validateLessonCommand } from './lesson/lesson-command.validation';
 export * from './lesson-view/lesson-view.projection';
 export * from './dream/dream-domain.error';
