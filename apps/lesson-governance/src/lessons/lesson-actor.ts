@@ -12,3 +12,9 @@ import type { Principal } from '@reverie/service-kit';
 export function decisionActor(principal: Principal): Actor {
   return { kind: 'reviewer', id: principal.actor.id };
 }
+
+/**
+ * The actor of a dream's proposal: the dreaming service. Governance sets it, the request cannot:
+ * only the dreaming NATS user may publish on the proposal subject (deploy/nats/nats-server.conf).
+ */
+export const DREAMING_SERVICE_ACTOR: Actor = { kind: 'service', id: 'dreaming' };

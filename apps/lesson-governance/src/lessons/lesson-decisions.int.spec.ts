@@ -1,5 +1,5 @@
 import { HttpException } from '@nestjs/common';
-import { lessonEventSchema, newId, type LessonClaim } from '@reverie/contracts';
+import { lessonEventSchema, newId, type LessonClaim, type LessonProposalRequest } from '@reverie/contracts';
 import { EventStore } from '@reverie/event-store';
 import { toEnvelopes, type ApproveLesson } from '@reverie/lesson-domain';
 import { toProblem } from '@reverie/service-kit';
@@ -7,6 +7,7 @@ import { natsTestEnv, type NatsTestEnv } from '@reverie/testing';
 import type { Logger } from 'pino';
 import type { GovernanceConfig } from '../config/governance.config';
 import { LessonDecisionsService } from './lesson-decisions.service';
+import { LessonProposalsService } from './lesson-proposals.service';
 
 /** A real event store that runs a hook after each aggregate read: the window in which another writer can win. */
 class HookedStore extends EventStore {
@@ -84,5 +85,29 @@ describe('LessonDecisionsService against a real LESSONS stream', () => {
     await expect(attempt).rejects.toBeInstanceOf(HttpException);
     expect(toProblem(await attempt.catch((e) => e))).toMatchObject({ status: 409, code: 'concurrent-modification' });
     expect(await types(lessonId)).toEqual(['LessonProposed', 'LessonEvidenceAdded', 'LessonEvidenceAdded', 'LessonEvidenceAdded']);
+  });
+
+  it('two dreams proposing the same lesson at once (the same loop): one proposes it, the other re-reads and adds its evidence', async () => {
+    const lessonId = newId();
+    const proposal = (dreamId: string, sessions: number): LessonProposalRequest => ({
+      dreamId, causationId: `started-${dreamId}`, now: '2025-03-01T10:00:00.000Z', action: 'propose', lessonId, rejectedRegrowthFactor: 2,
+      candidate: {
+        ...claim, support: { ...claim.support, sessions, occurrences: sessions },
+        // Each dream cites events of its own: whichever appends second has new evidence to add.
+        evidence: { refs: Array.from({ length: sessions }, (_, i) => ({ tenantId: TENANT, sessionId: `${dreamId}-s${i}`, eventId: `${dreamId}-e${i}` })), counts: { sessions } }, facts: {},
+      },
+    });
+    let reads = 0;
+    let release!: () => void;
+    const bothRead = new Promise<void>((r) => (release = r));
+    store.afterRead = async () => {
+      if (++reads === 2) release();
+      if (reads <= 2) await bothRead;
+    };
+    const proposals = new LessonProposalsService(service(3));
+    const replies = await Promise.all([proposals.apply(TENANT, proposal('dream-a', 3)), proposals.apply(TENANT, proposal('dream-b', 4))]);
+    expect(replies.map((r) => r.ok && r.outcome).sort()).toEqual(['proposed', 'reinforced']);
+    expect(logs).toContain('lost a concurrent append; deciding again');
+    expect(await types(lessonId)).toEqual(['LessonProposed', 'LessonEvidenceAdded']);
   });
 });

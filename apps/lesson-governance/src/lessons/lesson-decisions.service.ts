@@ -2,7 +2,10 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { lessonEventSchema, newId, type LessonEvent, type LessonView } from '@reverie/contracts';
 import { ConcurrencyError, type EventStore } from '@reverie/event-store';
-import { decide, evolve, evolveLessonView, initialLessonState, LessonDomainError, toEnvelopes, type LessonCommand, type ProjectedLessonView } from '@reverie/lesson-domain';
+import {
+  decide, evolveAll, evolveLessonView, LessonDomainError, toEnvelopes, type EventIdFactory, type LessonCommand, type LessonCommandMetadata,
+  type LessonEventRecord, type ProjectedLessonView,
+} from '@reverie/lesson-domain';
 import { EVENT_STORE } from '@reverie/service-kit';
 import { GOVERNANCE_CONFIG, LOGGER } from '../app.tokens';
 import type { GovernanceConfig } from '../config/governance.config';
@@ -15,10 +18,36 @@ export interface DecisionResult {
   events: LessonEvent[];
 }
 
+/** One decision on a lesson: what to append given its history, and how the events are stamped. */
+export interface LessonDecision<D extends { records: LessonEventRecord[] }> {
+  /** Names the decision in the logs. */
+  name: string;
+  /** Decides on the lesson's valid events as LESSONS holds them now; may throw a LessonDomainError. */
+  decide(history: LessonEvent[]): D;
+  metadata: LessonCommandMetadata;
+  eventId: EventIdFactory;
+}
+
+export interface Decided<D> {
+  decision: D;
+  /** The lesson's events before this decision. */
+  history: LessonEvent[];
+  /** The events appended (none when the decision was a no-op). */
+  events: LessonEvent[];
+}
+
+/** Another writer won every attempt: the decision was not taken. */
+export class LessonContendedError extends Error {
+  constructor(readonly lessonId: string, readonly attempts: number) {
+    super(`lesson ${lessonId} was changed concurrently ${attempts} times in a row`);
+  }
+}
+
 /**
- * Runs lesson commands: reads the lesson's events from LESSONS, folds them, lets the decider
- * decide, and appends the result expecting the subject's last sequence it read. Losing a race
- * means re-reading and deciding again (the decider then sees the winner's event).
+ * The one read-decide-append loop on LESSONS, for reviewers' commands (HTTP) and dreams' proposals
+ * (NATS) alike: reads the lesson's events, lets the decision decide on them, and appends the
+ * result expecting the subject's last sequence it read. Losing a race means re-reading and
+ * deciding again (the decision then sees the winner's event).
  */
 @Injectable()
 export class LessonDecisionsService {
@@ -28,28 +57,40 @@ export class LessonDecisionsService {
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
+  /** A reviewer's command, with its refusals as problem+json HTTP exceptions. */
   async execute(tenantId: string, lessonId: string, command: LessonCommand): Promise<DecisionResult> {
+    try {
+      const { history, events } = await this.decide(tenantId, lessonId, {
+        name: command.type,
+        decide: (history) => ({ records: decide(command, evolveAll(history)) }),
+        metadata: command.metadata,
+        eventId: () => newId(),
+      });
+      return { view: foldView([...history, ...events]), events };
+    } catch (err) {
+      if (err instanceof LessonDomainError) throw lessonProblem(err);
+      if (err instanceof LessonContendedError) throw concurrencyProblem(lessonId, err.attempts);
+      throw err;
+    }
+  }
+
+  /** Throws the decision's LessonDomainError, or LessonContendedError once the retries are spent. */
+  async decide<D extends { records: LessonEventRecord[] }>(tenantId: string, lessonId: string, decision: LessonDecision<D>): Promise<Decided<D>> {
     const attempts = this.config.GOVERNANCE_DECISION_RETRIES + 1;
     for (let attempt = 1; attempt <= attempts; attempt++) {
-      const { events, lastSeq } = await this.load(tenantId, lessonId);
-      let records;
+      const { events: history, lastSeq } = await this.load(tenantId, lessonId);
+      const decided = decision.decide(history);
+      const events = toEnvelopes(tenantId, lessonId, decided.records, decision.metadata, decision.eventId);
       try {
-        records = decide(command, events.reduce(evolve, initialLessonState()));
-      } catch (err) {
-        if (err instanceof LessonDomainError) throw lessonProblem(err);
-        throw err;
-      }
-      const fresh = toEnvelopes(tenantId, lessonId, records, command.metadata, () => newId());
-      try {
-        if (fresh.length) await this.store.appendToAggregate('lessons', fresh, lastSeq);
+        if (events.length) await this.store.appendToAggregate('lessons', events, lastSeq);
       } catch (err) {
         if (!(err instanceof ConcurrencyError)) throw err;
-        this.logger.info({ tenantId, lessonId, attempt, command: command.type }, 'lost a concurrent append; deciding again');
+        this.logger.info({ tenantId, lessonId, attempt, command: decision.name }, 'lost a concurrent append; deciding again');
         continue;
       }
-      return { view: foldView([...events, ...fresh]), events: fresh };
+      return { decision: decided, history, events };
     }
-    throw concurrencyProblem(lessonId, attempts);
+    throw new LessonContendedError(lessonId, attempts);
   }
 
   /** The lesson's valid events and the subject's last sequence; an invalid stored event is skipped, as projections dead-letter it. */

@@ -1,11 +1,13 @@
 import { Module } from '@nestjs/common';
 import { LessonDecisionsService } from './lesson-decisions.service';
+import { LessonProposalListener } from './lesson-proposal.listener';
+import { LessonProposalsService } from './lesson-proposals.service';
 import { LessonQueriesService } from './lesson-queries.service';
 import { LessonsController } from './lessons.controller';
 import { LessonsProjectionRunner } from './lessons-projection.runner';
 
 @Module({
   controllers: [LessonsController],
-  providers: [LessonQueriesService, LessonDecisionsService, LessonsProjectionRunner],
+  providers: [LessonQueriesService, LessonDecisionsService, LessonProposalsService, LessonProposalListener, LessonsProjectionRunner],
 })
 export class LessonsModule {}
