@@ -7,6 +7,8 @@ import { createApp as createIngestApp } from '../apps/session-ingest/src/app.fac
 import { loadIngestConfig } from '../apps/session-ingest/src/config/ingest.config';
 import { createApp as createDreamingApp } from '../apps/dreaming/src/app.factory';
 import { loadDreamingConfig } from '../apps/dreaming/src/config/dreaming.config';
+import { createApp as createGovernanceApp } from '../apps/lesson-governance/src/app.factory';
+import { loadGovernanceConfig } from '../apps/lesson-governance/src/config/governance.config';
 import { publishWithoutBuildSessions } from './fixtures';
 
 jest.setTimeout(60_000);
@@ -14,7 +16,8 @@ jest.setTimeout(60_000);
 /**
  * One trace from an HTTP ingest call to the lesson proposal it caused: the context travels in
  * NATS headers from the ingested events, through the dreaming service's session consumer (which
- * triggers a dream every 3 sessions), to the DREAMS and LESSONS events the dream appends.
+ * triggers a dream every 3 sessions), to the DREAMS events the dream appends, and with its
+ * proposal request to lesson-governance, to the LESSONS event governance appends.
  */
 describe('trace context across NATS', () => {
   const exporter = new InMemorySpanExporter();
@@ -23,16 +26,19 @@ describe('trace context across NATS', () => {
   let pg: PgTestEnv;
   let ingest: ServiceHandle;
   let dreaming: ServiceHandle;
+  let governance: ServiceHandle;
 
   beforeAll(async () => {
     nats = await natsTestEnv({ consumers: CONSUMERS });
     pg = await pgTestEnv();
     const common = { NATS_URL: TEST_NATS_URL, DATABASE_URL: pg.url, REVERIE_NAMESPACE: nats.topology.namespace, PORT: '0', LOG_LEVEL: 'silent' };
     ingest = await createIngestApp(loadIngestConfig({ ...common, REVERIE_API_KEYS: 'trace-test-key-0001:acme:ingest' }), { handleSignals: false });
+    governance = await createGovernanceApp(loadGovernanceConfig(common), { handleSignals: false });
     dreaming = await createDreamingApp(loadDreamingConfig({ ...common, REVERIE_DREAM_EVERY_SESSIONS: '3' }), { handleSignals: false });
   });
   afterAll(async () => {
     await dreaming?.shutdown('test done');
+    await governance?.shutdown('test done');
     await ingest?.shutdown('test done');
     await nats?.cleanup();
     await pg?.cleanup();
@@ -56,11 +62,12 @@ describe('trace context across NATS', () => {
 
     const headers = await messageHeaders(proposed);
     expect(headers.get('traceparent')).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-0[01]$`));
-    // The same trace holds the ingest HTTP span, the consumer batch that triggered the dream, and its work.
+    // The same trace holds the ingest HTTP span, the consumer batch that triggered the dream, its work, and governance's answer.
     const spans = exporter.getFinishedSpans().filter((s) => s.spanContext().traceId === traceId);
     const names = spans.map((s) => s.name);
     expect(names.some((n) => n.includes(ROUTES.ingestEvents))).toBe(true);
     expect(names.some((n) => n.includes('dreaming--session-signals'))).toBe(true);
+    expect(names.some((n) => n.includes(nats.topology.command('lessons.propose', 'acme')))).toBe(true);
   });
 
   async function messageHeaders(stored: StoredEvent): Promise<Map<string, string>> {

@@ -1,8 +1,8 @@
 /**
- * One service of the service dream bench (session-ingest or dreaming, `BENCH_APP`), in a process
- * of its own as in production, on the namespace and database service.ts provisioned (its
- * environment: NATS_URL, DATABASE_URL, REVERIE_NAMESPACE, REVERIE_API_KEYS …). Talks to
- * service.ts over the IPC channel:
+ * One service of the service dream bench (session-ingest, lesson-governance or dreaming,
+ * `BENCH_APP`), in a process of its own as in production, on the namespace and database
+ * service.ts provisioned (its environment: NATS_URL, DATABASE_URL, REVERIE_NAMESPACE,
+ * REVERIE_API_KEYS …). Talks to service.ts over the IPC channel:
  *   → { type: 'ready', url }                         once the app listens
  *   → { type: 'log', line }                          each 'dream completed' log line (with phasesMs)
  *   ← { type: 'cpu' }          → { type: 'cpu', usage }   process.cpuUsage() of this process
@@ -14,6 +14,8 @@ import { Writable } from 'node:stream';
 import { createLogger, type ServiceHandle } from '@reverie/service-kit';
 import { createApp as createDreamingApp } from '../../apps/dreaming/src/app.factory';
 import { loadDreamingConfig } from '../../apps/dreaming/src/config/dreaming.config';
+import { createApp as createGovernanceApp } from '../../apps/lesson-governance/src/app.factory';
+import { loadGovernanceConfig } from '../../apps/lesson-governance/src/config/governance.config';
 import { createApp as createIngestApp } from '../../apps/session-ingest/src/app.factory';
 import { loadIngestConfig } from '../../apps/session-ingest/src/config/ingest.config';
 import { serveChildCommands } from '../child-commands';
@@ -43,10 +45,12 @@ async function main(): Promise<void> {
   let handle: ServiceHandle;
   if (app === 'session-ingest') {
     handle = await createIngestApp(loadIngestConfig(process.env), { handleSignals: false, logger: createLogger(app, 'warn', logSink) });
+  } else if (app === 'lesson-governance') {
+    handle = await createGovernanceApp(loadGovernanceConfig(process.env), { handleSignals: false, logger: createLogger(app, 'warn', logSink) });
   } else if (app === 'dreaming') {
     handle = await createDreamingApp(loadDreamingConfig(process.env), { handleSignals: false, logger: createLogger(app, 'info', logSink) });
   } else {
-    throw new Error(`BENCH_APP must be session-ingest or dreaming, got ${app}`);
+    throw new Error(`BENCH_APP must be session-ingest, lesson-governance or dreaming, got ${app}`);
   }
   serveChildCommands(app, () => handle.shutdown('bench done'));
   send({ type: 'ready', url: handle.url });

@@ -9,7 +9,8 @@
  * 1. Generates `--sessions` synthetic sessions (createSyntheticCorpus, tenant acme; timed apart)
  *    and runs the pure pipeline over them here: extractSignals, planDream, the template writer.
  * 2. Provisions a fresh namespace on the local NATS and a fresh migrated database, and starts
- *    session-ingest and dreaming, each in a child process of its own (service.child.ts) as in
+ *    session-ingest, lesson-governance (which applies the dream's lesson proposals: it alone
+ *    writes LESSONS) and dreaming, each in a child process of its own (service.child.ts) as in
  *    production (session-ingest with --max-semi-space-size=64 as tools/services.sh starts it).
  * 3. Ingests every session over HTTP with @reverie/ingest-client (`--clients` clients sending
  *    batches of `--batch` events), then waits for the SESSIONS consumers of both services to catch up.
@@ -53,7 +54,7 @@ interface Child {
   stop(): Promise<void>;
 }
 
-async function startChild(app: 'session-ingest' | 'dreaming', env: Record<string, string>, execArgv: string[]): Promise<Child> {
+async function startChild(app: 'session-ingest' | 'lesson-governance' | 'dreaming', env: Record<string, string>, execArgv: string[]): Promise<Child> {
   const child = fork(path.join(__dirname, 'service.child.js'), [], {
     execArgv, env: { ...process.env, ...env, BENCH_APP: app }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
@@ -204,7 +205,7 @@ async function main(): Promise<void> {
   log(`generated ${sessions} sessions (${events} events) in ${(generateMs / 1000).toFixed(1)} s; pure pipeline ${pure.map((m) => (m.extractMs + m.planMs + m.writerMs).toFixed(0)).join(', ')} ms`);
 
   // 2. Namespace, database, services.
-  const nats = await natsTestEnv({ consumers: [...consumerSpecsOf('session-ingest'), ...consumerSpecsOf('dreaming')] });
+  const nats = await natsTestEnv({ consumers: [...consumerSpecsOf('session-ingest'), ...consumerSpecsOf('lesson-governance'), ...consumerSpecsOf('dreaming')] });
   const pg = await pgTestEnv();
   const t = nats.topology;
   const apiKey = `bench-key-${t.namespace}`;
@@ -224,6 +225,7 @@ async function main(): Promise<void> {
   try {
     const ingestSvc = await startChild('session-ingest', env, [...inherited, '--max-semi-space-size=64']);
     children.push(ingestSvc);
+    children.push(await startChild('lesson-governance', env, inherited));
     const dreaming = await startChild('dreaming', env, dreamingNodeOptions);
     children.push(dreaming);
     await db.connect();

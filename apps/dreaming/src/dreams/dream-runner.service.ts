@@ -1,9 +1,12 @@
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import { newId, SUBJECT_TOKEN, dreamEventSchema, type DreamEvent, type DreamView, type LessonCandidate, type LessonWriter, type LessonWriterResult } from '@reverie/contracts';
+import {
+  newId, SUBJECT_TOKEN, dreamEventSchema, type DreamEvent, type DreamView, type LessonCandidate, type LessonProposalRequest, type LessonProposalResult, type LessonWriter,
+  type LessonWriterResult,
+} from '@reverie/contracts';
 import { ANALYZER_VERSION, planDream } from '@reverie/dreaming-domain';
 import type { EventStore } from '@reverie/event-store';
-import { DreamDomainError, dreamViewOf, evolveDream, evolveDreamAll, initialDreamState, type DreamState } from '@reverie/lesson-domain';
+import { DreamDomainError, dreamViewOf, evolveDream, evolveDreamAll, initialDreamState, lessonIdOf, type DreamState } from '@reverie/lesson-domain';
 import { estimateNaiveTokens } from '@reverie/synthesis';
 import { DATA_SOURCE, EVENT_STORE, type Logger } from '@reverie/service-kit';
 import { CLOCK, LESSON_WRITER, LOGGER, type Clock } from '../app.tokens';
@@ -11,7 +14,7 @@ import { DREAMING_CONFIG, type DreamingConfig } from '../config/dreaming.config'
 import { existingLessons, LESSON_INDEX_PROJECTION } from '../lesson-index/lesson-index.projection';
 import { allSessionSignals, PhaseTimer, refreshSessionSignals } from './dream-input.reader';
 import { decideDreamEvents, dreamCommandMetadata } from './dream-events';
-import { applyCandidate, lessonIdOf, type AppliedLesson } from './lesson-decisions.applier';
+import { LessonProposalsClient } from './lesson-proposals.client';
 import { TenantStateRepository } from './tenant-state.repository';
 
 export type DreamTriggerName = 'manual' | 'schedule' | 'session-count';
@@ -49,6 +52,7 @@ export class DreamRunner implements OnModuleDestroy {
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(TenantStateRepository) private readonly tenants: TenantStateRepository,
+    @Inject(LessonProposalsClient) private readonly proposals: LessonProposalsClient,
   ) {}
 
   async request(tenantId: string, trigger: DreamTriggerName, requestedBy: string): Promise<DreamRequestResult> {
@@ -143,15 +147,19 @@ export class DreamRunner implements OnModuleDestroy {
       const written = await this.write(toPropose);
       this.checkStop();
       mark = timer.add('writer', mark);
-      const ctx = { store: this.store, tenantId, dreamId, now: this.now(), causationId: started.id, rejectedRegrowthFactor: thresholds.rejectedRegrowthFactor };
-      const applied: AppliedLesson[] = [];
-      for (const c of written.candidates) applied.push(await applyCandidate(ctx, 'propose', lessonIdOf(tenantId, c.fingerprint), c));
+      // lesson-governance writes LESSONS: each candidate is a proposal it applies, one at a time.
+      const now = this.now();
+      const propose = (action: LessonProposalRequest['action'], lessonId: string, candidate: LessonCandidate) => this.proposals.propose(tenantId, {
+        dreamId, causationId: started.id, now, action, lessonId, candidate, rejectedRegrowthFactor: thresholds.rejectedRegrowthFactor,
+      });
+      const applied: LessonProposalResult[] = [];
+      for (const c of written.candidates) applied.push(await propose('propose', lessonIdOf(tenantId, c.fingerprint), c));
       for (const d of plan.decisions) {
-        if (d.action === 'reinforce' || d.action === 'reopen') applied.push(await applyCandidate(ctx, d.action, d.lessonId, d.candidate));
+        if (d.action === 'reinforce' || d.action === 'reopen') applied.push(await propose(d.action, d.lessonId, d.candidate));
       }
       for (const a of applied.filter((x) => x.outcome === 'refused')) this.logger.warn({ tenantId, dreamId, lessonId: a.lessonId, note: a.note }, 'lesson decision refused');
 
-      const outcome = (o: AppliedLesson['outcome']) => applied.filter((a) => a.outcome === o);
+      const outcome = (o: LessonProposalResult['outcome']) => applied.filter((a) => a.outcome === o);
       const counts: Record<string, number> = {
         windowSessions: input.windowSessions, windowEvents: input.windowEvents, sessionsReadWhole: input.sessionsReadWhole,
         sessionsFailed: input.sessionsFailed, sessions: plan.counts.sessions, events: plan.counts.events, candidates: plan.counts.candidates,

@@ -303,4 +303,17 @@ describe('dreaming service (real NATS + Postgres, app in-process)', () => {
       expect((await dreamsOf('acme')).some((e) => e.streamId === started.body.id)).toBe(false);
     });
   });
+
+  describe('without lesson-governance (last: it stops governance)', () => {
+    it('fails the dream, naming lesson-governance, when nothing answers its proposals; LESSONS stays untouched', async () => {
+      const tenant = 'ungoverned';
+      for (const [i, u] of ['ana', 'bo', 'cy'].entries()) await env.ingest(publishWithoutBuildSession(tenant, `g${i + 1}`, u, i + 1));
+      await env.governance.shutdown('test: lesson-governance stopped');
+      const { view, events } = await dream(tenant);
+      expect(view.status).toBe('failed');
+      expect(view.error).toMatch(/^lesson-governance did not answer the lesson proposal for \S+: nothing listens on \S*reverie\.cmd\.lessons\.propose\.ungoverned: is it running\?$/);
+      expect(events.map((e) => e.type)).toEqual(['DreamRequested', 'DreamStarted', 'DreamFailed']);
+      expect(await env.lessonEvents(tenant)).toEqual([]);
+    });
+  });
 });

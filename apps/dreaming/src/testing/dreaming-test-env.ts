@@ -3,11 +3,17 @@ import { CONSUMERS, EventStore, type StoredEvent } from '@reverie/event-store';
 import { eventually, natsTestEnv, pgTestEnv, TEST_NATS_URL, type NatsTestEnv, type PgTestEnv } from '@reverie/testing';
 import { newId, ROUTES, type DreamEvent, type DreamView, type Envelope, type LessonEvent, type SessionEvent } from '@reverie/contracts';
 import { SessionBuilder } from '@reverie/dreaming-domain';
+// Dreams propose through lesson-governance, the one writer of LESSONS: dreaming's integration
+// tests need the real one answering, so this test code reaches into that app as e2e/ does.
+// eslint-disable-next-line @nx/enforce-module-boundaries
+import { createApp as createGovernanceApp } from '../../../lesson-governance/src/app.factory';
+// eslint-disable-next-line @nx/enforce-module-boundaries
+import { loadGovernanceConfig } from '../../../lesson-governance/src/config/governance.config';
 import { createApp, type CreateAppOptions } from '../app.factory';
 import { loadDreamingConfig } from '../config/dreaming.config';
 
 /** The tenants the dreaming tests use: each has an operator key per role (TEST_API_KEYS). */
-export const TEST_TENANTS = ['acme', 'globex', 'rejecting', 'natsy', 'busy', 'claude', 'counted', 'scheduled'] as const;
+export const TEST_TENANTS = ['acme', 'globex', 'rejecting', 'natsy', 'busy', 'claude', 'counted', 'scheduled', 'ungoverned'] as const;
 const TEST_KEY_ENTRIES = TEST_TENANTS.flatMap((tenant) => ROLES.map((role) => ({ tenant, role })));
 
 /** The operator key of a tenant for one role, e.g. `acme-reviewer-key-0001`. */
@@ -27,12 +33,16 @@ export interface HttpAnswer<T> {
   body: T;
 }
 
-/** Real NATS (own namespace) + a fresh Postgres database + the dreaming app started in-process, with TEST_API_KEYS. */
+/**
+ * Real NATS (own namespace) + a fresh Postgres database + the dreaming app started in-process,
+ * with TEST_API_KEYS, and lesson-governance beside it to apply the dreams' proposals.
+ */
 export interface DreamingTestEnv {
   nats: NatsTestEnv;
   pg: PgTestEnv;
   store: EventStore;
   app: ServiceHandle;
+  governance: ServiceHandle;
   ingest(events: SessionEvent[]): Promise<void>;
   /** A call to the app with a raw credential (`null`: none) and extra headers. */
   http<T = unknown>(method: string, path: string, credential: string | null, body?: unknown, headers?: Record<string, string>): Promise<HttpAnswer<T>>;
@@ -47,10 +57,14 @@ export interface DreamingTestEnv {
 export async function startDreamingTestEnv(env: Record<string, string> = {}, options: CreateAppOptions = {}): Promise<DreamingTestEnv> {
   const nats = await natsTestEnv({ consumers: CONSUMERS });
   const pg = await pgTestEnv();
-  const config = loadDreamingConfig({
-    NATS_URL: TEST_NATS_URL, DATABASE_URL: pg.url, REVERIE_NAMESPACE: nats.topology.namespace, PORT: '0', LOG_LEVEL: 'silent', REVERIE_API_KEYS: TEST_API_KEYS, ...env,
-  });
-  const app = await createApp(config, { handleSignals: false, logger: createLogger('dreaming', process.env.TEST_LOG_LEVEL ?? 'silent'), ...options });
+  const common = { NATS_URL: TEST_NATS_URL, DATABASE_URL: pg.url, REVERIE_NAMESPACE: nats.topology.namespace, PORT: '0', LOG_LEVEL: 'silent', REVERIE_API_KEYS: TEST_API_KEYS };
+  const logLevel = process.env.TEST_LOG_LEVEL ?? 'silent';
+  const governance = await createGovernanceApp(loadGovernanceConfig(common), { handleSignals: false, logger: createLogger('lesson-governance', logLevel) });
+  const app = await createApp(loadDreamingConfig({ ...common, ...env }), { handleSignals: false, logger: createLogger('dreaming', logLevel), ...options })
+    .catch(async (err: Error) => {
+      await governance.shutdown('dreaming did not start');
+      throw err;
+    });
   const store = new EventStore(nats.nc, nats.topology);
   const http = async <T>(method: string, path: string, credential: string | null, body?: unknown, headers: Record<string, string> = {}): Promise<HttpAnswer<T>> => {
     const res = await fetch(`${app.url}${path}`, {
@@ -63,7 +77,7 @@ export async function startDreamingTestEnv(env: Record<string, string> = {}, opt
   };
   const call = <T>(method: string, path: string, tenantId: string, body?: unknown) => http<T>(method, path, testKey(tenantId, 'reviewer'), body);
   const self: DreamingTestEnv = {
-    nats, pg, store, app, http,
+    nats, pg, store, app, governance, http,
     async ingest(events) {
       await store.appendMany('sessions', events as Envelope[]);
     },
@@ -86,6 +100,7 @@ export async function startDreamingTestEnv(env: Record<string, string> = {}, opt
     },
     async close() {
       await app.shutdown('test done');
+      await governance.shutdown('test done');
       await nats.cleanup();
       await pg.cleanup();
     },
