@@ -1,6 +1,7 @@
 /**
  * deploy/nats/nats-server.conf on a nats-server of this test's own: no anonymous access, each
- * service publishes only to its own streams, and the whole loop (setup as admin, the four
+ * service publishes only to its own streams (LESSONS has one writer, lesson-governance: dreaming
+ * proposes through it), and the whole loop (setup as admin, the four
  * services each as its own user, ingest over HTTP and NATS, dream, approve, serve) works with
  * those permissions, without one permissions violation in the server's log.
  */
@@ -116,15 +117,25 @@ describe('NATS users and permissions (deploy/nats/nats-server.conf)', () => {
 
     const governance = (await as('governance')).jetstream();
     await expect(governance.publish('sessions.acme.perm-session', encoder.encode('{}'), { timeout: 5000 })).rejects.toThrow(/permissions violation/i);
+    // Dreaming writes no lesson event: it proposes, and lesson-governance appends.
+    const dreaming = (await as('dreaming')).jetstream();
+    await expect(dreaming.publish('lessons.acme.perm-lesson', encoder.encode('{}'), { timeout: 5000 })).rejects.toThrow(/permissions violation/i);
+    // Only dreaming may send a proposal.
+    await expect((await as('ingest')).request('reverie.cmd.lessons.propose.acme', encoder.encode('{}'), { timeout: 2000 })).rejects.toThrow();
     // An agent reaches the ingest subject and nothing of JetStream.
     const agent = (await as('agent')).jetstream();
     await expect(agent.publish('sessions.acme.perm-session', encoder.encode('{}'), { timeout: 5000 })).rejects.toThrow(/permissions violation/i);
-    // The server logs each refusal (what the last test looks for); wait for the last one here.
-    const logged = await eventually(() => {
+    // The server logs each refusal (what the last test looks for); wait for them here.
+    const expected = [
+      'Publish Violation - User "ingest", Subject "lessons.acme.perm-lesson"',
+      'Publish Violation - User "dreaming", Subject "lessons.acme.perm-lesson"',
+      'Publish Violation - User "ingest", Subject "reverie.cmd.lessons.propose.acme"',
+      'Publish Violation - User "agent", Subject "sessions.acme.perm-session"',
+    ];
+    await eventually(() => {
       const lines = violations(serverLog);
-      return lines.some((l) => l.includes('Publish Violation - User "agent", Subject "sessions.acme.perm-session"')) ? lines : undefined;
-    }, { what: 'violations logged' });
-    expect(logged.some((l) => l.includes('Publish Violation - User "ingest", Subject "lessons.acme.perm-lesson"'))).toBe(true);
+      return expected.every((v) => lines.some((l) => l.includes(v)));
+    }, { what: `violations logged: ${expected.join('; ')}` });
   });
 
   it('runs the whole loop with each service as its own NATS user', async () => {
