@@ -97,10 +97,12 @@ export async function awaitPublishMistakeProposal(requested: { status: number; b
   expect(dream.status).toBe('completed');
   expect(dream.proposedLessonIds.length).toBeGreaterThanOrEqual(1);
   const lessons = await eventually(async () => {
-    const l = (await get<LessonView[]>('lesson-governance', `${ROUTES.lessons}?status=proposed`, reviewer)).body;
-    return l.length >= dream.proposedLessonIds.length ? l : undefined;
-  }, { what: 'proposals projected' });
+    const all = (await get<LessonView[]>('lesson-governance', `${ROUTES.lessons}?limit=500`, reviewer)).body;
+    const proposed = all.filter((l) => dream.proposedLessonIds.includes(l.id) && l.status !== 'proposed');
+    return proposed.length === dream.proposedLessonIds.length ? proposed : undefined;
+  }, { what: 'proposals projected and checked by the guardrails' });
   const lesson = lessons.find((l) => l.kind === 'mistake' && /npm publish|ENOENT|dist/i.test(l.text));
   expect(lesson).toBeDefined();
+  expect({ status: lesson?.status, violations: lesson?.policy?.violations }).toEqual({ status: 'in-review', violations: [] });
   return { dream, lessons, lesson: lesson as LessonView };
 }

@@ -175,7 +175,7 @@ describe('NATS users and permissions (deploy/nats/nats-server.conf)', () => {
 
     const approved = await http<LessonView>('lesson-governance', ROUTES.approveLesson(lesson.id), acme.approver, { note: 'seen it happen' });
     expect(approved.status).toBe(200);
-    expect(approved.body.status).toBe('approved');
+    expect(approved.body.status).toBe('active');
 
     const served = await eventually(async () => {
       const s = (await http<{ lessons: ServedLesson[] }>('agent-serving', ROUTES.agentLessons('release-bot'), acme.agent)).body;

@@ -56,7 +56,7 @@ describe('the whole loop over real NATS and Postgres', () => {
     expect((await http('lesson-governance', ROUTES.approveLesson(lesson.id), acme.reviewer, { body: {} })).status).toBe(403);
     const approved = await http<LessonView>('lesson-governance', ROUTES.approveLesson(lesson.id), acme.approver, { body: { note: 'seen it happen' } });
     expect(approved.status).toBe(200);
-    expect(approved.body.status).toBe('approved');
+    expect(approved.body.status).toBe('active');
     expect(approved.body.decidedBy).toMatch(/^key:env-\d+$/);
 
     expect((await http('agent-serving', ROUTES.agentLessons('release-bot'), acme.ingest)).status).toBe(403);
@@ -115,11 +115,11 @@ describe('the whole loop over real NATS and Postgres', () => {
 
       const approve = await system.cli(['lessons', 'approve', lesson.id, '--note', 'good catch', '--json']);
       expect(approve.code).toBe(0);
-      expect(JSON.parse(approve.stdout)).toMatchObject({ status: 'approved', decidedBy: 'key:bea' });
+      expect(JSON.parse(approve.stdout)).toMatchObject({ status: 'active', decidedBy: 'key:bea' });
 
       const human = await as(beta.reviewer)(['lessons', 'list', '--status', 'approved']);
       expect(human.stdout).toContain(lesson.id);
-      expect(human.stdout).toContain('approved');
+      expect(human.stdout).toContain('active v1');
 
       const served = await eventually(async () => {
         const r = await as(beta.agent)(['agent', 'lessons', 'claude-code', '--json']);

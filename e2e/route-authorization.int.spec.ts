@@ -5,7 +5,7 @@
  */
 import { newId, ROUTES, SERVICE_NAMES, type LessonClaim, type ServiceName } from '@reverie/contracts';
 import { CONSUMERS, EventStore } from '@reverie/event-store';
-import { toEnvelopes } from '@reverie/lesson-domain';
+import { textHashOf, toEnvelopes } from '@reverie/lesson-domain';
 import { generateKeyPair } from 'jose';
 import { createLogger, declaredRoutes, LOCAL_ISSUER_AUDIENCE, LocalIssuer, ROLES, type DeclaredRoute, type Role, type ServiceHandle } from '@reverie/service-kit';
 import { eventually, natsTestEnv, pgTestEnv, TEST_NATS_URL, type NatsTestEnv, type PgTestEnv } from '@reverie/testing';
@@ -82,9 +82,12 @@ describe('every route of every service: deny by default (route table)', () => {
     ids.dream = (JSON.parse(dream.text) as { id: string }).id;
     const store = new EventStore(nats.nc, nats.topology);
     ids.lesson = newId();
-    const [proposed] = toEnvelopes('acme', ids.lesson, [{ type: 'LessonProposed', data: { ...claim('acme'), dreamId: ids.dream } }],
-      { now: new Date().toISOString(), actor: { kind: 'service', id: 'dreaming' }, correlationId: 'rt' }, () => newId());
+    const [proposed, checked] = toEnvelopes('acme', ids.lesson, [
+      { type: 'LessonProposed', data: { ...claim('acme'), dreamId: ids.dream } },
+      { type: 'LessonPolicyChecked', data: { textVersion: 1, textHash: textHashOf(claim('acme').text), verdict: 'pass', violations: [] } },
+    ], { now: new Date().toISOString(), actor: { kind: 'service', id: 'dreaming' }, correlationId: 'rt' }, () => newId());
     await store.append('lessons', proposed, { expectedLastSubjectSeq: 0 });
+    await store.append('lessons', checked);
     await eventually(async () => (await call('lesson-governance', 'GET', ROUTES.lesson(ids.lesson), key('acme', 'all'))).status === 200, { what: 'the lesson in governance' });
     expect((await call('lesson-governance', 'POST', ROUTES.approveLesson(ids.lesson), key('acme', 'approver'), {})).status).toBe(200);
     await eventually(async () => (await call('agent-serving', 'GET', ROUTES.agentLessons('release-bot'), key('acme', 'agent'))).text.includes(MARKER), { what: 'the lesson served' });

@@ -97,11 +97,11 @@ describe('separation of duties on verified identities (HTTP API)', () => {
     expect(lesson.support.sources).toEqual(['ana', 'cara', 'key:ana-laptop']);
 
     // The tenant's admin sets the two-person rule; reviewers can read it, and only admins set it.
-    expect((await call('lesson-governance', 'PUT', '/v1/admin/policy', KEYS.admin, { requiredApprovals: 2 })).status).toBe(200);
+    expect((await call('lesson-governance', 'PATCH', '/v1/admin/policy', KEYS.admin, { requiredApprovals: 2 })).status).toBe(200);
     const policy = await call<{ requiredApprovals: number; updatedBy: string }>('lesson-governance', 'GET', '/v1/admin/policy', KEYS.reviewer);
     expect(policy.body).toMatchObject({ requiredApprovals: 2, updatedBy: 'key:operator:ops' });
-    expect((await call('lesson-governance', 'PUT', '/v1/admin/policy', KEYS.approver, { requiredApprovals: 1 })).status).toBe(403);
-    expect((await call('lesson-governance', 'PUT', '/v1/admin/policy', KEYS.admin, { requiredApprovals: 0 })).status).toBe(400);
+    expect((await call('lesson-governance', 'PATCH', '/v1/admin/policy', KEYS.approver, { requiredApprovals: 1 })).status).toBe(403);
+    expect((await call('lesson-governance', 'PATCH', '/v1/admin/policy', KEYS.admin, { requiredApprovals: 0 })).status).toBe(400);
 
     // Ana owns the key that ingested evidence; Cara ingested evidence herself: neither may approve.
     for (const [who, token] of [['ana', await person('ana', ['approver'])], ['cara', cara]] as const) {
@@ -114,7 +114,7 @@ describe('separation of duties on verified identities (HTTP API)', () => {
     const ben = await person('ben', ['approver']);
     const first = await call<LessonView>('lesson-governance', 'POST', ROUTES.approveLesson(lesson.id), ben, { note: 'checked the four sessions' });
     expect(first.status).toBe(200);
-    expect(first.body).toMatchObject({ status: 'proposed', approvals: [{ reviewer: 'ben', note: 'checked the four sessions' }] });
+    expect(first.body).toMatchObject({ status: 'in-review', approvals: [{ reviewer: 'ben', note: 'checked the four sessions' }] });
     const again = await call('lesson-governance', 'POST', ROUTES.approveLesson(lesson.id), ben, {});
     expect(again.status).toBe(409);
     expect(again.body.detail).toMatch(/"ben" has already approved/);
@@ -126,13 +126,13 @@ describe('separation of duties on verified identities (HTTP API)', () => {
     // A second, distinct approver approves it: approved with both names, then served.
     const second = await call<LessonView>('lesson-governance', 'POST', ROUTES.approveLesson(lesson.id), KEYS.approver, {});
     expect(second.status).toBe(200);
-    expect(second.body).toMatchObject({ status: 'approved', version: 1, decidedBy: 'key:operator:release-approver', approvers: ['ben', 'key:operator:release-approver'] });
+    expect(second.body).toMatchObject({ status: 'active', version: 1, decidedBy: 'key:operator:release-approver', approvers: ['ben', 'key:operator:release-approver'] });
     await eventually(async () => (await get<{ lessons: ServedLesson[] }>('agent-serving', ROUTES.agentLessons('release-bot'), KEYS.agent)).body.lessons.some((l) => l.id === lesson.id), { what: 'the lesson served after the second approval' });
 
     // The audit names each approval with its verified actor.
     const audited = await eventually(async () => {
       const l = (await get<LessonView & { audit: { type: string; actor: { id: string } }[] }>('lesson-governance', ROUTES.lesson(lesson.id), KEYS.reviewer)).body;
-      return l.status === 'approved' ? l : undefined;
+      return l.status === 'active' ? l : undefined;
     }, { what: 'the approval projected' });
     expect(audited.audit.map((a) => `${a.type} by ${a.actor.id}`)).toEqual(expect.arrayContaining(['LessonApprovalRecorded by ben', 'LessonApproved by key:operator:release-approver']));
   });

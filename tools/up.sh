@@ -53,7 +53,7 @@ if [ "$lessons" = "0" ]; then
   $REVERIE dream --wait
 else
   step "The store already holds $lessons lesson(s); not re-ingesting the samples"
-  $REVERIE lessons list --status proposed
+  $REVERIE lessons list --status in-review
 fi
 
 cat <<NEXT
@@ -62,7 +62,7 @@ Reverie is running (logs in .reverie/logs, stop with \`npm run down\`). The CLI 
 admin key in $ADMIN_KEY_FILE: export it once in your shell (or save it: node bin/reverie login --key - < $ADMIN_KEY_FILE)
   export REVERIE_API_KEY=\$(cat $ADMIN_KEY_FILE)
 Next:
-  node bin/reverie lessons list --status proposed     review what was proposed
+  node bin/reverie lessons list --status in-review     review what was proposed
   node bin/reverie lessons approve <id>               approve one (reject with --reason)
   node bin/reverie agent lessons <agentId>            what an agent is served now
   node bin/reverie ingest ~/.claude/projects          import your own agent logs

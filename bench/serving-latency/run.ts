@@ -1,6 +1,7 @@
 /**
  * Approve → served latency: how long after a reviewer's approval (HTTP 200 from lesson-governance)
- * agent-serving hands the lesson to an agent. Starts both services in-process on an isolated
+ * agent-serving hands the lesson to an agent; then rollback → withdrawn: how long after an
+ * approver's rollback agents stop being served it (the issue's bound: within a second). Starts both services in-process on an isolated
  * namespace and database of the real NATS and Postgres, seeds N proposals, then approves them one
  * at a time, polling the serving API back to back after each approval.
  *
@@ -11,7 +12,7 @@
  */
 import { newId, type LessonClaim, type ServedLesson } from '@reverie/contracts';
 import { CONSUMERS, EventStore } from '@reverie/event-store';
-import { toEnvelopes } from '@reverie/lesson-domain';
+import { textHashOf, toEnvelopes } from '@reverie/lesson-domain';
 import { natsTestEnv, pgTestEnv, TEST_NATS_URL } from '@reverie/testing';
 import { createApp as createGovernance } from '../../apps/lesson-governance/src/app.factory';
 import { loadGovernanceConfig } from '../../apps/lesson-governance/src/config/governance.config';
@@ -66,8 +67,11 @@ async function main(): Promise<void> {
     }
 
     const ids = Array.from({ length: approvals }, () => newId());
-    const proposals = ids.map((id, i) => toEnvelopes(TENANT, id, [{ type: 'LessonProposed', data: { ...claim(i), dreamId: 'bench-dream' } }],
-      { now: new Date().toISOString(), actor: { kind: 'service', id: 'dreaming' }, correlationId: 'bench' }, () => newId())[0]);
+    // As governance records a dream's proposal: the claim and the guardrails' pass (in review).
+    const proposals = ids.flatMap((id, i) => toEnvelopes(TENANT, id, [
+      { type: 'LessonProposed', data: { ...claim(i), dreamId: 'bench-dream' } },
+      { type: 'LessonPolicyChecked', data: { textVersion: 1, textHash: textHashOf(claim(i).text), verdict: 'pass', violations: [] } },
+    ], { now: new Date().toISOString(), actor: { kind: 'service', id: 'dreaming' }, correlationId: 'bench' }, () => newId()));
     await store.appendMany('lessons', proposals);
     // Measure steady state: let both LESSONS projections fold the seeded proposals first.
     const jsm = await nats.nc.jetstreamManager();
@@ -102,19 +106,39 @@ async function main(): Promise<void> {
       if (servedMs[servedMs.length - 1] > 250) process.stdout.write(`  slow: approval #${servedMs.length} took ${Math.round(servedMs[servedMs.length - 1])} ms\n`);
     }
 
+    // Rollback → withdrawn: how long after an approver's rollback (HTTP 200) agents stop being served the lesson.
+    const rollbackMs: number[] = [];
+    for (const id of ids) {
+      const t0 = performance.now();
+      const res = await fetch(`${governance.url}/v1/lessons/${id}/rollback`, {
+        method: 'POST', headers: { 'x-api-key': APPROVER_KEY, 'content-type': 'application/json' }, body: JSON.stringify({ reason: 'bench' }),
+      });
+      if (res.status !== 200) throw new Error(`rollback ${id} answered ${res.status}: ${await res.text()}`);
+      const deadline = Date.now() + 10_000;
+      for (;;) {
+        const answer = (await (await fetch(`${serving.url}/v1/agents/${AGENT}/lessons`, { headers: { 'x-api-key': AGENT_KEY } })).json()) as { lessons: ServedLesson[] };
+        if (!answer.lessons.some((l) => l.id === id)) break;
+        if (Date.now() > deadline) throw new Error(`lesson ${id} still served 10 s after its rollback`);
+      }
+      rollbackMs.push(performance.now() - t0);
+    }
+
     const rawS = summary(raw);
     const served = summary(servedMs);
+    const rolledBack = summary(rollbackMs);
     const result = {
       bench: 'serving-latency',
       approvals,
       approveHttpMs: summary(approveMs),
       approveToServedMs: served,
+      rollbackToWithdrawnMs: rolledBack,
       servingPollsPerApproval: Math.round((polls / approvals) * 10) / 10,
       rawJetStreamPublishAckMs: rawS,
       ratioP50ToRawPublish: Math.round(quantile([...servedMs].sort((a, b) => a - b), 0.5) / quantile([...raw].sort((a, b) => a - b), 0.5)),
     };
     process.stdout.write(
       `approve → served over ${approvals} approvals: p50 ${served.p50} ms, p90 ${served.p90} ms, p99 ${served.p99} ms, max ${served.max} ms\n` +
+        `rollback → no longer served over ${approvals} rollbacks: p50 ${rolledBack.p50} ms, p99 ${rolledBack.p99} ms, max ${rolledBack.max} ms\n` +
         `  approve HTTP alone: p50 ${result.approveHttpMs.p50} ms, p99 ${result.approveHttpMs.p99} ms; ${result.servingPollsPerApproval} serving polls per approval\n` +
         `  raw JetStream publish+ack: p50 ${rawS.p50} ms → approve→served p50 = ${result.ratioP50ToRawPublish} x raw publish\n` +
         `${JSON.stringify(result)}\n`,

@@ -1,6 +1,6 @@
 import { lessonEventSchema, LessonsServed, newId, type LessonClaim, type ServedLesson } from '@reverie/contracts';
 import { CONSUMERS, EventStore, rebuildProjection } from '@reverie/event-store';
-import { decide as decideLesson, evolveAll, toEnvelopes, type LessonCommand } from '@reverie/lesson-domain';
+import { decide as decideLesson, evolveAll, textHashOf, toEnvelopes, type LessonCommand } from '@reverie/lesson-domain';
 import { createDataSource } from '@reverie/persistence';
 import type { ServiceHandle } from '@reverie/service-kit';
 import { eventually, natsTestEnv, pgTestEnv, type NatsTestEnv, type PgTestEnv, operatorKeys } from '@reverie/testing';
@@ -43,9 +43,13 @@ describe('agent-serving (real NATS and Postgres, decisions appended through the 
   const ids = { forCoder: newId(), tenantWide: newId(), rejected: newId(), otherTenant: newId() };
 
   const propose = async (tenantId: string, lessonId: string, text: string, agentId?: string) => {
-    const [event] = toEnvelopes(tenantId, lessonId, [{ type: 'LessonProposed', data: { ...claim(tenantId, text, agentId), dreamId: 'dream-1' } }],
-      { now: new Date().toISOString(), actor: { kind: 'service', id: 'dreaming' }, correlationId: 'dream-1' }, () => newId());
+    // As governance records a dream's proposal: the claim and the guardrails' pass.
+    const [event, checked] = toEnvelopes(tenantId, lessonId, [
+      { type: 'LessonProposed', data: { ...claim(tenantId, text, agentId), dreamId: 'dream-1' } },
+      { type: 'LessonPolicyChecked', data: { textVersion: 1, textHash: textHashOf(text), verdict: 'pass', violations: [] } },
+    ], { now: new Date().toISOString(), actor: { kind: 'service', id: 'dreaming' }, correlationId: 'dream-1' }, () => newId());
     await store.append('lessons', event, { expectedLastSubjectSeq: 0 });
+    await store.append('lessons', checked);
   };
   // As lesson-governance decides (its HTTP path is covered by its own tests and the e2e test):
   // fold the lesson's events, run the decider, append with the expected sequence.
@@ -126,7 +130,7 @@ describe('agent-serving (real NATS and Postgres, decisions appended through the 
     }, { timeoutMs: 5000, intervalMs: 10, what: 'the approved lesson to be served' });
     // Reported, not asserted: the latency figures belong to bench/serving-latency.
     process.stdout.write(`agent-serving: approve → served in ${Date.now() - started} ms\n`);
-    expect(lessons).toEqual([{ id: ids.forCoder, kind: 'mistake', text: 'for coder', version: 1, scope: { tenantId: 'acme', agentId: 'coder' } }]);
+    expect(lessons).toEqual([{ id: ids.forCoder, kind: 'mistake', text: 'for coder', version: 1, scope: { tenantId: 'acme', agentId: 'coder' }, stage: 'active' }]);
   });
 
   it('serves the agent its own and tenant-wide lessons, never rejected ones or another tenant\'s', async () => {
@@ -169,7 +173,7 @@ describe('agent-serving (real NATS and Postgres, decisions appended through the 
     expect(recorded).toMatchObject({ type: 'LessonsServed', tenantId: 'acme', streamId: 'coder', actor: { kind: 'service', id: KEYS.acmeAgent.actor } });
     expect(recorded?.data.sessionId).toBe('sess-42');
     expect(recorded?.data.lessons.sort((a, b) => a.lessonId.localeCompare(b.lessonId))).toEqual(
-      res.body.lessons.map((l) => ({ lessonId: l.id, version: l.version })).sort((a, b) => a.lessonId.localeCompare(b.lessonId)),
+      res.body.lessons.map((l) => ({ lessonId: l.id, version: l.version, stage: 'active' })).sort((a, b) => a.lessonId.localeCompare(b.lessonId)),
     );
     expect(recorded?.data.lessons).toHaveLength(2);
     // No answer under acme ever mentioned the other tenant's lesson.

@@ -7,9 +7,9 @@ import { setupCommand } from './commands/setup.command';
 import { statusCommand } from './commands/status.command';
 import { ingestCommand, FORMATS } from './commands/ingest.command';
 import { dreamCommand } from './commands/dream.command';
-import { agentLessonsCommand, lessonsDecideCommand, lessonsListCommand, lessonsShowCommand } from './commands/lessons.command';
+import { agentLessonsCommand, lessonsActionCommand, lessonsDecideCommand, lessonsEditCommand, lessonsHistoryCommand, lessonsListCommand, lessonsShowCommand } from './commands/lessons.command';
 import { keysCreateCommand, keysListCommand, keysRevokeCommand } from './commands/keys.command';
-import { policySetCommand, policyShowCommand } from './commands/policy.command';
+import { policySetCommand, policyShowCommand, policyTestCommand, type PolicySetOptions } from './commands/policy.command';
 import { loginCommand } from './commands/login.command';
 
 /** Runs one command; returns its exit code. Errors print as one line (or `{ "error" }` with --json). */
@@ -50,12 +50,29 @@ export async function run(argv: string[]): Promise<number> {
     .action(act((config, out, opts: { status?: string; limit?: string }) => lessonsListCommand(config, out, opts)));
   jsonFlag(lessons.command('show').description('one lesson with its evidence and history').argument('<id>'))
     .action(act((config, out, id: string) => lessonsShowCommand(config, out, id)));
-  jsonFlag(lessons.command('approve').description('approve a proposed lesson (as the key: it needs the approver role)').argument('<id>'))
+  jsonFlag(lessons.command('approve').description('approve a lesson in review (as the key: it needs the approver role)').argument('<id>'))
     .option('--note <text>', 'a note for the audit trail')
+    .option('--text-hash <sha256>', 'the text version you read (`lessons show`): refused if the text was edited since')
     .action(act((config, out, id: string, opts: Record<string, string>) => lessonsDecideCommand(config, out, id, 'approve', opts)));
   jsonFlag(lessons.command('reject').description('reject a proposed lesson (as the key: reviewer or approver role)').argument('<id>'))
     .requiredOption('--reason <text>', 'why (kept in the audit trail)')
     .action(act((config, out, id: string, opts: Record<string, string>) => lessonsDecideCommand(config, out, id, 'reject', opts)));
+  jsonFlag(lessons.command('edit').description('edit the text under review: a new version, checked by the guardrails (reviewer or approver)').argument('<id>'))
+    .requiredOption('--text <text>', 'the new text')
+    .option('--rationale <text>', 'why the lesson holds')
+    .action(act((config, out, id: string, opts: { text: string; rationale?: string }) => lessonsEditCommand(config, out, id, opts)));
+  for (const [action, what] of [
+    ['promote', 'send a canary to every agent now (approver)'],
+    ['rollback', 'withdraw the served version in one action: the previous version is served again, if any (approver)'],
+    ['retire', 'stop serving a lesson for good (approver)'],
+    ['reopen', 'bring a rejected, retired, expired or rolled-back lesson back to review (reviewer or approver)'],
+  ] as const) {
+    jsonFlag(lessons.command(action).description(what).argument('<id>'))
+      .requiredOption('--reason <text>', 'why (kept in the audit trail)')
+      .action(act((config, out, id: string, opts: { reason: string }) => lessonsActionCommand(config, out, id, action, opts)));
+  }
+  jsonFlag(lessons.command('history').description('the audit trail of a lesson: every decision with its actor, each edit with its diff').argument('<id>'))
+    .action(act((config, out, id: string) => lessonsHistoryCommand(config, out, id)));
   const keys = program.command('keys').description('API keys of your tenant (needs the admin role)');
   jsonFlag(keys.command('create').description('create an API key; its token is printed once'))
     .requiredOption('--name <name>', 'what the key is for (its actor in the audit), e.g. ci-ingest')
@@ -67,11 +84,17 @@ export async function run(argv: string[]): Promise<number> {
   jsonFlag(keys.command('revoke').description('revoke a key (refused everywhere within a second)').argument('<keyId>'))
     .action(act((config, out, keyId: string) => keysRevokeCommand(config, out, keyId)));
   const policy = program.command('policy').description('the governance policy of your tenant');
-  jsonFlag(policy.command('show').description('how many approvers a lesson needs'))
+  jsonFlag(policy.command('get').alias('show').description('approvers, rollout, review period and guardrails of your tenant'))
     .action(act((config, out) => policyShowCommand(config, out)));
-  jsonFlag(policy.command('set').description('set the policy (needs the admin role)'))
-    .requiredOption('--required-approvals <n>', 'distinct approvers a lesson needs (2: two-person rule)')
-    .action(act((config, out, opts: { requiredApprovals: string }) => policySetCommand(config, out, opts)));
+  jsonFlag(policy.command('set').description('change the policy; options not given are kept (needs the admin role)'))
+    .option('--required-approvals <n>', 'distinct approvers a lesson needs (2: two-person rule)')
+    .option('--canary-share <share>', 'share of sessions a newly approved lesson goes to first, 0 to 1 (0: to all at once)')
+    .option('--canary-hours <hours>', 'how long the canary lasts before it goes to all')
+    .option('--review-after-days <days>', 'an approval holds this long; then the lesson expires until reviewed again')
+    .option('--guardrails <file>', 'a JSON file with the guardrails: { allow: { hosts, emails, paths }, deny, rules, workspaceRoots }')
+    .action(act((config, out, opts: PolicySetOptions) => policySetCommand(config, out, opts)));
+  jsonFlag(policy.command('test').description('dry-run a text against your tenant\'s guardrails (nothing is recorded)').argument('<text>'))
+    .action(act((config, out, text: string) => policyTestCommand(config, out, text)));
   jsonFlag(program.command('login').description('save the API key the CLI uses when REVERIE_API_KEY is unset'))
     .requiredOption('--key <key>', 'the key (- reads it from standard input)')
     .action(act((config, out, opts: { key: string }) => loginCommand(config, out, opts)));

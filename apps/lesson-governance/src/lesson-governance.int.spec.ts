@@ -1,6 +1,6 @@
 import { dreamEventSchema, lessonEventSchema, newId, type DreamEvent, type LessonClaim, type LessonView } from '@reverie/contracts';
 import { CONSUMERS, EventStore, rebuildProjection } from '@reverie/event-store';
-import { toEnvelopes, type LessonCommandMetadata, type LessonEventRecord } from '@reverie/lesson-domain';
+import { textHashOf, toEnvelopes, type LessonCommandMetadata, type LessonEventRecord } from '@reverie/lesson-domain';
 import { createDataSource } from '@reverie/persistence';
 import { mintApiKey, PgApiKeyStore, type ServiceHandle } from '@reverie/service-kit';
 import { eventually, natsTestEnv, pgTestEnv, type NatsTestEnv, type PgTestEnv, operatorKeys } from '@reverie/testing';
@@ -59,8 +59,11 @@ describe('lesson-governance (real NATS and Postgres)', () => {
     const [event] = toEnvelopes(tenantId, lessonId, [record], metadata, () => newId());
     await store.append('lessons', event);
   };
-  const propose = (tenantId: string, lessonId: string, text: string, at: string) =>
-    append(tenantId, lessonId, { type: 'LessonProposed', data: { ...claim(tenantId, text), dreamId: 'dream-1' } }, { ...dreaming, now: at });
+  /** As governance records a dream's proposal: the claim, and the guardrails' pass that puts it in review. */
+  const propose = async (tenantId: string, lessonId: string, text: string, at: string) => {
+    await append(tenantId, lessonId, { type: 'LessonProposed', data: { ...claim(tenantId, text), dreamId: 'dream-1' } }, { ...dreaming, now: at });
+    await append(tenantId, lessonId, { type: 'LessonPolicyChecked', data: { textVersion: 1, textHash: textHashOf(text), verdict: 'pass', violations: [] } }, { ...dreaming, now: at });
+  };
 
   /** `key`: one of KEYS, a raw credential, or null for none. */
   const http = async (method: string, path: string, key: KeyName | { raw: string } | null, body?: unknown, headers: Record<string, string> = {}): Promise<Answer> => {
@@ -104,14 +107,14 @@ describe('lesson-governance (real NATS and Postgres)', () => {
 
   it('lists the proposed lessons of the key\'s tenant, newest first, and no other tenant\'s', async () => {
     const proposed = await eventually(async () => {
-      const views = await list('proposed');
+      const views = await list('in-review');
       return views.length === 4 && views;
     }, { what: 'four proposed lessons in the projection' });
     expect(proposed.map((v) => v.text)).toEqual(['four', 'three', 'two', 'one']);
-    expect(proposed.every((v) => v.tenantId === 'acme' && v.status === 'proposed' && v.version === 0)).toBe(true);
+    expect(proposed.every((v) => v.tenantId === 'acme' && v.status === 'in-review' && v.version === 0)).toBe(true);
     expect(proposed[0]).not.toHaveProperty('appliedEventIds');
     const globex = await eventually(async () => {
-      const views = await list('proposed', 'globex');
+      const views = await list('in-review', 'globex');
       return views.length > 0 && views;
     }, { what: 'globex\'s proposal in the projection' });
     expect(globex.map((v) => v.id)).toEqual([lessons.L5]);
@@ -130,7 +133,7 @@ describe('lesson-governance (real NATS and Postgres)', () => {
     const neverStored = await http('GET', '/v1/lessons', { raw: mintApiKey().token });
     expect(neverStored.status).toBe(401);
     expect((await fetch(`${app.url}/health`)).status).toBe(200);
-    expect((await stored('acme', lessons.L1)).map((e) => e.type)).toEqual(['LessonProposed']);
+    expect((await stored('acme', lessons.L1)).map((e) => e.type)).toEqual(['LessonProposed', 'LessonPolicyChecked']);
   });
 
   it('answers 403 to a key without the route\'s role, and decides nothing', async () => {
@@ -151,7 +154,7 @@ describe('lesson-governance (real NATS and Postgres)', () => {
       expect(res.type).toContain('application/problem+json');
       expect(res.body.detail).toMatch(/this needs one of the roles/);
     }
-    expect((await stored('acme', lessons.L1)).map((e) => e.type)).toEqual(['LessonProposed']);
+    expect((await stored('acme', lessons.L1)).map((e) => e.type)).toEqual(['LessonProposed', 'LessonPolicyChecked']);
     // Admins oversee: they read lessons and dreams.
     expect((await http('GET', '/v1/lessons', 'acmeAdmin')).body.length).toBeGreaterThan(0);
     expect((await http('GET', '/v1/dreams', 'acmeAdmin')).status).toBe(200);
@@ -164,21 +167,21 @@ describe('lesson-governance (real NATS and Postgres)', () => {
     const retireBy = await http('POST', `/v1/lessons/${lessons.L1}/retire`, 'acmeApprover', { by: 'alice', reason: 'x' });
     expect(retireBy.status).toBe(400);
     expect(retireBy.body.detail).toContain('body.by: not accepted');
-    expect((await stored('acme', lessons.L1)).map((e) => e.type)).toEqual(['LessonProposed']);
+    expect((await stored('acme', lessons.L1)).map((e) => e.type)).toEqual(['LessonProposed', 'LessonPolicyChecked']);
   });
 
   it('approves as the key: the audit actor is the key\'s identity, and the projection catches up with it', async () => {
     const res = await http('POST', `/v1/lessons/${lessons.L1}/approve`, 'acmeApprover', { note: 'clear and useful' });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ id: lessons.L1, status: 'approved', version: 1, decidedBy: KEYS.acmeApprover.actor, decisionNote: 'clear and useful' });
-    const [, approved] = await stored('acme', lessons.L1);
+    expect(res.body).toMatchObject({ id: lessons.L1, status: 'active', version: 1, decidedBy: KEYS.acmeApprover.actor, decisionNote: 'clear and useful' });
+    const [, , approved] = await stored('acme', lessons.L1);
     expect(approved).toMatchObject({ type: 'LessonApproved', actor: { kind: 'reviewer', id: KEYS.acmeApprover.actor }, data: { reviewer: KEYS.acmeApprover.actor } });
     const detail = await eventually(async () => {
       const d = await http('GET', `/v1/lessons/${lessons.L1}`, 'acmeReviewer');
-      return d.body.status === 'approved' && d.body;
+      return d.body.status === 'active' && d.body;
     }, { what: 'the approval in the read model' });
-    expect(detail.audit.map((a: { type: string; actor: { id: string } }) => [a.type, a.actor.id])).toEqual([['LessonProposed', 'dreaming'], ['LessonApproved', KEYS.acmeApprover.actor]]);
-    expect(detail.audit[1]).toMatchObject({ data: { reviewer: KEYS.acmeApprover.actor, version: 1, note: 'clear and useful' }, actor: { kind: 'reviewer', id: KEYS.acmeApprover.actor } });
+    expect(detail.audit.map((a: { type: string; actor: { id: string } }) => [a.type, a.actor.id])).toEqual([['LessonProposed', 'dreaming'], ['LessonPolicyChecked', 'dreaming'], ['LessonApproved', KEYS.acmeApprover.actor]]);
+    expect(detail.audit[2]).toMatchObject({ data: { reviewer: KEYS.acmeApprover.actor, version: 1, note: 'clear and useful' }, actor: { kind: 'reviewer', id: KEYS.acmeApprover.actor } });
   });
 
   it('refuses a rejection without a reason: 400 naming the field; a blank reason: 422 from the decider', async () => {
@@ -199,8 +202,8 @@ describe('lesson-governance (real NATS and Postgres)', () => {
     expect(approve.status).toBe(409);
     expect(approve.body).toMatchObject({ status: 409, code: 'not-proposed', detail: 'cannot approve a rejected lesson: reopen it first' });
     const events = await stored('acme', lessons.L2);
-    expect(events.map((e) => e.type)).toEqual(['LessonProposed', 'LessonRejected']);
-    expect(events[1]).toMatchObject({ actor: { kind: 'reviewer', id: KEYS.acmeReviewer.actor }, data: { reviewer: KEYS.acmeReviewer.actor } });
+    expect(events.map((e) => e.type)).toEqual(['LessonProposed', 'LessonPolicyChecked', 'LessonRejected']);
+    expect(events[2]).toMatchObject({ actor: { kind: 'reviewer', id: KEYS.acmeReviewer.actor }, data: { reviewer: KEYS.acmeReviewer.actor } });
   });
 
   it('of concurrent approvals of one lesson exactly one is appended; the others get 409', async () => {
@@ -216,7 +219,7 @@ describe('lesson-governance (real NATS and Postgres)', () => {
     const retired = await http('POST', `/v1/lessons/${lessons.L1}/retire`, 'acmeApprover2', { reason: 'the build step is automated now' });
     expect(retired.status).toBe(200);
     expect(retired.body).toMatchObject({ status: 'retired', version: 1, decidedBy: KEYS.acmeApprover2.actor, decisionNote: 'the build step is automated now' });
-    expect((await stored('acme', lessons.L1))[2]).toMatchObject({ type: 'LessonRetired', actor: { kind: 'reviewer', id: KEYS.acmeApprover2.actor }, data: { by: KEYS.acmeApprover2.actor } });
+    expect((await stored('acme', lessons.L1))[3]).toMatchObject({ type: 'LessonRetired', actor: { kind: 'reviewer', id: KEYS.acmeApprover2.actor }, data: { by: KEYS.acmeApprover2.actor } });
     const notApproved = await http('POST', `/v1/lessons/${lessons.L4}/retire`, 'acmeApprover', { reason: 'x' });
     expect(notApproved.status).toBe(409);
     expect(notApproved.body.code).toBe('not-approved');
@@ -236,16 +239,16 @@ describe('lesson-governance (real NATS and Postgres)', () => {
       expect(decided.body).toMatchObject({ status: 404, code: 'not-found' });
       expect(JSON.stringify(decided.body)).not.toMatch(/four|acme/);
     }
-    expect((await stored('acme', lessons.L4)).map((e) => e.type)).toEqual(['LessonProposed']);
+    expect((await stored('acme', lessons.L4)).map((e) => e.type)).toEqual(['LessonProposed', 'LessonPolicyChecked']);
     expect(await stored('globex', lessons.L4)).toEqual([]);
     // And acme's keys do not see globex's lesson.
     expect((await http('GET', `/v1/lessons/${lessons.L5}`, 'acmeReviewer')).status).toBe(404);
     expect((await http('POST', `/v1/lessons/${lessons.L5}/approve`, 'acmeApprover', {})).status).toBe(404);
-    expect((await stored('globex', lessons.L5)).map((e) => e.type)).toEqual(['LessonProposed']);
+    expect((await stored('globex', lessons.L5)).map((e) => e.type)).toEqual(['LessonProposed', 'LessonPolicyChecked']);
   });
 
   it('ignores x-reverie-tenant: the tenant is the credential\'s, whatever a header says', async () => {
-    const spoofed = await http('GET', '/v1/lessons?status=proposed', 'globex', undefined, { 'x-reverie-tenant': 'acme' });
+    const spoofed = await http('GET', '/v1/lessons?status=in-review', 'globex', undefined, { 'x-reverie-tenant': 'acme' });
     expect(spoofed.status).toBe(200);
     expect((spoofed.body as LessonView[]).map((v) => v.id)).toEqual([lessons.L5]);
     expect((await http('GET', `/v1/lessons/${lessons.L4}`, 'globex', undefined, { 'x-reverie-tenant': 'acme' })).status).toBe(404);
@@ -256,24 +259,25 @@ describe('lesson-governance (real NATS and Postgres)', () => {
     await propose('acme', lessons.L6, 'six', '2025-03-01T10:05:00.000Z');
     await append('acme', lessons.L6, { type: 'LessonRejected', data: { reviewer: KEYS.acmeReviewer.actor, reason: 'not yet', supportAtRejection: 4 } }, { now: '2025-03-01T10:06:00.000Z', actor: { kind: 'reviewer', id: KEYS.acmeReviewer.actor }, correlationId: 'c6' });
     await append('acme', lessons.L6, { type: 'LessonReopened', data: { dreamId: 'dream-1', reason: 'new evidence' } }, { now: '2025-03-01T10:07:00.000Z', actor: { kind: 'reviewer', id: 'key:alice' }, correlationId: 'c7' });
+    await append('acme', lessons.L6, { type: 'LessonPolicyChecked', data: { textVersion: 1, textHash: textHashOf('six'), verdict: 'pass', violations: [] } }, { now: '2025-03-01T10:07:00.000Z', actor: { kind: 'reviewer', id: 'key:alice' }, correlationId: 'c7' });
     const selfApproval = await http('POST', `/v1/lessons/${lessons.L6}/approve`, { raw: aliceToken }, {});
     expect(selfApproval.status).toBe(403);
     expect(selfApproval.body).toMatchObject({ code: 'separation-of-duties', detail: '"key:alice" proposed or reopened this lesson and so may not approve it' });
     const disguised = await http('POST', `/v1/lessons/${lessons.L6}/approve`, { raw: aliceToken }, { reviewer: 'bob' });
     expect(disguised.status).toBe(400);
     const other = await http('POST', `/v1/lessons/${lessons.L6}/approve`, 'acmeApprover', {});
-    expect(other.body).toMatchObject({ status: 'approved', decidedBy: KEYS.acmeApprover.actor });
+    expect(other.body).toMatchObject({ status: 'active', decidedBy: KEYS.acmeApprover.actor });
   });
 
   it('a key from the database decides under its own name', async () => {
     await propose('acme', lessons.L7, 'seven', '2025-03-01T10:08:00.000Z');
     const res = await http('POST', `/v1/lessons/${lessons.L7}/reject`, { raw: aliceToken }, { reason: 'duplicate of six' });
     expect(res.body).toMatchObject({ status: 'rejected', decidedBy: 'key:alice' });
-    expect((await stored('acme', lessons.L7))[1]).toMatchObject({ type: 'LessonRejected', actor: { kind: 'reviewer', id: 'key:alice' } });
+    expect((await stored('acme', lessons.L7))[2]).toMatchObject({ type: 'LessonRejected', actor: { kind: 'reviewer', id: 'key:alice' } });
   });
 
   it('answers 400 for a bad query', async () => {
-    const badStatus = await http('GET', '/v1/lessons?status=active', 'acmeReviewer');
+    const badStatus = await http('GET', '/v1/lessons?status=bogus', 'acmeReviewer');
     expect(badStatus.status).toBe(400);
     expect(badStatus.body.detail).toContain('query.status');
   });

@@ -34,6 +34,12 @@ export const ROUTES = {
   approveLesson: (id: string) => `/v1/lessons/${id}/approve`,
   rejectLesson: (id: string) => `/v1/lessons/${id}/reject`,
   retireLesson: (id: string) => `/v1/lessons/${id}/retire`,
+  editLesson: (id: string) => `/v1/lessons/${id}/edit`,
+  promoteLesson: (id: string) => `/v1/lessons/${id}/promote`,
+  rollbackLesson: (id: string) => `/v1/lessons/${id}/rollback`,
+  reopenLesson: (id: string) => `/v1/lessons/${id}/reopen`,
+  policy: '/v1/admin/policy',
+  policyTest: '/v1/admin/policy/test',
   agentLessons: (agentId: string) => `/v1/agents/${agentId}/lessons`,
 } as const;
 
@@ -46,13 +52,47 @@ export interface IngestResult {
   redactions?: Record<string, number>;
 }
 
-export type LessonStatus = 'proposed' | 'approved' | 'rejected' | 'retired';
+/**
+ * A lesson's lifecycle: `proposed` (by a dream, until the guardrails ran) → `blocked` (a rule
+ * broke; an edit may fix it) or `in-review` → approved into `canary` (served to a share of the
+ * sessions) → `active` (served to all); `rejected`, `retired`, `rolled-back` (withdrawn with no
+ * earlier version to fall back to) and `expired` (its review-by date passed) are served nothing.
+ */
+export const LESSON_STATUSES = ['proposed', 'blocked', 'in-review', 'canary', 'active', 'rejected', 'retired', 'rolled-back', 'expired'] as const;
+export type LessonStatus = (typeof LESSON_STATUSES)[number];
+
+/** The version agents are served, while a lesson has one (a revision under review keeps serving it). */
+export interface LiveLesson {
+  /** Release number: +1 on each approval. */
+  version: number;
+  textVersion: number;
+  text: string;
+  textHash: string;
+  stage: 'canary' | 'active';
+  /** Canary: the share of sessions served it, and when it goes to all. */
+  share?: number;
+  promoteAt?: string;
+  /** Not served after this date until reviewed again. */
+  reviewBy?: string;
+  /** When this version went live: its approval, or the rollback that returned to it. */
+  since: string;
+}
 
 export interface LessonView extends LessonClaim {
   id: string;
   tenantId: string;
   status: LessonStatus;
+  /** Release number of the latest approval (0 before the first). */
   version: number;
+  /** The text under review (`text`): its version (1 as proposed, +1 per edit) and SHA-256; an approval binds to it. */
+  textVersion: number;
+  textHash: string;
+  /** What agents are served of this lesson now, if anything. */
+  live?: LiveLesson;
+  /** The guardrails' verdict on the current text. */
+  policy?: { verdict: 'pass' | 'block'; violations: { rule: string; detail: string; match: string }[]; checkedAt: string };
+  /** Reviewers who edited the text: none of them may approve it. */
+  editors?: string[];
   dreamId: string;
   proposedAt: string;
   decidedAt?: string;
@@ -66,7 +106,11 @@ export interface LessonView extends LessonClaim {
   appliedEventIds?: string[];
 }
 
-export interface ServedLesson { id: string; kind: LessonKind; text: string; version: number; scope: LessonClaim['scope']; }
+export interface ServedLesson {
+  id: string; kind: LessonKind; text: string; version: number; scope: LessonClaim['scope'];
+  /** `canary` when the session was drawn into the lesson's canary share. */
+  stage?: 'canary' | 'active';
+}
 
 export interface DreamView {
   id: string;

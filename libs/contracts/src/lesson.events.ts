@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { eventSchema } from './envelope';
+import { eventSchema, isoDateTime } from './envelope';
 import { evidenceSchema, lessonClaimSchema, supportSchema } from './lesson.model';
 
 /** LESSONS stream: one aggregate per lesson, subject `lessons.<tenant>.<lessonId>`. */
@@ -15,6 +15,39 @@ export const LessonEvidenceAdded = eventSchema('LessonEvidenceAdded', z.object({
   confidence: z.number().min(0).max(1),
 }));
 
+/** SHA-256 (hex) of a lesson text version: what an approval binds to. */
+export const textHashSchema = z.string().regex(/^[0-9a-f]{64}$/, 'a text hash is 64 hexadecimal characters (SHA-256)');
+
+/** One rule a text broke, named, with the offending part as found. */
+export const policyViolationSchema = z.object({
+  rule: z.string().min(1).max(120),
+  detail: z.string().max(1000),
+  match: z.string().max(500),
+});
+export type PolicyViolation = z.infer<typeof policyViolationSchema>;
+
+/**
+ * The tenant's guardrails ran over a text version (on proposal, on each edit, on reopening):
+ * `block` keeps the lesson from review until an edit passes, `pass` puts it in review.
+ */
+export const LessonPolicyChecked = eventSchema('LessonPolicyChecked', z.object({
+  textVersion: z.number().int().positive(),
+  textHash: textHashSchema,
+  verdict: z.enum(['pass', 'block']),
+  violations: z.array(policyViolationSchema).max(50),
+}));
+
+/** A reviewer's edit of the text before approving it: a new text version with its own hash, and the diff. */
+export const LessonEdited = eventSchema('LessonEdited', z.object({
+  textVersion: z.number().int().min(2),
+  text: z.string().min(1).max(4000),
+  rationale: z.string().max(4000).optional(),
+  textHash: textHashSchema,
+  previousTextHash: textHashSchema,
+  /** Word diff of the previous text to this one: `[-removed-]{+added+}` around what changed. */
+  diff: z.string().max(20_000),
+}));
+
 /**
  * One approval of several the tenant's policy requires (two-person rule): the lesson stays
  * proposed until `required` distinct approvers have approved it; the last one's approval is the
@@ -25,6 +58,8 @@ export const LessonApprovalRecorded = eventSchema('LessonApprovalRecorded', z.ob
   note: z.string().max(4000).optional(),
   /** Approvals of this proposal so far, this one included. */
   approvals: z.number().int().positive(),
+  /** The text version approved; an edit voids the approvals of the previous version. */
+  textHash: textHashSchema.optional(),
   required: z.number().int().min(2).max(10),
 }));
 
@@ -35,6 +70,41 @@ export const LessonApproved = eventSchema('LessonApproved', z.object({
   version: z.number().int().positive(),
   /** Every approver of this version, the deciding reviewer last, when the policy required more than one. */
   approvers: z.array(z.string().min(1).max(256)).max(10).optional(),
+  /** The text version approved (absent in approvals recorded before text versions: the proposed text). */
+  textVersion: z.number().int().positive().optional(),
+  textHash: textHashSchema.optional(),
+  /**
+   * How it reaches agents: `canary` serves it to `share` of the sessions (stable hash) until
+   * `promoteAt` or an approver's promotion; `active` serves it to all. Absent: active.
+   */
+  rollout: z.discriminatedUnion('stage', [
+    z.object({ stage: z.literal('canary'), share: z.number().gt(0).lt(1), promoteAt: isoDateTime }),
+    z.object({ stage: z.literal('active') }),
+  ]).optional(),
+  /** After this date the lesson is no longer served until it is reviewed again (LessonExpired). */
+  reviewBy: isoDateTime.optional(),
+}));
+
+/** A canary lesson goes to every agent: by an approver, or by governance once the canary period is over. */
+export const LessonPromoted = eventSchema('LessonPromoted', z.object({
+  version: z.number().int().positive(),
+  reason: z.string().min(1).max(4000),
+}));
+
+/**
+ * The live version is withdrawn in one action: the previous live version is served again
+ * (`toVersion`), or, when there is none, nothing of this lesson is.
+ */
+export const LessonRolledBack = eventSchema('LessonRolledBack', z.object({
+  fromVersion: z.number().int().positive(),
+  toVersion: z.number().int().positive().optional(),
+  reason: z.string().min(1).max(4000),
+}));
+
+/** The review-by date of the live version passed: no longer served until reviewed and approved again. */
+export const LessonExpired = eventSchema('LessonExpired', z.object({
+  version: z.number().int().positive(),
+  reviewBy: isoDateTime,
 }));
 
 export const LessonRejected = eventSchema('LessonRejected', z.object({
@@ -45,7 +115,8 @@ export const LessonRejected = eventSchema('LessonRejected', z.object({
 }));
 
 export const LessonReopened = eventSchema('LessonReopened', z.object({
-  dreamId: z.string().min(1),
+  /** The dream whose support reopened it; absent when a reviewer did. */
+  dreamId: z.string().min(1).optional(),
   reason: z.string().max(4000),
 }));
 
@@ -55,7 +126,8 @@ export const LessonRetired = eventSchema('LessonRetired', z.object({
 }));
 
 export const lessonEventSchema = z.discriminatedUnion('type', [
-  LessonProposed, LessonEvidenceAdded, LessonApprovalRecorded, LessonApproved, LessonRejected, LessonReopened, LessonRetired,
+  LessonProposed, LessonEvidenceAdded, LessonPolicyChecked, LessonEdited, LessonApprovalRecorded, LessonApproved, LessonRejected,
+  LessonReopened, LessonRetired, LessonPromoted, LessonRolledBack, LessonExpired,
 ]);
 export type LessonEvent = z.infer<typeof lessonEventSchema>;
 export type LessonEventType = LessonEvent['type'];

@@ -61,7 +61,7 @@ describe('planDream on seeded synthetic corpora', () => {
 
   it('reinforces instead of proposing twins on a second dream', () => {
     const first = planDream({ signals: signals.slice(0, 300) });
-    const existing = first.candidates.map((c, i) => ({ id: `L${i}`, fingerprint: c.fingerprint, status: 'approved' as const, supportSessions: c.support.sessions, evidenceEventIds: c.evidence.refs.map((r) => r.eventId) }));
+    const existing = first.candidates.map((c, i) => ({ id: `L${i}`, fingerprint: c.fingerprint, status: 'active' as const, supportSessions: c.support.sessions, evidenceEventIds: c.evidence.refs.map((r) => r.eventId) }));
     const second = planDream({ signals, existing });
     const reinforced = second.decisions.filter((d) => d.action === 'reinforce').length;
     expect(reinforced).toBeGreaterThan(0);

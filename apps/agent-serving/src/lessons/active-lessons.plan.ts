@@ -1,6 +1,6 @@
-import type { LessonEvent } from '@reverie/contracts';
+import type { LessonEvent, LiveLesson } from '@reverie/contracts';
 import type { StoredEvent } from '@reverie/event-store';
-import { evolveLessonView, servedLesson, type ProjectedLessonView } from '@reverie/lesson-domain';
+import { evolveLessonView, type ProjectedLessonView } from '@reverie/lesson-domain';
 
 export interface ActiveLessonRow {
   tenantId: string;
@@ -11,15 +11,18 @@ export interface ActiveLessonRow {
   text: string;
   version: number;
   scope: unknown;
+  /** When the live version went live. */
   approvedAt: string;
+  /** The live version: its stage (canary share) and review-by date decide, per request, whether it is served. */
+  live: LiveLesson;
 }
 
 export interface ActiveLessonsPlan {
   /** Every lesson view that moved, to store (approval events carry no text: it comes from these). */
   views: { tenantId: string; lessonId: string; view: ProjectedLessonView; lastEventId: string }[];
-  /** Lessons approved now: upsert. */
+  /** Lessons with a live version: upsert. */
   upserts: ActiveLessonRow[];
-  /** Lessons no longer approved (rejected, retired, reopened): delete. */
+  /** Lessons with no live version any more (retired, rolled back with nothing before, expired): delete. */
   removals: { tenantId: string; lessonId: string }[];
 }
 
@@ -27,7 +30,7 @@ export const lessonKey = (tenantId: string, lessonId: string) => `${tenantId}\u0
 
 /**
  * What a batch of LESSONS events changes in the serving index. Views fold with evolveLessonView,
- * so an event already folded changes nothing; the active row follows the view's final status.
+ * so an event already folded changes nothing; the active row follows the view's live version.
  */
 export function planActiveLessons(existing: ReadonlyMap<string, ProjectedLessonView>, events: StoredEvent<LessonEvent>[]): ActiveLessonsPlan {
   const views = new Map(existing);
@@ -43,20 +46,21 @@ export function planActiveLessons(existing: ReadonlyMap<string, ProjectedLessonV
   const upserts: ActiveLessonRow[] = [];
   const removals: ActiveLessonsPlan['removals'] = [];
   for (const { tenantId, lessonId, view } of changed.values()) {
-    const served = servedLesson(view);
-    if (!served) {
+    const live = view.live;
+    if (!live) {
       removals.push({ tenantId, lessonId });
       continue;
     }
     upserts.push({
       tenantId,
       lessonId,
-      agentId: served.scope.agentId ?? null,
-      kind: served.kind,
-      text: served.text,
-      version: served.version,
-      scope: served.scope,
-      approvedAt: view.decidedAt ?? view.proposedAt,
+      agentId: view.scope.agentId ?? null,
+      kind: view.kind,
+      text: live.text,
+      version: live.version,
+      scope: view.scope,
+      approvedAt: live.since || view.decidedAt || view.proposedAt,
+      live,
     });
   }
   return { views: [...changed.values()], upserts, removals };

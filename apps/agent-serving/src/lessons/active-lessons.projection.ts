@@ -9,7 +9,7 @@ export const ACTIVE_LESSONS_PROJECTION = 'agent-serving--active-lessons';
 
 /**
  * LESSONS → `serving_lesson_views` (every lesson's view, to know what an approval serves) and
- * `serving_active_lessons` (approved ones only: upsert with their version; otherwise delete).
+ * `serving_active_lessons` (those with a live version: upsert it; otherwise delete).
  */
 export const activeLessonsProjection: Projection<LessonEvent> = {
   name: ACTIVE_LESSONS_PROJECTION,
@@ -33,13 +33,13 @@ export const activeLessonsProjection: Projection<LessonEvent> = {
     }
     if (plan.upserts.length) {
       const { sql, params } = multiRowValues(
-        plan.upserts.map((u) => [u.tenantId, u.lessonId, u.agentId, u.kind, u.text, u.version, JSON.stringify(u.scope), u.approvedAt]),
-        ['', '', '', '', '', '::integer', '::jsonb', '::timestamptz'],
+        plan.upserts.map((u) => [u.tenantId, u.lessonId, u.agentId, u.kind, u.text, u.version, JSON.stringify(u.scope), u.approvedAt, JSON.stringify(u.live)]),
+        ['', '', '', '', '', '::integer', '::jsonb', '::timestamptz', '::jsonb'],
       );
       await manager.query(
-        `INSERT INTO serving_active_lessons (tenant_id, lesson_id, agent_id, kind, text, version, scope, approved_at) VALUES ${sql}
+        `INSERT INTO serving_active_lessons (tenant_id, lesson_id, agent_id, kind, text, version, scope, approved_at, live) VALUES ${sql}
          ON CONFLICT (tenant_id, lesson_id) DO UPDATE SET agent_id = EXCLUDED.agent_id, kind = EXCLUDED.kind, text = EXCLUDED.text,
-           version = EXCLUDED.version, scope = EXCLUDED.scope, approved_at = EXCLUDED.approved_at`,
+           version = EXCLUDED.version, scope = EXCLUDED.scope, approved_at = EXCLUDED.approved_at, live = EXCLUDED.live`,
         params,
       );
     }

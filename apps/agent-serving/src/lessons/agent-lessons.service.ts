@@ -5,7 +5,7 @@ import type { Actor, ServedLesson } from '@reverie/contracts';
 import type { EventStore } from '@reverie/event-store';
 import { DATA_SOURCE, EVENT_STORE } from '@reverie/service-kit';
 import { CLOCK, LOGGER, type Clock } from '../app.tokens';
-import { lessonsServedEvent, toServedLesson, type ActiveLessonRecord } from './served-lessons';
+import { drawServedLessons, lessonsServedEvent, type ActiveLessonRecord, type ServingDraw } from './served-lessons';
 
 export interface ServeRequest {
   tenantId: string;
@@ -33,15 +33,18 @@ export class AgentLessonsService {
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
-  /** Lessons scoped to this agent and tenant-wide ones (no agent in scope), stable order. */
-  async active(tenantId: string, agentId: string): Promise<ServedLesson[]> {
+  /**
+   * Lessons scoped to this agent and tenant-wide ones (no agent in scope), stable order, as drawn
+   * for this session (or the agent, when no session is named): canaries by their share.
+   */
+  async active(tenantId: string, agentId: string, sessionId?: string): Promise<ServingDraw> {
     const rows: ActiveLessonRecord[] = await this.ds.query(
-      `SELECT lesson_id, kind, text, version, scope FROM serving_active_lessons
-       WHERE tenant_id = $1 AND (agent_id = $2 OR agent_id IS NULL)
+      `SELECT lesson_id, kind, scope, live FROM serving_active_lessons
+       WHERE tenant_id = $1 AND (agent_id = $2 OR agent_id IS NULL) AND live IS NOT NULL
        ORDER BY approved_at, lesson_id`,
       [tenantId, agentId],
     );
-    return rows.map(toServedLesson);
+    return drawServedLessons(rows, { subject: sessionId ?? `agent:${agentId}`, now: this.clock().toISOString() });
   }
 
   /**
@@ -49,8 +52,8 @@ export class AgentLessonsService {
    * measurement wrong, so a failed append fails the request (503) instead of being dropped.
    */
   async serve({ tenantId, agentId, sessionId, actor, correlationId }: ServeRequest): Promise<AgentLessons> {
-    const lessons = await this.active(tenantId, agentId);
-    const event = lessonsServedEvent({ tenantId, agentId, sessionId, lessons, actor, now: this.clock(), correlationId });
+    const { lessons, withheld } = await this.active(tenantId, agentId, sessionId);
+    const event = lessonsServedEvent({ tenantId, agentId, sessionId, lessons, withheld, actor, now: this.clock(), correlationId });
     try {
       await this.store.append('serving', event);
     } catch (err) {

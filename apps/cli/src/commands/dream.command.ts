@@ -10,7 +10,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export async function dreamCommand(config: CliConfig, out: Output, opts: { wait?: boolean; timeout?: string }): Promise<number> {
   const requested = await callService<DreamView>(config, 'dreaming', ROUTES.dreams, { body: { trigger: 'manual' } });
   if (!opts.wait) {
-    out.result(requested, () => `Dream ${requested.id} requested. Follow it with \`reverie dream --wait\` or list proposals with \`reverie lessons list --status proposed\`.`);
+    out.result(requested, () => `Dream ${requested.id} requested. Follow it with \`reverie dream --wait\` or list proposals with \`reverie lessons list --status in-review\`.`);
     return 0;
   }
   out.note(`Dream ${requested.id} requested; waiting for it to finish…`);

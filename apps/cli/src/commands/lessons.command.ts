@@ -1,17 +1,30 @@
 import { ROUTES, type LessonView, type ServedLesson } from '@reverie/contracts';
 import type { CliConfig } from '../cli-config';
-import { callService } from '../http';
+import { callService, CliError } from '../http';
 import { wrap, type Output } from '../output';
 
 export function renderLesson(l: LessonView): string {
   const refs = l.evidence.refs.slice(0, 3).map((r) => `      ${r.sessionId} / ${r.eventId}${r.excerpt ? `: ${oneLine(r.excerpt, 80)}` : ''}`);
+  const live = l.live;
   return [
-    `${l.id}  [${l.kind}, ${l.status}${l.status === 'approved' ? ` v${l.version}` : ''}]  support: ${plural(l.support.sessions, 'session')}, ${plural(l.support.distinctUsers, 'user')}, confidence ${l.confidence.toFixed(2)}`,
+    `${l.id}  [${l.kind}, ${statusLabel(l)}]  support: ${plural(l.support.sessions, 'session')}, ${plural(l.support.distinctUsers, 'user')}, confidence ${l.confidence.toFixed(2)}`,
     wrap(l.text, 96, '    '),
+    ...(l.textVersion > 1 ? [`    text version ${l.textVersion} (${l.textHash.slice(0, 12)}), edited by ${(l.editors ?? []).join(', ') || '?'}`] : []),
+    ...(live && live.textHash !== l.textHash ? [`    served meanwhile (v${live.version}):`, wrap(live.text, 96, '      ')] : []),
+    ...(l.policy?.verdict === 'block' ? l.policy.violations.map((v) => `    BLOCKED by ${v.rule}: ${v.detail} [${oneLine(v.match, 60)}]`) : []),
+    ...(l.approvals?.length ? [`    approvals so far: ${l.approvals.map((a) => a.reviewer).join(', ')}`] : []),
     `    scope: ${[l.scope.agentId && `agent ${l.scope.agentId}`, l.scope.tools?.length && `tools ${l.scope.tools.join(', ')}`, l.scope.taskCluster && `task "${oneLine(l.scope.taskCluster, 50)}"`].filter(Boolean).join('; ') || 'tenant-wide'}`,
     `    evidence (${l.evidence.refs.length} refs${Object.keys(l.evidence.counts).length ? `; ${Object.entries(l.evidence.counts).map(([k, v]) => `${k} ${v}`).join(', ')}` : ''}):`,
     ...refs,
   ].join('\n');
+}
+
+/** `active v2`, `canary v1 (10% until …)`, `in-review` … */
+function statusLabel(l: LessonView): string {
+  const live = l.live;
+  if (l.status === 'canary' && live) return `canary v${live.version}, ${Math.round((live.share ?? 0) * 100)}% of sessions until ${live.promoteAt}`;
+  if (l.status === 'active' && live) return `active v${live.version}${live.reviewBy ? `, review by ${live.reviewBy.slice(0, 10)}` : ''}`;
+  return live ? `${l.status}; v${live.version} served` : l.status;
 }
 
 const oneLine = (s: string, n: number) => { const t = s.replace(/\s+/g, ' ').trim(); return t.length > n ? `${t.slice(0, n - 1)}…` : t; };
@@ -32,21 +45,52 @@ export async function lessonsShowCommand(config: CliConfig, out: Output, id: str
 }
 
 /** Approve or reject as the CLI's key: the decider recorded is the key's actor (its name), never a name given here. */
-export async function lessonsDecideCommand(config: CliConfig, out: Output, id: string, decision: 'approve' | 'reject', opts: { note?: string; reason?: string }): Promise<void> {
+export async function lessonsDecideCommand(config: CliConfig, out: Output, id: string, decision: 'approve' | 'reject', opts: { note?: string; reason?: string; textHash?: string }): Promise<void> {
   const path = decision === 'approve' ? ROUTES.approveLesson(id) : ROUTES.rejectLesson(id);
-  const body = decision === 'approve' ? (opts.note === undefined ? {} : { note: opts.note }) : { reason: opts.reason };
+  const body = decision === 'approve'
+    ? { ...(opts.note !== undefined && { note: opts.note }), ...(opts.textHash !== undefined && { textHash: opts.textHash }) }
+    : { reason: opts.reason };
   const lesson = await callService<LessonView>(config, 'lesson-governance', path, { body });
   out.result(lesson, () => `${decisionLine(decision, lesson)}:\n${renderLesson(lesson)}`);
 }
 
-/** With a two-person policy an approval may be recorded while the lesson stays proposed: say so, not "Approved". */
+/** With a two-person policy an approval may be recorded while the lesson stays in review: say so, not "Approved". */
 function decisionLine(decision: 'approve' | 'reject', lesson: LessonView): string {
   if (decision === 'reject') return `Rejected${lesson.decidedBy ? ` by ${lesson.decidedBy}` : ''}`;
-  if (lesson.status === 'proposed' && lesson.approvals?.length) {
+  if (lesson.status === 'in-review' && lesson.approvals?.length) {
     const last = lesson.approvals[lesson.approvals.length - 1];
     return `Approval ${lesson.approvals.length} recorded by ${last.reviewer}; the tenant's policy needs more distinct approvers before agents are served it`;
   }
   return `Approved${lesson.approvers?.length ? ` by ${lesson.approvers.join(' and ')}` : lesson.decidedBy ? ` by ${lesson.decidedBy}` : ''}`;
+}
+
+/** Edit the text under review: a new version, checked by the guardrails at once (reviewer or approver). */
+export async function lessonsEditCommand(config: CliConfig, out: Output, id: string, opts: { text?: string; rationale?: string }): Promise<void> {
+  if (!opts.text) throw new CliError('--text is required: the new text of the lesson');
+  const lesson = await callService<LessonView>(config, 'lesson-governance', ROUTES.editLesson(id), { body: { text: opts.text, ...(opts.rationale !== undefined && { rationale: opts.rationale }) } });
+  out.result(lesson, () => `Edited (text version ${lesson.textVersion}); ${lesson.status === 'blocked' ? 'the guardrails BLOCK it' : 'in review'}:\n${renderLesson(lesson)}`);
+}
+
+/** Promote a canary to every agent, roll back the served version, retire, or reopen: each with a reason for the audit. */
+export async function lessonsActionCommand(config: CliConfig, out: Output, id: string, action: 'promote' | 'rollback' | 'retire' | 'reopen', opts: { reason?: string }): Promise<void> {
+  if (!opts.reason) throw new CliError(`--reason is required to ${action} a lesson (it is kept in the audit trail)`);
+  const route = { promote: ROUTES.promoteLesson, rollback: ROUTES.rollbackLesson, retire: ROUTES.retireLesson, reopen: ROUTES.reopenLesson }[action](id);
+  const lesson = await callService<LessonView>(config, 'lesson-governance', route, { body: { reason: opts.reason } });
+  const done = { promote: 'Promoted to every agent', rollback: lesson.live ? `Rolled back to version ${lesson.live.version}` : 'Rolled back: nothing of it is served', retire: 'Retired', reopen: 'Reopened for review' }[action];
+  out.result(lesson, () => `${done}:\n${renderLesson(lesson)}`);
+}
+
+/** The lesson's audit trail: every event with its actor, an edit with its diff. */
+export async function lessonsHistoryCommand(config: CliConfig, out: Output, id: string): Promise<void> {
+  const lesson = await callService<LessonView & { audit?: { type: string; actor: { id: string }; occurredAt: string; data: Record<string, unknown> }[] }>(config, 'lesson-governance', ROUTES.lesson(id));
+  const audit = lesson.audit ?? [];
+  out.result(audit, () => audit.map((a) => {
+    const d = a.data;
+    const extra = a.type === 'LessonEdited' ? `: ${String(d.diff)}`
+      : a.type === 'LessonPolicyChecked' ? `: ${String(d.verdict)}${Array.isArray(d.violations) && d.violations.length ? ` (${(d.violations as { rule: string }[]).map((v) => v.rule).join(', ')})` : ''}`
+      : typeof d.reason === 'string' ? `: ${d.reason}` : typeof d.note === 'string' ? `: ${d.note}` : '';
+    return `${a.occurredAt}  ${a.type} by ${a.actor.id}${extra}`;
+  }).join('\n') || 'No history.');
 }
 
 export async function agentLessonsCommand(config: CliConfig, out: Output, agentId: string, opts: { session?: string }): Promise<void> {

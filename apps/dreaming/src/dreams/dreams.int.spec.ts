@@ -174,7 +174,7 @@ describe('dreaming service (real NATS + Postgres, app in-process)', () => {
       const small = await dream(tenant);
       expect(small.view.reinforcedLessonIds).toEqual([lessonId]);
       let events = (await env.lessonEvents(tenant)).filter((e) => e.event.streamId === lessonId).map((e) => e.event.type);
-      expect(events).toEqual(['LessonProposed', 'LessonRejected', 'LessonEvidenceAdded']);
+      expect(events).toEqual(['LessonProposed', 'LessonPolicyChecked', 'LessonRejected', 'LessonEvidenceAdded']);
 
       // 6 sessions = 2 x 3: reopened, with the new evidence.
       for (const n of [5, 6]) await env.ingest(publishWithoutBuildSession(tenant, `r${n}`, `u${n}`, n));
@@ -183,7 +183,7 @@ describe('dreaming service (real NATS + Postgres, app in-process)', () => {
       expect(grown.completed?.data.counts.reopened).toBe(1);
       const lessons = await env.lessonEvents(tenant);
       events = lessons.filter((e) => e.event.streamId === lessonId).map((e) => e.event.type);
-      expect(events).toEqual(['LessonProposed', 'LessonRejected', 'LessonEvidenceAdded', 'LessonEvidenceAdded', 'LessonReopened']);
+      expect(events).toEqual(['LessonProposed', 'LessonPolicyChecked', 'LessonRejected', 'LessonEvidenceAdded', 'LessonEvidenceAdded', 'LessonReopened', 'LessonPolicyChecked']);
       expect(ofType(lessons, 'LessonProposed').filter((p) => p.data.fingerprint === proposed!.data.fingerprint).map((p) => p.streamId)).toEqual([lessonId]);
     });
   });

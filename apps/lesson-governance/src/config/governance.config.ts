@@ -10,6 +10,8 @@ export const SERVICE = 'lesson-governance' as const;
 export const governanceConfigSchema = commonConfigSchema(SERVICE).extend({
   /** How many times a decision is re-read and re-decided after losing a concurrent append, before answering 409. */
   GOVERNANCE_DECISION_RETRIES: z.coerce.number({ error: 'expected a whole number' }).int('expected a whole number').min(0).max(20).default(3),
+  /** How often governance promotes canaries whose period is over and expires lessons past their review-by date (0: never). */
+  GOVERNANCE_CLOCK_SECONDS: z.coerce.number({ error: 'expected seconds' }).min(0).max(86_400).default(30),
 });
 export type GovernanceConfig = z.infer<typeof governanceConfigSchema>;
 

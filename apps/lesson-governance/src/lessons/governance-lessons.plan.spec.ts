@@ -27,7 +27,7 @@ describe('planGovernanceBatch', () => {
     const { lessons, audit } = planGovernanceBatch(new Map(), [proposed, approved]);
     expect(lessons).toHaveLength(1);
     expect(lessons[0]).toMatchObject({ tenantId: 'acme', lessonId: 'l1', lastEventId: approved.event.id, updatedAt: '2025-03-01T11:00:00.000Z' });
-    expect(publicLessonView(lessons[0].view)).toMatchObject({ status: 'approved', version: 1, decidedBy: 'alice' });
+    expect(publicLessonView(lessons[0].view)).toMatchObject({ status: 'active', version: 1, decidedBy: 'alice' });
     expect(audit.map((a) => [a.type, a.actor.id, a.streamSeq])).toEqual([['LessonProposed', 'dreaming', proposed.seq], ['LessonApproved', 'alice', approved.seq]]);
   });
 

@@ -56,7 +56,7 @@ export function planGovernanceBatch(
 }
 
 /** The view as the API shows it: without the projection's bookkeeping. */
-export function publicLessonView(view: ProjectedLessonView): Omit<ProjectedLessonView, 'appliedEventIds'> {
-  const { appliedEventIds: _ids, ...rest } = view;
+export function publicLessonView(view: ProjectedLessonView): Omit<ProjectedLessonView, 'appliedEventIds' | 'lifecycle'> {
+  const { appliedEventIds: _ids, lifecycle: _state, ...rest } = view;
   return rest;
 }

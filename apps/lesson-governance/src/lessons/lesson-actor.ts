@@ -18,3 +18,6 @@ export function decisionActor(principal: Principal): Actor {
  * only the dreaming NATS user may publish on the proposal subject (deploy/nats/nats-server.conf).
  */
 export const DREAMING_SERVICE_ACTOR: Actor = { kind: 'service', id: 'dreaming' };
+
+/** The actor of what governance's own clock does: promoting canaries whose period is over, expiring lessons past their review-by date. */
+export const GOVERNANCE_CLOCK_ACTOR: Actor = { kind: 'system', id: 'lesson-governance' };

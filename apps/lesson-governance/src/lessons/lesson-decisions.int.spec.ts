@@ -1,7 +1,8 @@
 import { HttpException } from '@nestjs/common';
 import { lessonEventSchema, newId, type LessonClaim, type LessonProposalRequest } from '@reverie/contracts';
 import { EventStore } from '@reverie/event-store';
-import { toEnvelopes, type ApproveLesson } from '@reverie/lesson-domain';
+import { textHashOf, toEnvelopes, type ApproveLesson } from '@reverie/lesson-domain';
+import type { LessonGuardrails } from '../policy/lesson-guardrails.service';
 import { toProblem } from '@reverie/service-kit';
 import { natsTestEnv, type NatsTestEnv } from '@reverie/testing';
 import type { Logger } from 'pino';
@@ -38,7 +39,12 @@ describe('LessonDecisionsService against a real LESSONS stream', () => {
   const service = (retries: number) => new LessonDecisionsService(store, { GOVERNANCE_DECISION_RETRIES: retries } as GovernanceConfig, logger);
   const proposeNew = async () => {
     const lessonId = newId();
-    await store.append('lessons', toEnvelopes(TENANT, lessonId, [{ type: 'LessonProposed', data: { ...claim, dreamId: 'd1' } }], meta, () => newId())[0]);
+    const [proposed, checked] = toEnvelopes(TENANT, lessonId, [
+      { type: 'LessonProposed', data: { ...claim, dreamId: 'd1' } },
+      { type: 'LessonPolicyChecked', data: { textVersion: 1, textHash: textHashOf(claim.text), verdict: 'pass', violations: [] } },
+    ], meta, () => newId());
+    await store.append('lessons', proposed);
+    await store.append('lessons', checked);
     return lessonId;
   };
   const types = async (lessonId: string) => (await store.readAggregate('lessons', TENANT, lessonId)).events.map((e) => lessonEventSchema.parse(e.event).type);
@@ -69,7 +75,7 @@ describe('LessonDecisionsService against a real LESSONS stream', () => {
     expect(lost).toHaveLength(1);
     expect(toProblem(lost[0].reason as HttpException)).toMatchObject({ status: 409, code: 'already-approved' });
     expect(logs).toContain('lost a concurrent append; deciding again');
-    expect(await types(lessonId)).toEqual(['LessonProposed', 'LessonApproved']);
+    expect(await types(lessonId)).toEqual(['LessonProposed', 'LessonPolicyChecked', 'LessonApproved']);
   });
 
   it('gives up with 409 concurrent-modification when another writer wins every attempt', async () => {
@@ -84,7 +90,7 @@ describe('LessonDecisionsService against a real LESSONS stream', () => {
     const attempt = service(2).execute(TENANT, lessonId, approve('alice'));
     await expect(attempt).rejects.toBeInstanceOf(HttpException);
     expect(toProblem(await attempt.catch((e) => e))).toMatchObject({ status: 409, code: 'concurrent-modification' });
-    expect(await types(lessonId)).toEqual(['LessonProposed', 'LessonEvidenceAdded', 'LessonEvidenceAdded', 'LessonEvidenceAdded']);
+    expect(await types(lessonId)).toEqual(['LessonProposed', 'LessonPolicyChecked', 'LessonEvidenceAdded', 'LessonEvidenceAdded', 'LessonEvidenceAdded']);
   });
 
   it('two dreams proposing the same lesson at once (the same loop): one proposes it, the other re-reads and adds its evidence', async () => {
@@ -104,10 +110,12 @@ describe('LessonDecisionsService against a real LESSONS stream', () => {
       if (++reads === 2) release();
       if (reads <= 2) await bothRead;
     };
-    const proposals = new LessonProposalsService(service(3));
+    // The guardrails are pure rules, tested on their own: here every text passes.
+    const passing = { forTenant: async () => () => ({ verdict: 'pass' as const, violations: [] }) } as unknown as LessonGuardrails;
+    const proposals = new LessonProposalsService(service(3), passing);
     const replies = await Promise.all([proposals.apply(TENANT, proposal('dream-a', 3)), proposals.apply(TENANT, proposal('dream-b', 4))]);
     expect(replies.map((r) => r.ok && r.outcome).sort()).toEqual(['proposed', 'reinforced']);
     expect(logs).toContain('lost a concurrent append; deciding again');
-    expect(await types(lessonId)).toEqual(['LessonProposed', 'LessonEvidenceAdded']);
+    expect(await types(lessonId)).toEqual(['LessonProposed', 'LessonPolicyChecked', 'LessonEvidenceAdded']);
   });
 });

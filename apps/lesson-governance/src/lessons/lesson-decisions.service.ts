@@ -3,8 +3,8 @@ import type { Logger } from 'pino';
 import { lessonEventSchema, newId, type LessonEvent, type LessonView } from '@reverie/contracts';
 import { ConcurrencyError, type EventStore } from '@reverie/event-store';
 import {
-  decide, evolveAll, evolveLessonView, LessonDomainError, toEnvelopes, type EventIdFactory, type LessonCommand, type LessonCommandMetadata,
-  type LessonEventRecord, type ProjectedLessonView,
+  decide, evolveAll, evolveLessonView, initialLessonState, LessonDomainError, toEnvelopes, type EventIdFactory, type LessonCommand, type LessonCommandMetadata,
+  type LessonEventRecord, type LessonState, type ProjectedLessonView,
 } from '@reverie/lesson-domain';
 import { EVENT_STORE } from '@reverie/service-kit';
 import { GOVERNANCE_CONFIG, LOGGER } from '../app.tokens';
@@ -57,13 +57,22 @@ export class LessonDecisionsService {
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
-  /** A reviewer's command, with its refusals as problem+json HTTP exceptions. */
-  async execute(tenantId: string, lessonId: string, command: LessonCommand): Promise<DecisionResult> {
+  /**
+   * A reviewer's command, with its refusals as problem+json HTTP exceptions. A command whose data
+   * depends on the lesson as it is (the guardrails' verdict on its current text) is given as a
+   * function of the lesson's state, built again on each attempt.
+   */
+  async execute(tenantId: string, lessonId: string, command: LessonCommand | ((state: LessonState) => LessonCommand)): Promise<DecisionResult> {
+    const build = typeof command === 'function' ? command : () => command;
+    const probe = build(initialLessonState());
     try {
       const { history, events } = await this.decide(tenantId, lessonId, {
-        name: command.type,
-        decide: (history) => ({ records: decide(command, evolveAll(history)) }),
-        metadata: command.metadata,
+        name: probe.type,
+        decide: (history) => {
+          const state = evolveAll(history);
+          return { records: decide(build(state), state) };
+        },
+        metadata: probe.metadata,
         eventId: () => newId(),
       });
       return { view: foldView([...history, ...events]), events };

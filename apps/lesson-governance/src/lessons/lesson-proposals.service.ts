@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { deterministicId, type LessonProposalReply, type LessonProposalRequest } from '@reverie/contracts';
 import { decideDreamCandidate, LessonDomainError, type LessonCommandMetadata } from '@reverie/lesson-domain';
+import { LessonGuardrails } from '../policy/lesson-guardrails.service';
 import { DREAMING_SERVICE_ACTOR } from './lesson-actor';
 import { LessonContendedError, LessonDecisionsService } from './lesson-decisions.service';
 
@@ -11,7 +12,10 @@ import { LessonContendedError, LessonDecisionsService } from './lesson-decisions
  */
 @Injectable()
 export class LessonProposalsService {
-  constructor(@Inject(LessonDecisionsService) private readonly decisions: LessonDecisionsService) {}
+  constructor(
+    @Inject(LessonDecisionsService) private readonly decisions: LessonDecisionsService,
+    @Inject(LessonGuardrails) private readonly guardrails: LessonGuardrails,
+  ) {}
 
   async apply(tenantId: string, request: LessonProposalRequest): Promise<LessonProposalReply> {
     const { dreamId, lessonId, candidate } = request;
@@ -20,9 +24,10 @@ export class LessonProposalsService {
     const metadata: LessonCommandMetadata = { now: request.now, actor: DREAMING_SERVICE_ACTOR, correlationId: dreamId, causationId: request.causationId };
     const answer = { ok: true as const, lessonId, fingerprint: candidate.fingerprint };
     try {
+      const check = await this.guardrails.forTenant(tenantId, lessonId);
       const { decision } = await this.decisions.decide(tenantId, lessonId, {
         name: `dream ${request.action}`,
-        decide: (history) => decideDreamCandidate({ tenantId, lessonId, history }, request, metadata),
+        decide: (history) => decideDreamCandidate({ tenantId, lessonId, history }, request, metadata, (text) => check(text, { ...(request.candidate.rationale !== undefined && { rationale: request.candidate.rationale }) })),
         metadata,
         eventId: (e) => deterministicId('lesson-event', tenantId, lessonId, dreamId, e.type),
       });

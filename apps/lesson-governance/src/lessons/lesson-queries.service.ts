@@ -4,7 +4,7 @@ import type { LessonEvent, LessonView } from '@reverie/contracts';
 import type { ProjectedLessonView } from '@reverie/lesson-domain';
 import { DATA_SOURCE } from '@reverie/service-kit';
 import { publicLessonView } from './governance-lessons.plan';
-import type { ListLessonsQuery } from './lesson-requests';
+import { APPROVED_STATUSES, type ListLessonsQuery } from './lesson-requests';
 
 /** One entry of a lesson's audit trail: who did what, when, in stream order. */
 export interface LessonAuditEntry {
@@ -25,7 +25,8 @@ export class LessonQueriesService {
 
   async list(tenantId: string, query: ListLessonsQuery): Promise<LessonView[]> {
     const params: unknown[] = [tenantId, query.limit];
-    const byStatus = query.status ? ` AND status = $${params.push(query.status)}` : '';
+    const statuses = query.status === 'approved' ? APPROVED_STATUSES : query.status ? [query.status] : undefined;
+    const byStatus = statuses ? ` AND status = ANY($${params.push(statuses)}::text[])` : '';
     const rows: { view: ProjectedLessonView }[] = await this.ds.query(
       `SELECT view FROM governance_lessons WHERE tenant_id = $1${byStatus} ORDER BY updated_at DESC, lesson_id LIMIT $2`,
       params,

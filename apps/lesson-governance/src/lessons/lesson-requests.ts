@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LESSON_STATUSES, textHashSchema, type LessonStatus } from '@reverie/contracts';
 
 const reason = z.string({ error: 'expected a string' }).max(4000);
 
@@ -11,16 +12,29 @@ const credentialOnly = (what: string) =>
   z.never({ error: `not accepted: the ${what} is the authenticated caller (its API key or token), never a name in the body; remove this field` }).optional();
 
 /** Bodies of the decision routes. Shape is checked here (400); meaning, e.g. a blank reason, by the decider (422). */
-export const approveBody = z.object({ reviewer: credentialOnly('reviewer'), note: z.string({ error: 'expected a string' }).max(4000).optional() });
+export const approveBody = z.object({
+  reviewer: credentialOnly('reviewer'),
+  note: z.string({ error: 'expected a string' }).max(4000).optional(),
+  /** The text version the approver read (the lesson's `textHash`): the approval binds to it, and is refused if the text changed since. */
+  textHash: textHashSchema.optional(),
+});
 export const rejectBody = z.object({ reviewer: credentialOnly('reviewer'), reason });
 export const retireBody = z.object({ by: credentialOnly('retiring approver'), reason });
+/** Promote, roll back, reopen: a reason for the audit. */
+export const reasonBody = z.object({ by: credentialOnly('deciding reviewer'), reason });
+export const editBody = z.strictObject({
+  text: z.string({ error: 'expected the new text (a string)' }).max(4000, 'at most 4000 characters'),
+  rationale: z.string({ error: 'expected a string' }).max(4000).optional(),
+}, { error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown field(s) ${issue.keys.join(', ')}: expected { text, rationale? }` : undefined) });
 export type ApproveBody = z.infer<typeof approveBody>;
 export type RejectBody = z.infer<typeof rejectBody>;
 export type RetireBody = z.infer<typeof retireBody>;
 
-export const LESSON_STATUSES = ['proposed', 'approved', 'rejected', 'retired'] as const;
+/** The statuses a list may be filtered by: each lifecycle status, and `approved` for every served one (canary or active). */
+export const LESSON_STATUS_FILTERS = [...LESSON_STATUSES, 'approved'] as const;
+export const APPROVED_STATUSES: readonly LessonStatus[] = ['canary', 'active'];
 export const listLessonsQuery = z.object({
-  status: z.enum(LESSON_STATUSES, { error: `expected one of ${LESSON_STATUSES.join(', ')}` }).optional(),
+  status: z.enum(LESSON_STATUS_FILTERS, { error: `expected one of ${LESSON_STATUS_FILTERS.join(', ')}` }).optional(),
   limit: z.coerce.number({ error: 'expected a number' }).int('expected a whole number').min(1).max(500).default(50),
 });
 export type ListLessonsQuery = z.infer<typeof listLessonsQuery>;

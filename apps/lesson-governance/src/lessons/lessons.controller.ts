@@ -1,20 +1,23 @@
 import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
 import { newId, type LessonView } from '@reverie/contracts';
-import type { LessonCommand, LessonCommandMetadata } from '@reverie/lesson-domain';
+import type { LessonCommand, LessonCommandMetadata, LessonState } from '@reverie/lesson-domain';
 import { Allow, CurrentPrincipal, parseRequest, type Principal } from '@reverie/service-kit';
 import { CLOCK, type Clock } from '../app.tokens';
+import { LessonGuardrails } from '../policy/lesson-guardrails.service';
+import { rolloutOf } from '../policy/tenant-policy';
 import { TenantPolicyStore } from '../policy/tenant-policy.store';
 import { decisionActor } from './lesson-actor';
 import { LessonDecisionsService } from './lesson-decisions.service';
 import { LessonQueriesService, type LessonWithAudit } from './lesson-queries.service';
-import { approveBody, lessonIdParam, listLessonsQuery, rejectBody, retireBody } from './lesson-requests';
+import { approveBody, editBody, lessonIdParam, listLessonsQuery, reasonBody, rejectBody, retireBody } from './lesson-requests';
 
 export const CORRELATION_HEADER = 'x-correlation-id';
 
 /**
  * The review API. Reads come from the projection; decisions go through the decider against the
  * log. The tenant and the deciding actor are the verified caller's (`@CurrentPrincipal()`), never
- * a header, path or body: another tenant's lesson id simply finds nothing (404).
+ * a header, path or body: another tenant's lesson id simply finds nothing (404). Texts are held
+ * to the tenant's guardrails and approvals to its policy, both read at the moment of deciding.
  */
 @Controller('v1/lessons')
 export class LessonsController {
@@ -22,6 +25,7 @@ export class LessonsController {
     @Inject(LessonQueriesService) private readonly queries: LessonQueriesService,
     @Inject(LessonDecisionsService) private readonly decisions: LessonDecisionsService,
     @Inject(TenantPolicyStore) private readonly policies: TenantPolicyStore,
+    @Inject(LessonGuardrails) private readonly guardrails: LessonGuardrails,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -32,34 +36,70 @@ export class LessonsController {
     return this.queries.list(principal.tenantId, parseRequest(listLessonsQuery, query, 'query'));
   }
 
+  /** The lesson with its audit trail (every event with its actor; an edit with its diff). */
   @Get(':id')
   @Allow('reviewer', 'approver', 'admin')
   get(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<LessonWithAudit> {
     return this.queries.get(principal.tenantId, this.lessonId(id));
   }
 
+  /** A new text version, held to the guardrails at once; an editor may no longer approve it. */
+  @Post(':id/edit')
+  @Allow('reviewer', 'approver')
+  @HttpCode(200)
+  async edit(@CurrentPrincipal() principal: Principal, @Headers(CORRELATION_HEADER) correlation: string | undefined, @Param('id') id: string, @Body() body: unknown): Promise<LessonView> {
+    const { text, rationale } = parseRequest(editBody, body, 'body');
+    const lessonId = this.lessonId(id);
+    const check = await this.guardrails.forTenant(principal.tenantId, lessonId);
+    const policyCheck = check(text.trim(), { ...(rationale !== undefined && { rationale }) });
+    return this.run(principal, lessonId, { type: 'EditLesson', data: { text, ...(rationale !== undefined && { rationale }), policyCheck }, metadata: this.metadata(principal, correlation) });
+  }
+
   /**
-   * Approving puts a lesson in front of agents: approvers only, and never one who proposed it or
-   * ingested its evidence. With a two-person policy the first approvals are recorded and the
-   * lesson stays proposed until enough distinct approvers approved it.
+   * Approving puts a lesson in front of agents: approvers only, and never one who proposed it,
+   * edited it or ingested its evidence. The approval binds to the text version read (`textHash`).
+   * With a two-person policy the first approvals are recorded and the lesson stays in review until
+   * enough distinct approvers approved it; then it goes to its canary share, or to all.
    */
   @Post(':id/approve')
   @Allow('approver')
   @HttpCode(200)
   async approve(@CurrentPrincipal() principal: Principal, @Headers(CORRELATION_HEADER) correlation: string | undefined, @Param('id') id: string, @Body() body: unknown): Promise<LessonView> {
-    const { note } = parseRequest(approveBody, body, 'body');
+    const { note, textHash } = parseRequest(approveBody, body, 'body');
     const lessonId = this.lessonId(id);
-    const { requiredApprovals } = await this.policies.get(principal.tenantId);
-    return this.run(principal, lessonId, { type: 'ApproveLesson', data: { ...(note !== undefined && { note }), requiredApprovals }, metadata: this.metadata(principal, correlation) });
+    const policy = await this.policies.get(principal.tenantId);
+    return this.run(principal, lessonId, {
+      type: 'ApproveLesson',
+      data: { ...(note !== undefined && { note }), ...(textHash !== undefined && { textHash }), requiredApprovals: policy.requiredApprovals, rollout: rolloutOf(policy) },
+      metadata: this.metadata(principal, correlation),
+    });
   }
 
-  /** Rejecting keeps a proposal from agents, so a reviewer may do it; an approver may too. */
+  /** Rejecting keeps a proposal (or a revision) from agents, so a reviewer may do it; an approver may too. */
   @Post(':id/reject')
   @Allow('reviewer', 'approver')
   @HttpCode(200)
   async reject(@CurrentPrincipal() principal: Principal, @Headers(CORRELATION_HEADER) correlation: string | undefined, @Param('id') id: string, @Body() body: unknown): Promise<LessonView> {
     const { reason } = parseRequest(rejectBody, body, 'body');
-    return this.run(principal, id, { type: 'RejectLesson', data: { reason }, metadata: this.metadata(principal, correlation) });
+    return this.run(principal, this.lessonId(id), { type: 'RejectLesson', data: { reason }, metadata: this.metadata(principal, correlation) });
+  }
+
+  /** A canary goes to every agent before its period is over: approvers only. */
+  @Post(':id/promote')
+  @Allow('approver')
+  @HttpCode(200)
+  async promote(@CurrentPrincipal() principal: Principal, @Headers(CORRELATION_HEADER) correlation: string | undefined, @Param('id') id: string, @Body() body: unknown): Promise<LessonView> {
+    const { reason } = parseRequest(reasonBody, body, 'body');
+    return this.run(principal, this.lessonId(id), { type: 'PromoteLesson', data: { reason }, metadata: this.metadata(principal, correlation) });
+  }
+
+  /** Withdraws the served version in one action (the previous one is served again, if any): approvers only. */
+  @Post(':id/rollback')
+  @Allow('approver')
+  @HttpCode(200)
+  async rollback(@CurrentPrincipal() principal: Principal, @Headers(CORRELATION_HEADER) correlation: string | undefined, @Param('id') id: string, @Body() body: unknown): Promise<LessonView> {
+    const { reason } = parseRequest(reasonBody, body, 'body');
+    return this.run(principal, this.lessonId(id), { type: 'RollBackLesson', data: { reason }, metadata: this.metadata(principal, correlation) });
   }
 
   /** Retiring changes what agents are served: approvers only. */
@@ -68,11 +108,25 @@ export class LessonsController {
   @HttpCode(200)
   async retire(@CurrentPrincipal() principal: Principal, @Headers(CORRELATION_HEADER) correlation: string | undefined, @Param('id') id: string, @Body() body: unknown): Promise<LessonView> {
     const { reason } = parseRequest(retireBody, body, 'body');
-    return this.run(principal, id, { type: 'RetireLesson', data: { reason }, metadata: this.metadata(principal, correlation) });
+    return this.run(principal, this.lessonId(id), { type: 'RetireLesson', data: { reason }, metadata: this.metadata(principal, correlation) });
   }
 
-  private async run(principal: Principal, id: string, command: LessonCommand): Promise<LessonView> {
-    const { view } = await this.decisions.execute(principal.tenantId, this.lessonId(id), command);
+  /** Brings a rejected, retired, expired or rolled-back lesson back to review (not to agents), its text checked again. */
+  @Post(':id/reopen')
+  @Allow('reviewer', 'approver')
+  @HttpCode(200)
+  async reopen(@CurrentPrincipal() principal: Principal, @Headers(CORRELATION_HEADER) correlation: string | undefined, @Param('id') id: string, @Body() body: unknown): Promise<LessonView> {
+    const { reason } = parseRequest(reasonBody, body, 'body');
+    const lessonId = this.lessonId(id);
+    const check = await this.guardrails.forTenant(principal.tenantId, lessonId);
+    const metadata = this.metadata(principal, correlation);
+    return this.run(principal, lessonId, (state: LessonState) => ({
+      type: 'ReopenLesson', data: { reason, policyCheck: check(state.status === 'initial' ? '' : state.text) }, metadata,
+    }));
+  }
+
+  private async run(principal: Principal, lessonId: string, command: LessonCommand | ((state: LessonState) => LessonCommand)): Promise<LessonView> {
+    const { view } = await this.decisions.execute(principal.tenantId, lessonId, command);
     return view;
   }
 

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { LessonClock } from './lesson-clock.service';
 import { LessonDecisionsService } from './lesson-decisions.service';
 import { LessonProposalListener } from './lesson-proposal.listener';
 import { LessonProposalsService } from './lesson-proposals.service';
@@ -8,6 +9,7 @@ import { LessonsProjectionRunner } from './lessons-projection.runner';
 
 @Module({
   controllers: [LessonsController],
-  providers: [LessonQueriesService, LessonDecisionsService, LessonProposalsService, LessonProposalListener, LessonsProjectionRunner],
+  providers: [LessonQueriesService, LessonDecisionsService, LessonProposalsService, LessonProposalListener, LessonsProjectionRunner, LessonClock],
+  exports: [LessonClock],
 })
 export class LessonsModule {}

@@ -1,19 +1,22 @@
-import { Body, Controller, Get, Inject, Put } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Patch, Post } from '@nestjs/common';
 import type { Logger } from 'pino';
+import type { PolicyCheck } from '@reverie/lesson-domain';
 import { Allow, CurrentPrincipal, parseRequest, type Principal } from '@reverie/service-kit';
 import { CLOCK, LOGGER, type Clock } from '../app.tokens';
-import { ADMIN_POLICY_ROUTE, setPolicyBody, type TenantPolicy } from './tenant-policy';
+import { LessonGuardrails } from './lesson-guardrails.service';
+import { ADMIN_POLICY_ROUTE, policyPatchBody, policyTestBody, type TenantPolicy } from './tenant-policy';
 import { TenantPolicyStore } from './tenant-policy.store';
 
 /**
- * The tenant's governance policy. Everyone who takes part in reviews may read it (it says how
- * many approvers a lesson needs); only an admin sets it, for their own tenant, and the change is
- * recorded with the admin's credential.
+ * The tenant's governance policy. Everyone who takes part in reviews may read it and dry-run a
+ * text against its guardrails; only an admin changes it, for their own tenant, and the change is
+ * recorded with the admin's credential (and logged with what it was before).
  */
 @Controller(ADMIN_POLICY_ROUTE)
 export class PolicyController {
   constructor(
     @Inject(TenantPolicyStore) private readonly policies: TenantPolicyStore,
+    @Inject(LessonGuardrails) private readonly guardrails: LessonGuardrails,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
@@ -24,14 +27,27 @@ export class PolicyController {
     return this.policies.get(principal.tenantId);
   }
 
-  @Put()
+  @Patch()
   @Allow('admin')
   async set(@CurrentPrincipal() admin: Principal, @Body() body: unknown): Promise<TenantPolicy> {
-    const { requiredApprovals } = parseRequest(setPolicyBody, body, 'body');
+    const patch = parseRequest(policyPatchBody, body, 'body');
     const before = await this.policies.get(admin.tenantId);
-    const policy = { tenantId: admin.tenantId, requiredApprovals, updatedAt: this.clock().toISOString(), updatedBy: admin.actor.id };
+    const { tenantId: _t, ...changes } = patch;
+    const policy = { ...before, ...changes, tenantId: admin.tenantId, updatedAt: this.clock().toISOString(), updatedBy: admin.actor.id };
     await this.policies.set(policy);
-    this.logger.info({ tenantId: admin.tenantId, actor: admin.actor, before: { requiredApprovals: before.requiredApprovals }, after: { requiredApprovals } }, 'governance policy set');
+    this.logger.info({ tenantId: admin.tenantId, actor: admin.actor, changed: Object.keys(changes), before: pick(before, Object.keys(changes)) }, 'governance policy set');
     return policy;
   }
+
+  /** Dry run: what the guardrails would say about a text now (policy and active lessons as they are); nothing is recorded. */
+  @Post('test')
+  @HttpCode(200)
+  @Allow('reviewer', 'approver', 'admin')
+  async test(@CurrentPrincipal() principal: Principal, @Body() body: unknown): Promise<PolicyCheck> {
+    const { text, rationale } = parseRequest(policyTestBody, body, 'body');
+    const check = await this.guardrails.forTenant(principal.tenantId);
+    return check(text, { ...(rationale !== undefined && { rationale }) });
+  }
 }
+
+const pick = (o: object, keys: string[]) => Object.fromEntries(Object.entries(o).filter(([k]) => keys.includes(k)));

@@ -1,8 +1,9 @@
 import { Global, Module } from '@nestjs/common';
+import { LessonGuardrails } from './lesson-guardrails.service';
 import { PolicyController } from './policy.controller';
 import { TenantPolicyStore } from './tenant-policy.store';
 
-/** The tenant's governance policy (`/v1/admin/policy`). Global: every lesson decision reads it. */
+/** The tenant's governance policy (`/v1/admin/policy`) and its guardrails. Global: every lesson decision reads them. */
 @Global()
-@Module({ controllers: [PolicyController], providers: [TenantPolicyStore], exports: [TenantPolicyStore] })
+@Module({ controllers: [PolicyController], providers: [TenantPolicyStore, LessonGuardrails], exports: [TenantPolicyStore, LessonGuardrails] })
 export class PolicyModule {}

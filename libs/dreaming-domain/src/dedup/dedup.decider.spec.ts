@@ -19,8 +19,8 @@ describe('dedupAgainst', () => {
     expect(dedupAgainst([candidate('a', 3, ['e1'])], [])).toEqual([{ action: 'propose', candidate: candidate('a', 3, ['e1']) }]);
   });
 
-  it('reinforces a proposed or approved lesson with only the new evidence', () => {
-    const [d] = dedupAgainst([candidate('a', 5, ['e1', 'e2', 'e3'])], [lesson('a', 'approved', 3, ['e1', 'e2'])]);
+  it('reinforces a lesson in review or served with only the new evidence', () => {
+    const [d] = dedupAgainst([candidate('a', 5, ['e1', 'e2', 'e3'])], [lesson('a', 'active', 3, ['e1', 'e2'])]);
     expect(d.action).toBe('reinforce');
     if (d.action !== 'reinforce') throw new Error('unreachable');
     expect(d.lessonId).toBe('L-a');
@@ -65,12 +65,13 @@ describe('dedupAgainst', () => {
       for (const atRejection of [1, 2, 3, 4, 7]) {
         for (let sessions = atRejection; sessions <= atRejection * factor + 2; sessions++) {
           const state: LessonState = {
-            status: 'rejected', rejectedBy: 'alice', supportAtRejection: atRejection, fingerprint: 'a', version: 0, proposers: ['dreaming'], evidenceDreamIds: ['d1'], approvals: [],
+            status: 'rejected', supportAtRejection: atRejection, fingerprint: 'a', version: 0, proposers: ['dreaming'], evidenceDreamIds: ['d1'], approvals: [],
+            text: 'x', textVersion: 1, textHash: 'h', latestTextVersion: 1, editors: [], violations: [],
             support: { sessions, distinctUsers: 2, occurrences: sessions, firstSeen: '2026-01-01T00:00:00.000Z', lastSeen: '2026-01-02T00:00:00.000Z' },
           };
           let deciderReopens = true;
           try {
-            decide({ type: 'ReopenLesson', data: { dreamId: 'dream-9', reason: 'support grew', supportGrowthFactor: factor }, metadata }, state);
+            decide({ type: 'ReopenLesson', data: { dreamId: 'dream-9', reason: 'support grew', supportGrowthFactor: factor, policyCheck: { verdict: 'pass', violations: [] } }, metadata }, state);
           } catch {
             deciderReopens = false;
           }

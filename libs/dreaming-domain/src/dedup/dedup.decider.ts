@@ -1,4 +1,4 @@
-import type { LessonCandidate } from '@reverie/contracts';
+import type { LessonCandidate, LessonStatus } from '@reverie/contracts';
 import { mayReopen, type ReopenQuestion } from '@reverie/lesson-domain';
 import { resolveThresholds, type DreamThresholds } from '../thresholds';
 
@@ -6,7 +6,7 @@ import { resolveThresholds, type DreamThresholds } from '../thresholds';
 export interface ExistingLesson {
   id: string;
   fingerprint: string;
-  status: 'proposed' | 'approved' | 'rejected' | 'retired';
+  status: LessonStatus;
   supportSessions: number;
   /** Support when it was rejected; the lesson is reopened only at `rejectedRegrowthFactor` × this (see `mayReopen`). */
   supportAtRejection?: number;
@@ -25,11 +25,11 @@ export type DedupDecision =
 /**
  * Dedup by fingerprint:
  * - unknown pattern → propose (at most `maxProposalsPerDream`, highest confidence first; the rest deferred);
- * - proposed/approved lesson → reinforce with the new evidence only, skip when there is none;
+ * - a lesson in review, blocked or served → reinforce with the new evidence only, skip when there is none;
  * - rejected lesson → reopen when lesson-domain's `mayReopen` lets the dreaming service reopen it
  *   (support ≥ ceil(factor × support at rejection)), else reinforce (it stays rejected; its evidence
  *   still grows) or skip when there is no new evidence;
- * - retired lesson → never reopened by a dream (only a reviewer brings it back): reinforce or skip as above.
+ * - retired, expired or rolled-back lesson → never reopened by a dream (only a reviewer brings it back): reinforce or skip as above.
  */
 export function dedupAgainst(candidates: readonly LessonCandidate[], existing: readonly ExistingLesson[], thresholds?: Partial<DreamThresholds>): DedupDecision[] {
   const t = resolveThresholds(thresholds);
@@ -97,7 +97,7 @@ function mayBeProposedAgain(lesson: ExistingLesson, c: LessonCandidate, factor: 
 }
 
 function isClosed(l: ExistingLesson): boolean {
-  return l.status === 'rejected' || l.status === 'retired';
+  return l.status === 'rejected' || l.status === 'retired' || l.status === 'expired' || l.status === 'rolled-back';
 }
 
 function keyOf(d: DedupDecision): string {

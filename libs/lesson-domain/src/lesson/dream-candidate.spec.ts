@@ -1,7 +1,7 @@
 import type { EvidenceRef, LessonCandidate } from '@reverie/contracts';
 import type { DreamCandidate } from './dream-candidate';
 import { given } from '../testing/dream-candidate-given-when-then';
-import { approved, claim, evidenceAdded, proposed, rejected, retired, TENANT } from '../testing/lesson.fixtures';
+import { approved, checked, claim, evidenceAdded, EXFILTRATION, proposed, rejected, retired, TENANT } from '../testing/lesson.fixtures';
 
 const LATER = '2025-02-28T00:00:00.000Z';
 const ref = (eventId: string): EvidenceRef => ({ tenantId: TENANT, sessionId: `s-${eventId}`, eventId });
@@ -36,7 +36,9 @@ const unchanged = { outcome: 'unchanged' as const, records: [] as [], note: 'no 
 describe('a dream candidate on its lesson', () => {
   describe('propose', () => {
     it('proposes a lesson LESSONS does not hold, without the writer-only facts', () =>
-      given([]).when(dream('propose', candidate(), 'dream-1')).then({ outcome: 'proposed', records: [proposed('dream-1')] }));
+      given([]).when(dream('propose', candidate(), 'dream-1')).then({ outcome: 'proposed', records: [proposed('dream-1'), checked()] }));
+    it('proposes it blocked when the tenant\'s guardrails block its text', () =>
+      given([], () => EXFILTRATION).when(dream('propose', candidate(), 'dream-1')).then({ outcome: 'proposed', records: [proposed('dream-1'), checked(EXFILTRATION)] }));
     it('changes nothing when the same dream proposes it again (a retried request)', () =>
       given([proposed('dream-1')]).when(dream('propose', candidate(), 'dream-1')).then(unchanged));
     it('adds evidence instead when a concurrent dream proposed the same lesson first', () =>
@@ -61,17 +63,17 @@ describe('a dream candidate on its lesson', () => {
     it('adds the evidence and reopens a rejected lesson whose support reached the factor', () =>
       given([proposed(), rejected(4)]).when(dream('reopen', candidate(8, ['e3']))).then({
         outcome: 'reopened',
-        records: [added(4, ['e3']), { type: 'LessonReopened', data: { dreamId: 'dream-2', reason: 'support grew from 4 sessions at rejection to 8 (factor 2)' } }],
+        records: [added(4, ['e3']), { type: 'LessonReopened', data: { dreamId: 'dream-2', reason: 'support grew from 4 sessions at rejection to 8 (factor 2)' } }, checked()],
       }));
     it('honours the dream\'s growth factor', () =>
       given([proposed(), rejected(4)]).when(dream('reopen', candidate(6, ['e3']), 'dream-2', 1.5)).then({
         outcome: 'reopened',
-        records: [added(2, ['e3']), { type: 'LessonReopened', data: { dreamId: 'dream-2', reason: 'support grew from 4 sessions at rejection to 6 (factor 1.5)' } }],
+        records: [added(2, ['e3']), { type: 'LessonReopened', data: { dreamId: 'dream-2', reason: 'support grew from 4 sessions at rejection to 6 (factor 1.5)' } }, checked()],
       }));
     it('reopens on support an earlier dream added, with no new evidence of its own', () =>
       given([proposed(), rejected(4), evidenceAdded('dream-2', 4)]).when(dream('reopen', candidate(8, ['e-dream-2']), 'dream-3')).then({
         outcome: 'reopened',
-        records: [{ type: 'LessonReopened', data: { dreamId: 'dream-3', reason: 'support grew from 4 sessions at rejection to 8 (factor 2)' } }],
+        records: [{ type: 'LessonReopened', data: { dreamId: 'dream-3', reason: 'support grew from 4 sessions at rejection to 8 (factor 2)' } }, checked()],
       }));
   });
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { actorSchema, evidenceSchema, isoDateTime, lessonClaimSchema, supportSchema } from '@reverie/contracts';
+import { actorSchema, evidenceSchema, isoDateTime, lessonClaimSchema, policyViolationSchema, supportSchema, textHashSchema } from '@reverie/contracts';
 import { MAX_REQUIRED_APPROVALS, type LessonCommand } from './lesson.commands';
 import { LessonDomainError } from './lesson-domain.error';
 
@@ -11,19 +11,36 @@ const metadata = z.object({
 });
 const reason = z.string().max(4000);
 
+const policyCheck = z.object({ verdict: z.enum(['pass', 'block']), violations: z.array(policyViolationSchema).max(50) });
+const rollout = z.object({
+  canaryShare: z.number().min(0).max(1),
+  canaryPeriodMs: z.number().int().nonnegative(),
+  reviewAfterMs: z.number().int().positive(),
+});
+
 const dataSchemas: { [K in LessonCommand['type']]: z.ZodType } = {
-  ProposeLesson: lessonClaimSchema.extend({ dreamId: z.string().min(1) }),
+  ProposeLesson: lessonClaimSchema.extend({ dreamId: z.string().min(1), policyCheck }),
   AddLessonEvidence: z.object({
     dreamId: z.string().min(1),
     support: supportSchema,
     evidence: evidenceSchema,
     confidence: z.number().min(0).max(1),
   }),
-  ApproveLesson: z.object({ note: z.string().max(4000).optional(), requiredApprovals: z.number().int().min(1).max(MAX_REQUIRED_APPROVALS).optional() }),
+  // An empty text is refused by the decider with its own code (text-required).
+  EditLesson: z.object({ text: z.string().max(4000), rationale: z.string().max(4000).optional(), policyCheck }),
+  ApproveLesson: z.object({
+    note: z.string().max(4000).optional(),
+    requiredApprovals: z.number().int().min(1).max(MAX_REQUIRED_APPROVALS).optional(),
+    textHash: textHashSchema.optional(),
+    rollout: rollout.optional(),
+  }),
   // Empty reasons are refused by the decider with their own code (reason-required).
   RejectLesson: z.object({ reason }),
-  ReopenLesson: z.object({ dreamId: z.string().min(1), reason, supportGrowthFactor: z.number().nonnegative().optional() }),
+  ReopenLesson: z.object({ dreamId: z.string().min(1).optional(), reason, supportGrowthFactor: z.number().nonnegative().optional(), policyCheck }),
   RetireLesson: z.object({ reason }),
+  PromoteLesson: z.object({ reason }),
+  RollBackLesson: z.object({ reason }),
+  ExpireLesson: z.object({}),
 };
 
 /** Checks a command's shape; throws `invalid-command` naming each bad field. */

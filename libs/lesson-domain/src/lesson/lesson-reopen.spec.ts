@@ -43,11 +43,11 @@ describe('mayReopen', () => {
     expect(mayReopen({ status: 'retired', supportSessions: 1 }, reviewer)).toEqual({ reopen: true });
   });
 
-  it('never reopens a proposed or approved lesson', () => {
-    for (const status of ['proposed', 'approved'] as const) {
+  it('never reopens a lesson in review, blocked or served', () => {
+    for (const status of ['proposed', 'blocked', 'in-review', 'canary', 'active'] as const) {
       for (const asker of [reviewer, service(1)]) {
         expect(mayReopen({ status, supportSessions: 100 }, asker)).toEqual({
-          reopen: false, code: 'not-rejected', reason: `only a rejected or retired lesson can be reopened (status ${status})`,
+          reopen: false, code: 'not-rejected', reason: `only a rejected, retired, expired or rolled-back lesson can be reopened (status ${status})`,
         });
       }
     }

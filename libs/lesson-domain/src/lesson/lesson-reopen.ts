@@ -27,18 +27,18 @@ export type ReopenVerdict =
 /**
  * The one rule for bringing a closed lesson back to review, asked by the lesson decider (ReopenLesson)
  * and by dreaming's dedup (whether a pattern that matches a closed lesson is proposed again):
- * - only a rejected or retired lesson can be reopened;
- * - a retired lesson comes back only by a person's decision;
+ * - only a rejected, retired, expired or rolled-back lesson can be reopened;
+ * - a retired, expired or rolled-back lesson comes back only by a person's decision;
  * - a reviewer reopens a rejected lesson whatever its support;
  * - anyone else only once its support reached `factor` × its support at rejection
  *   (`ceil(factor × supportAtRejection)` sessions).
  */
 export function mayReopen(lesson: ReopenQuestion, asker: ReopenAsker): ReopenVerdict {
-  if (lesson.status === 'retired') {
-    return asker.byReviewer ? { reopen: true } : { reopen: false, code: 'not-rejected', reason: 'only a reviewer may reopen a retired lesson' };
+  if (lesson.status === 'retired' || lesson.status === 'expired' || lesson.status === 'rolled-back') {
+    return asker.byReviewer ? { reopen: true } : { reopen: false, code: 'not-rejected', reason: `only a reviewer may reopen a ${lesson.status} lesson` };
   }
   if (lesson.status !== 'rejected') {
-    return { reopen: false, code: 'not-rejected', reason: `only a rejected or retired lesson can be reopened (status ${lesson.status})` };
+    return { reopen: false, code: 'not-rejected', reason: `only a rejected, retired, expired or rolled-back lesson can be reopened (status ${lesson.status})` };
   }
   if (asker.byReviewer) return { reopen: true };
   const factor = asker.factor ?? REOPEN_SUPPORT_FACTOR;

@@ -1,5 +1,7 @@
 import { evolveAll, initialLessonState, evolve } from './lesson.state';
-import { alice, approved, bob, evidenceAdded, proposed, rejected, reopened, retired, stored } from '../testing/lesson.fixtures';
+import { alice, approved, bob, checked, claim, edited, evidenceAdded, EXFILTRATION, PASSING, proposed, rejected, reopened, retired, stored } from '../testing/lesson.fixtures';
+import { textHashOf } from './lesson-text';
+import type { LessonEventRecord } from './lesson.event-records';
 
 describe('lesson evolve', () => {
   it('starts initial', () => expect(initialLessonState()).toEqual({ status: 'initial' }));
@@ -9,10 +11,16 @@ describe('lesson evolve', () => {
       status: 'proposed',
       fingerprint: 'tool-error:bash:npm-publish-missing-dist',
       version: 0,
+      text: claim().text,
+      textVersion: 1,
+      textHash: textHashOf(claim().text),
+      latestTextVersion: 1,
       support: expect.objectContaining({ sessions: 4 }),
       proposers: ['dreaming'],
+      editors: [],
       evidenceDreamIds: ['dream-1'],
       approvals: [],
+      violations: [],
     });
   });
 
@@ -29,14 +37,33 @@ describe('lesson evolve', () => {
     expect(s).toMatchObject({ evidenceDreamIds: ['dream-1', 'dream-2'] });
   });
 
-  it('follows approval, rejection, reopening and retirement', () => {
-    expect(evolveAll([proposed(), approved(1, 'bob')].map((e) => stored(e)))).toMatchObject({ status: 'approved', version: 1, approvedBy: 'bob' });
-    expect(evolveAll([proposed(), rejected(4)].map((e) => stored(e)))).toMatchObject({ status: 'rejected', supportAtRejection: 4, rejectedBy: 'alice' });
-    expect(evolveAll([stored(proposed()), stored(rejected()), stored(reopened(), bob)])).toMatchObject({
+  it('follows the guardrails, approval, rejection, reopening and retirement', () => {
+    expect(evolveAll([proposed(), checked()].map((e) => stored(e)))).toMatchObject({ status: 'in-review' });
+    expect(evolveAll([proposed(), checked(EXFILTRATION)].map((e) => stored(e)))).toMatchObject({ status: 'blocked', violations: EXFILTRATION.violations });
+    expect(evolveAll([proposed(), checked(), approved(1, 'bob')].map((e) => stored(e)))).toMatchObject({ status: 'active', version: 1, live: { version: 1, stage: 'active', textVersion: 1 } });
+    expect(evolveAll([proposed(), checked(), rejected(4)].map((e) => stored(e)))).toMatchObject({ status: 'rejected', supportAtRejection: 4 });
+    expect(evolveAll([stored(proposed()), stored(checked()), stored(rejected()), stored(reopened(), bob)])).toMatchObject({
       status: 'proposed',
       proposers: ['dreaming', 'bob'],
     });
-    expect(evolveAll([proposed(), approved(), retired('carol')].map((e) => stored(e)))).toMatchObject({ status: 'retired', retiredBy: 'carol', version: 1 });
+    const retiredState = evolveAll([proposed(), checked(), approved(), retired('carol')].map((e) => stored(e)));
+    expect(retiredState).toMatchObject({ status: 'retired', version: 1 });
+    expect(retiredState).not.toHaveProperty('live');
+  });
+
+  it('ignores a policy check of a text that is no longer the current one', () => {
+    const s = evolveAll([proposed(), checked(), edited('Run the build first.')].map((e) => stored(e, bob)));
+    expect(evolve(s, stored(checked()))).toBe(s);
+  });
+
+  it('serves the previous version again after a rollback of a revision, and nothing after a rollback of the first', () => {
+    const revised = [proposed(), checked(), approved(1), edited('Run the build first.'), checked(PASSING, 'Run the build first.', 2), approved(2)].map((e) => stored(e, bob));
+    expect(evolveAll(revised)).toMatchObject({ status: 'active', live: { version: 2, text: 'Run the build first.' }, previousLive: { version: 1 } });
+    const back = evolveAll([...revised, stored({ type: 'LessonRolledBack', data: { fromVersion: 2, toVersion: 1, reason: 'worse' } })]);
+    expect(back).toMatchObject({ status: 'active', text: claim().text, textVersion: 1, latestTextVersion: 2, live: { version: 1, text: claim().text } });
+    expect(back).not.toHaveProperty('previousLive');
+    const first: LessonEventRecord[] = [proposed(), checked(), approved(1), { type: 'LessonRolledBack', data: { fromVersion: 1, reason: 'worse' } }];
+    expect(evolveAll(first.map((e) => stored(e)))).toMatchObject({ status: 'rolled-back' });
   });
 
   it('ignores events that cannot apply to a lesson never proposed', () => {

@@ -2,14 +2,15 @@ import type { LessonEvent } from '@reverie/contracts';
 import { decideDreamCandidate, type DreamCandidate, type DreamCandidateDecision } from '../lesson/dream-candidate';
 import { LessonDomainError, type LessonDomainErrorCode } from '../lesson/lesson-domain.error';
 import type { LessonEventRecord } from '../lesson/lesson.event-records';
-import { LESSON_ID, meta, stored, TENANT } from './lesson.fixtures';
+import type { PolicyCheck } from '../lesson/lesson.commands';
+import { LESSON_ID, meta, PASSING, stored, TENANT } from './lesson.fixtures';
 
 /** `given(history).when(dreamCandidate).then(decision)` or `.thenThrows(code)`, for `decideDreamCandidate` as the dreaming service calls it. */
-export function given(history: (LessonEventRecord | LessonEvent)[]) {
+export function given(history: (LessonEventRecord | LessonEvent)[], checkPolicy: (text: string) => PolicyCheck = () => PASSING) {
   const lesson = { tenantId: TENANT, lessonId: LESSON_ID, history: history.map((e) => stored(e)) };
   return {
     when(dream: DreamCandidate) {
-      const decideIt = () => decideDreamCandidate(lesson, dream, meta());
+      const decideIt = () => decideDreamCandidate(lesson, dream, meta(), checkPolicy);
       return {
         then(expected: DreamCandidateDecision) {
           expect(decideIt()).toEqual(expected);

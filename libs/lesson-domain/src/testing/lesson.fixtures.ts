@@ -1,5 +1,6 @@
 import type { Actor, LessonClaim, LessonEvent } from '@reverie/contracts';
-import type { LessonCommand, LessonCommandMetadata } from '../lesson/lesson.commands';
+import type { LessonCommand, LessonCommandMetadata, PolicyCheck } from '../lesson/lesson.commands';
+import { textDiff, textHashOf } from '../lesson/lesson-text';
 import type { LessonEventRecord } from '../lesson/lesson.event-records';
 import { toEnvelopes } from '../lesson/lesson.envelopes';
 
@@ -31,6 +32,14 @@ export const claim = (overrides: Partial<LessonClaim> = {}): LessonClaim => ({
 });
 
 export const proposed = (dreamId = 'dream-1'): LessonEventRecord => ({ type: 'LessonProposed', data: { ...claim(), dreamId } });
+export const PASSING: PolicyCheck = { verdict: 'pass', violations: [] };
+export const EXFILTRATION: PolicyCheck = { verdict: 'block', violations: [{ rule: 'exfiltration', detail: 'URL to a host not on the allow-list: evil.example', match: 'https://evil.example/x' }] };
+/** The guardrails' verdict on text version `textVersion` of `text` (the proposed text by default). */
+export const checked = (check: PolicyCheck = PASSING, text = claim().text, textVersion = 1): LessonEventRecord => ({
+  type: 'LessonPolicyChecked', data: { textVersion, textHash: textHashOf(text), verdict: check.verdict, violations: check.violations },
+});
+/** A proposal the guardrails passed: in review. */
+export const inReview = (dreamId = 'dream-1'): LessonEventRecord[] => [proposed(dreamId), checked()];
 export const evidenceAdded = (dreamId = 'dream-2', sessions = 4): LessonEventRecord => ({
   type: 'LessonEvidenceAdded',
   data: {
@@ -41,6 +50,9 @@ export const evidenceAdded = (dreamId = 'dream-2', sessions = 4): LessonEventRec
   },
 });
 export const approved = (version = 1, reviewer = 'alice'): LessonEventRecord => ({ type: 'LessonApproved', data: { reviewer, version } });
+export const edited = (text: string, textVersion = 2, previousText = claim().text): LessonEventRecord => ({
+  type: 'LessonEdited', data: { textVersion, text, textHash: textHashOf(text), previousTextHash: textHashOf(previousText), diff: textDiff(previousText, text) },
+});
 export const rejected = (supportAtRejection = 4, reviewer = 'alice'): LessonEventRecord => ({
   type: 'LessonRejected',
   data: { reviewer, reason: 'too vague', supportAtRejection },

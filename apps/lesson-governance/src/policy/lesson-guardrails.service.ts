@@ -1,0 +1,49 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { DataSource } from 'typeorm';
+import { checkLesson, type EvidenceSource, type GuardrailVerdict } from '@reverie/guardrails';
+import type { PolicyCheck } from '@reverie/lesson-domain';
+import { DATA_SOURCE } from '@reverie/service-kit';
+import { TenantPolicyStore } from './tenant-policy.store';
+
+/** A tenant's guardrails bound to its policy and active lessons: a pure check of one text. */
+export type TextCheck = (text: string, extra?: { rationale?: string; evidenceSources?: EvidenceSource[] }) => PolicyCheck;
+
+/**
+ * Loads what the guardrails need for a tenant (its policy, and its served lessons for the
+ * contradiction rule) once per decision, and hands back the pure check the decider's caller runs
+ * on a proposed, edited or reopened text.
+ */
+@Injectable()
+export class LessonGuardrails {
+  constructor(
+    @Inject(TenantPolicyStore) private readonly policies: TenantPolicyStore,
+    @Inject(DATA_SOURCE) private readonly ds: DataSource,
+  ) {}
+
+  /** `lessonId`: the lesson being checked, which must not contradict itself. */
+  async forTenant(tenantId: string, lessonId?: string): Promise<TextCheck> {
+    const [policy, active] = await Promise.all([this.policies.get(tenantId), this.served(tenantId, lessonId)]);
+    return (text, extra = {}) => toPolicyCheck(checkLesson({ text, ...extra }, { policy: policy.guardrails, active }));
+  }
+
+  private async served(tenantId: string, except?: string): Promise<{ id: string; text: string }[]> {
+    const rows: { id: string; text: string }[] = await this.ds.query(
+      `SELECT lesson_id AS id, view->'live'->>'text' AS text FROM governance_lessons
+       WHERE tenant_id = $1 AND view->'live' IS NOT NULL AND lesson_id <> $2`,
+      [tenantId, except ?? ''],
+    );
+    return rows.filter((r) => r.text);
+  }
+}
+
+/** The guardrails' verdict as the lesson events record it (bounded as the contract bounds it). */
+export function toPolicyCheck(verdict: GuardrailVerdict): PolicyCheck {
+  return {
+    verdict: verdict.blocked ? 'block' : 'pass',
+    violations: verdict.violations.slice(0, 50).map((v) => ({
+      rule: v.rule.slice(0, 120),
+      detail: [v.detail, v.via && `(found after ${v.via} decoding)`, v.activeLessonId && `(active lesson ${v.activeLessonId})`].filter(Boolean).join(' ').slice(0, 1000),
+      match: v.match.slice(0, 500),
+    })),
+  };
+}
