@@ -9,6 +9,7 @@ import { ingestCommand, FORMATS } from './commands/ingest.command';
 import { dreamCommand } from './commands/dream.command';
 import { agentLessonsCommand, lessonsActionCommand, lessonsDecideCommand, lessonsEditCommand, lessonsHistoryCommand, lessonsListCommand, lessonsShowCommand } from './commands/lessons.command';
 import { keysCreateCommand, keysListCommand, keysRevokeCommand } from './commands/keys.command';
+import { revokeCommand } from './commands/revoke.command';
 import { policySetCommand, policyShowCommand, policyTestCommand, type PolicySetOptions } from './commands/policy.command';
 import { loginCommand } from './commands/login.command';
 
@@ -73,6 +74,12 @@ export async function run(argv: string[]): Promise<number> {
   }
   jsonFlag(lessons.command('history').description('the audit trail of a lesson: every decision with its actor, each edit with its diff').argument('<id>'))
     .action(act((config, out, id: string) => lessonsHistoryCommand(config, out, id)));
+  jsonFlag(program.command('revoke').description('quarantine sessions, users or keys and withdraw every lesson they supported, in one action (approver or admin)'))
+    .option('--session <id...>', 'a session to quarantine (repeatable)')
+    .option('--user <id...>', 'a user, as sessions name them (repeatable)')
+    .option('--key <keyId...>', 'an ingesting key (its id from `keys list`, or the actor id a credential ingests as) (repeatable)')
+    .requiredOption('--reason <text>', 'why (kept in the audit record)')
+    .action(act((config, out, opts: { session?: string[]; user?: string[]; key?: string[]; reason: string }) => revokeCommand(config, out, opts)));
   const keys = program.command('keys').description('API keys of your tenant (needs the admin role)');
   jsonFlag(keys.command('create').description('create an API key; its token is printed once'))
     .requiredOption('--name <name>', 'what the key is for (its actor in the audit), e.g. ci-ingest')

@@ -6,13 +6,14 @@ import { SERVICE, type GovernanceConfig } from './config/governance.config';
 import { DreamsModule } from './dreams/dreams.module';
 import { LessonsModule } from './lessons/lessons.module';
 import { PolicyModule } from './policy/policy.module';
+import { RevocationsModule } from './revocations/revocations.module';
 
 export type { CreateAppOptions };
 
 /** The module tree of the service for one configuration. */
 export function governanceAppModule(config: GovernanceConfig, logger: Logger, clock: Clock): Type<unknown> {
   return serviceAppModule({
-    service: SERVICE, config, configToken: GOVERNANCE_CONFIG, logger, clock, imports: [PolicyModule, LessonsModule, DreamsModule, AdminModule],
+    service: SERVICE, config, configToken: GOVERNANCE_CONFIG, logger, clock, imports: [PolicyModule, LessonsModule, DreamsModule, AdminModule, RevocationsModule],
   });
 }
 

@@ -4,6 +4,7 @@ export * from './ids';
 export * from './session.events';
 export * from './lesson.model';
 export * from './lesson.events';
+export * from './tenant.events';
 export * from './dream.events';
 export * from './lesson-proposal.command';
 export * from './serving.events';

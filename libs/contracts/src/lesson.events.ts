@@ -85,6 +85,25 @@ export const LessonApproved = eventSchema('LessonApproved', z.object({
   reviewBy: isoDateTime.optional(),
 }));
 
+/** A source to quarantine: a session, a user (as sessions name them) or an ingesting credential. */
+export const quarantinedSourceSchema = z.object({
+  kind: z.enum(['session', 'user', 'credential']),
+  id: z.string().min(1).max(256),
+});
+export type QuarantinedSource = z.infer<typeof quarantinedSourceSchema>;
+
+/**
+ * Support that came from quarantined sources no longer counts: `support` is what is left without
+ * them (`removedSessions` sessions fewer). A revocation writes it, followed by whatever the rest of
+ * its support allows (a rollback, a rejection, or nothing).
+ */
+export const LessonEvidenceRevoked = eventSchema('LessonEvidenceRevoked', z.object({
+  revocationId: z.string().min(1).max(200),
+  sources: z.array(quarantinedSourceSchema).min(1).max(100),
+  support: supportSchema,
+  removedSessions: z.number().int().nonnegative(),
+}));
+
 /** A canary lesson goes to every agent: by an approver, or by governance once the canary period is over. */
 export const LessonPromoted = eventSchema('LessonPromoted', z.object({
   version: z.number().int().positive(),
@@ -99,6 +118,8 @@ export const LessonRolledBack = eventSchema('LessonRolledBack', z.object({
   fromVersion: z.number().int().positive(),
   toVersion: z.number().int().positive().optional(),
   reason: z.string().min(1).max(4000),
+  /** Withdrawn and back in review (a revocation left it enough support): served again only after a new approval. */
+  reviewAgain: z.boolean().optional(),
 }));
 
 /** The review-by date of the live version passed: no longer served until reviewed and approved again. */
@@ -127,7 +148,7 @@ export const LessonRetired = eventSchema('LessonRetired', z.object({
 
 export const lessonEventSchema = z.discriminatedUnion('type', [
   LessonProposed, LessonEvidenceAdded, LessonPolicyChecked, LessonEdited, LessonApprovalRecorded, LessonApproved, LessonRejected,
-  LessonReopened, LessonRetired, LessonPromoted, LessonRolledBack, LessonExpired,
+  LessonReopened, LessonRetired, LessonPromoted, LessonRolledBack, LessonExpired, LessonEvidenceRevoked,
 ]);
 export type LessonEvent = z.infer<typeof lessonEventSchema>;
 export type LessonEventType = LessonEvent['type'];

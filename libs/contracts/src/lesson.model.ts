@@ -13,6 +13,20 @@ export const lessonScopeSchema = z.object({
 });
 export type LessonScope = z.infer<typeof lessonScopeSchema>;
 
+/** One session behind a lesson's support: enough to recount the support without a source (revocation). */
+export const supportSessionSchema = z.object({
+  sessionId: z.string().min(1).max(128),
+  /** The independent conversation it belongs to (sidechains and resumptions count with it). */
+  rootId: z.string().min(1).max(128).optional(),
+  /** The users the sighting names, as the ingesting credential asserted them. */
+  userIds: z.array(z.string().min(1).max(256)).max(20).optional(),
+  /** Who ingested it (the session events' `ingestedBy`). */
+  ingestedBy: z.array(z.string().min(1).max(256)).max(4).optional(),
+});
+export type SupportSession = z.infer<typeof supportSessionSchema>;
+/** The most sessions a lesson's support lists one by one; past that, a revocation recounts only these. */
+export const MAX_SUPPORT_SESSIONS = 1000;
+
 export const supportSchema = z.object({
   sessions: z.number().int().nonnegative(),
   distinctUsers: z.number().int().nonnegative(),
@@ -24,9 +38,25 @@ export const supportSchema = z.object({
    * most MAX_SUPPORT_SOURCES. None of them may approve the lesson.
    */
   sources: z.array(z.string().min(1).max(256)).max(200).optional(),
+  /**
+   * The distinct credentials that ingested the supporting sessions (the first of each `ingestedBy`):
+   * independent sources as authenticated, reported beside `distinctUsers` (users as the credentials
+   * asserted them). One credential inventing user ids raises the second, not this.
+   */
+  credentials: z.array(z.string().min(1).max(256)).max(200).optional(),
+  /** The supporting sessions one by one (at most MAX_SUPPORT_SESSIONS). */
+  provenance: z.array(supportSessionSchema).max(1000).optional(),
 });
 export const MAX_SUPPORT_SOURCES = 200;
 export type Support = z.infer<typeof supportSchema>;
+
+/**
+ * What kind of event a piece of evidence is: what users said or rated is trusted; what the agent
+ * said, and what tools, web pages and files returned, is not (it may carry injected instructions).
+ */
+export const EvidenceSourceKind = z.enum(['user-message', 'user-feedback', 'agent-message', 'tool-output', 'web-content', 'file-content']);
+export type EvidenceSourceKind = z.infer<typeof EvidenceSourceKind>;
+export const TRUSTED_EVIDENCE: ReadonlySet<EvidenceSourceKind> = new Set(['user-message', 'user-feedback']);
 
 /** Points at one session event behind a lesson: lineage down to the event id. */
 export const evidenceRefSchema = z.object({
@@ -35,6 +65,9 @@ export const evidenceRefSchema = z.object({
   eventId: z.string().min(1).max(200),
   /** A short, redacted excerpt for the reviewer; untrusted data, never an instruction. */
   excerpt: z.string().max(2000).optional(),
+  source: EvidenceSourceKind.optional(),
+  /** Who ingested the session (its events' `ingestedBy`). */
+  ingestedBy: z.array(z.string().min(1).max(256)).max(4).optional(),
 });
 export type EvidenceRef = z.infer<typeof evidenceRefSchema>;
 

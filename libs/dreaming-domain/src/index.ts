@@ -4,6 +4,8 @@ export type {
   FeedbackSignal, StateChangeSignal,
 } from './signals/session-signals.model';
 export { extractSignals } from './signals/extract-signals.extractor';
+export { withoutQuarantined } from './signals/quarantine';
+export { evidenceSourceOf } from './mining/evidence-source';
 export { errorSignature, normalizeMessage, informativeLine } from './text/error-signature.normalizer';
 export { quoteLine, shortenPaths } from './text/error-quote';
 export { correctiveStatements } from './signals/corrective.classifier';

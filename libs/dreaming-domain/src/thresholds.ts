@@ -1,5 +1,5 @@
 /** Bumped whenever a change to signals, mining or scoring can change what a dream proposes. */
-export const ANALYZER_VERSION = 'dreaming-domain/1.2.0';
+export const ANALYZER_VERSION = 'dreaming-domain/1.3.0';
 
 /**
  * What corroborates a preference or a rejected-action pattern: statements by distinct users, or

@@ -18,3 +18,5 @@ export * from './dream/dream.decider';
 export { validateDreamCommand } from './dream/dream-command.validation';
 export * from './dream-view/dream-view.projection';
 export * from './lesson-view/rollout-arm';
+export * from './lesson/lesson-revocation';
+export * from './tenant/tenant.state';

@@ -1,4 +1,4 @@
-import { lessonEventSchema } from '@reverie/contracts';
+import { lessonsStreamEventSchema } from '@reverie/contracts';
 import { projectionRunner } from '@reverie/service-kit';
 import { activeLessonsProjection } from './active-lessons.projection';
 
@@ -7,5 +7,5 @@ import { activeLessonsProjection } from './active-lessons.projection';
  * pending, so an approval reaches agents within one fetch round trip and one transaction.
  */
 export const ActiveLessonsProjectionRunner = projectionRunner({
-  stream: 'lessons', purpose: 'active-lessons', parser: lessonEventSchema, projection: activeLessonsProjection,
+  stream: 'lessons', purpose: 'active-lessons', parser: lessonsStreamEventSchema, projection: activeLessonsProjection,
 });

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import type { LessonEvent } from '@reverie/contracts';
+import { isTenantEvent, type LessonEvent, type LessonsStreamEvent } from '@reverie/contracts';
 import type { Projection, StoredEvent } from '@reverie/event-store';
 import type { ProjectedLessonView } from '@reverie/lesson-domain';
 import { multiRowValues } from '@reverie/service-kit';
@@ -11,9 +11,12 @@ export const ACTIVE_LESSONS_PROJECTION = 'agent-serving--active-lessons';
  * LESSONS → `serving_lesson_views` (every lesson's view, to know what an approval serves) and
  * `serving_active_lessons` (those with a live version: upsert it; otherwise delete).
  */
-export const activeLessonsProjection: Projection<LessonEvent> = {
+export const activeLessonsProjection: Projection<LessonsStreamEvent> = {
   name: ACTIVE_LESSONS_PROJECTION,
-  async apply(manager: EntityManager, events: StoredEvent<LessonEvent>[]): Promise<void> {
+  async apply(manager: EntityManager, all: StoredEvent<LessonsStreamEvent>[]): Promise<void> {
+    // The tenant's own aggregate (policy, quarantines) serves nothing: what it does to lessons comes as their events.
+    const events = all.filter((e): e is StoredEvent<LessonEvent> => !isTenantEvent(e.event));
+    if (!events.length) return;
     const rows: { tenant_id: string; lesson_id: string; view: ProjectedLessonView }[] = await manager.query(
       `SELECT v.tenant_id, v.lesson_id, v.view FROM serving_lesson_views v
        JOIN unnest($1::text[], $2::text[]) AS k(tenant_id, lesson_id) USING (tenant_id, lesson_id)`,

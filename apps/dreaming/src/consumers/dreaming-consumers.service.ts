@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
-import { lessonEventSchema, sessionEventSchema } from '@reverie/contracts';
+import { lessonsStreamEventSchema, sessionEventSchema } from '@reverie/contracts';
 import { ProjectionRunners, type Logger } from '@reverie/service-kit';
 import { LOGGER } from '../app.tokens';
 import { DreamTriggers } from '../dreams/dream-triggers.service';
@@ -22,7 +22,7 @@ export class DreamingConsumers implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.projections.start({ stream: 'lessons', purpose: 'lesson-index', parser: lessonEventSchema, projection: lessonIndexProjection, logger: this.logger });
+    await this.projections.start({ stream: 'lessons', purpose: 'lesson-index', parser: lessonsStreamEventSchema, projection: lessonIndexProjection, logger: this.logger });
     const starts = new SessionStartsProjection();
     await this.projections.start({
       stream: 'sessions', purpose: 'session-signals', parser: sessionEventSchema, projection: starts, logger: this.logger,

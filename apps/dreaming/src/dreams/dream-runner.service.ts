@@ -4,14 +4,14 @@ import {
   newId, SUBJECT_TOKEN, dreamEventSchema, type DreamEvent, type DreamView, type LessonCandidate, type LessonProposalRequest, type LessonProposalResult, type LessonWriter,
   type LessonWriterResult,
 } from '@reverie/contracts';
-import { ANALYZER_VERSION, planDream } from '@reverie/dreaming-domain';
+import { ANALYZER_VERSION, planDream, withoutQuarantined } from '@reverie/dreaming-domain';
 import type { EventStore } from '@reverie/event-store';
 import { DreamDomainError, dreamViewOf, evolveDream, evolveDreamAll, initialDreamState, lessonIdOf, type DreamState } from '@reverie/lesson-domain';
 import { estimateNaiveTokens } from '@reverie/synthesis';
 import { DATA_SOURCE, EVENT_STORE, type Logger } from '@reverie/service-kit';
 import { CLOCK, LESSON_WRITER, LOGGER, type Clock } from '../app.tokens';
 import { DREAMING_CONFIG, type DreamingConfig } from '../config/dreaming.config';
-import { existingLessons, LESSON_INDEX_PROJECTION } from '../lesson-index/lesson-index.projection';
+import { existingLessons, LESSON_INDEX_PROJECTION, quarantinedSources } from '../lesson-index/lesson-index.projection';
 import { allSessionSignals, PhaseTimer, refreshSessionSignals } from './dream-input.reader';
 import { decideDreamEvents, dreamCommandMetadata } from './dream-events';
 import { LessonProposalsClient } from './lesson-proposals.client';
@@ -135,7 +135,8 @@ export class DreamRunner implements OnModuleDestroy {
         onSessionError: (sessionId, err) => this.logger.warn({ tenantId, dreamId, sessionId, err: err.message }, 'session signals not extracted'),
       });
       mark = performance.now();
-      const signals = await allSessionSignals(this.ds, tenantId);
+      // Quarantined sources (a revocation) never count again.
+      const signals = withoutQuarantined(await allSessionSignals(this.ds, tenantId), await quarantinedSources(this.ds.manager, tenantId));
       mark = timer.add('signalsLoad', mark);
       const existing = await existingLessons(this.ds.manager, tenantId);
       mark = timer.add('existingLessons', mark);

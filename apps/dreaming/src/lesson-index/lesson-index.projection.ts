@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import type { LessonEvent } from '@reverie/contracts';
+import { isTenantEvent, type LessonEvent, type LessonsStreamEvent, type QuarantinedSource, type TenantEvent } from '@reverie/contracts';
 import type { ExistingLesson } from '@reverie/dreaming-domain';
 import type { Projection, StoredEvent } from '@reverie/event-store';
 import { evolve, initialLessonState, type LessonState } from '@reverie/lesson-domain';
@@ -20,9 +20,11 @@ interface IndexRow {
  * (which ignores a second proposal and evidence from a dream already counted), and evidence ids are
  * a set union, so delivering an event twice changes nothing.
  */
-export const lessonIndexProjection: Projection<LessonEvent> = {
+export const lessonIndexProjection: Projection<LessonsStreamEvent> = {
   name: LESSON_INDEX_PROJECTION,
-  async apply(manager: EntityManager, events: StoredEvent<LessonEvent>[]): Promise<void> {
+  async apply(manager: EntityManager, all: StoredEvent<LessonsStreamEvent>[]): Promise<void> {
+    await recordQuarantines(manager, all.flatMap((e) => (isTenantEvent(e.event) ? [e.event] : [])));
+    const events = all.filter((e): e is StoredEvent<LessonEvent> => !isTenantEvent(e.event));
     const keys = [...new Set(events.map(({ event }) => `${event.tenantId}\u0000${event.streamId}`))];
     const rows = await loadRows(manager, keys.map((k) => k.split('\u0000') as [string, string]));
     for (const { event } of events) {
@@ -49,6 +51,26 @@ export const lessonIndexProjection: Projection<LessonEvent> = {
     }
   },
 };
+
+/** Quarantined sources (SourcesQuarantined on the tenant's aggregate): later dreams leave them out. */
+async function recordQuarantines(manager: EntityManager, events: TenantEvent[]): Promise<void> {
+  for (const e of events) {
+    if (e.type !== 'SourcesQuarantined') continue;
+    for (const s of e.data.sources) {
+      await manager.query(
+        `INSERT INTO dreaming_quarantine (tenant_id, kind, source_id, revocation_id, quarantined_at) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (tenant_id, kind, source_id) DO NOTHING`,
+        [e.tenantId, s.kind, s.id, e.data.revocationId, e.occurredAt],
+      );
+    }
+  }
+}
+
+/** The sources quarantined in a tenant. */
+export async function quarantinedSources(manager: EntityManager, tenantId: string): Promise<QuarantinedSource[]> {
+  const rows: { kind: QuarantinedSource['kind']; source_id: string }[] = await manager.query('SELECT kind, source_id FROM dreaming_quarantine WHERE tenant_id = $1', [tenantId]);
+  return rows.map((r) => ({ kind: r.kind, id: r.source_id }));
+}
 
 async function loadRows(manager: EntityManager, keys: [string, string][]): Promise<Map<string, IndexRow>> {
   const out = new Map<string, IndexRow>();

@@ -1,4 +1,4 @@
-import type { LessonEvent } from '@reverie/contracts';
+import { isTenantEvent, type LessonEvent, type LessonsStreamEvent } from '@reverie/contracts';
 import type { StoredEvent } from '@reverie/event-store';
 import { evolveLessonView, type ProjectedLessonView } from '@reverie/lesson-domain';
 
@@ -14,11 +14,11 @@ export interface GovernanceAuditRow {
   eventId: string;
   tenantId: string;
   lessonId: string;
-  type: LessonEvent['type'];
+  type: LessonsStreamEvent['type'];
   actor: LessonEvent['actor'];
   occurredAt: string;
   streamSeq: number;
-  data: LessonEvent['data'];
+  data: LessonsStreamEvent['data'];
 }
 
 export const lessonKey = (tenantId: string, lessonId: string) => `${tenantId}\u0000${lessonId}`;
@@ -29,16 +29,13 @@ export const lessonKey = (tenantId: string, lessonId: string) => `${tenantId}\u0
  */
 export function planGovernanceBatch(
   existing: ReadonlyMap<string, ProjectedLessonView>,
-  events: StoredEvent<LessonEvent>[],
+  events: StoredEvent<LessonsStreamEvent>[],
 ): { lessons: GovernanceLessonRow[]; audit: GovernanceAuditRow[] } {
   const changed = new Map<string, GovernanceLessonRow>();
   const views = new Map(existing);
   const audit: GovernanceAuditRow[] = [];
   for (const { event, seq } of events) {
-    const key = lessonKey(event.tenantId, event.streamId);
-    const before = views.get(key);
-    const after = evolveLessonView(before, event);
-    audit.push({
+    const row = {
       eventId: event.id,
       tenantId: event.tenantId,
       lessonId: event.streamId,
@@ -47,7 +44,13 @@ export function planGovernanceBatch(
       occurredAt: event.occurredAt,
       streamSeq: seq,
       data: event.data,
-    });
+    };
+    audit.push(row);
+    // The tenant's own aggregate (policy, quarantines) is audited, not a lesson view.
+    if (isTenantEvent(event)) continue;
+    const key = lessonKey(event.tenantId, event.streamId);
+    const before = views.get(key);
+    const after = evolveLessonView(before, event);
     if (before && after.appliedEventIds.length === before.appliedEventIds.length) continue;
     views.set(key, after);
     changed.set(key, { tenantId: event.tenantId, lessonId: event.streamId, view: after, lastEventId: event.id, updatedAt: event.occurredAt });

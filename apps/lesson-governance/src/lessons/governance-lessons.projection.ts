@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import type { LessonEvent } from '@reverie/contracts';
+import type { LessonsStreamEvent } from '@reverie/contracts';
 import type { Projection, StoredEvent } from '@reverie/event-store';
 import type { ProjectedLessonView } from '@reverie/lesson-domain';
 import { multiRowValues } from '@reverie/service-kit';
@@ -11,9 +11,9 @@ export const GOVERNANCE_LESSONS_PROJECTION = 'lesson-governance--lessons-project
  * LESSONS → `governance_lessons` (the review read model, one view per lesson) and
  * `governance_audit` (every event: who, when, what). Idempotent by event id on both tables.
  */
-export const governanceLessonsProjection: Projection<LessonEvent> = {
+export const governanceLessonsProjection: Projection<LessonsStreamEvent> = {
   name: GOVERNANCE_LESSONS_PROJECTION,
-  async apply(manager: EntityManager, events: StoredEvent<LessonEvent>[]): Promise<void> {
+  async apply(manager: EntityManager, events: StoredEvent<LessonsStreamEvent>[]): Promise<void> {
     const existing = await loadViews(manager, events);
     const { lessons, audit } = planGovernanceBatch(existing, events);
     if (lessons.length) {
@@ -41,7 +41,7 @@ export const governanceLessonsProjection: Projection<LessonEvent> = {
   },
 };
 
-async function loadViews(manager: EntityManager, events: StoredEvent<LessonEvent>[]): Promise<Map<string, ProjectedLessonView>> {
+async function loadViews(manager: EntityManager, events: StoredEvent<LessonsStreamEvent>[]): Promise<Map<string, ProjectedLessonView>> {
   const tenants = events.map((e) => e.event.tenantId);
   const ids = events.map((e) => e.event.streamId);
   const rows: { tenant_id: string; lesson_id: string; view: ProjectedLessonView }[] = await manager.query(

@@ -27,7 +27,7 @@ export class LessonProposalsService {
       const check = await this.guardrails.forTenant(tenantId, lessonId);
       const { decision } = await this.decisions.decide(tenantId, lessonId, {
         name: `dream ${request.action}`,
-        decide: (history) => decideDreamCandidate({ tenantId, lessonId, history }, request, metadata, (text) => check(text, { ...(request.candidate.rationale !== undefined && { rationale: request.candidate.rationale }) })),
+        decide: (history) => decideDreamCandidate({ tenantId, lessonId, history }, request, metadata, check),
         metadata,
         eventId: (e) => deterministicId('lesson-event', tenantId, lessonId, dreamId, e.type),
       });

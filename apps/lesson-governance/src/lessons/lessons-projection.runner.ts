@@ -1,8 +1,8 @@
-import { lessonEventSchema } from '@reverie/contracts';
+import { lessonsStreamEventSchema } from '@reverie/contracts';
 import { projectionRunner } from '@reverie/service-kit';
 import { governanceLessonsProjection } from './governance-lessons.projection';
 
 /** Starts the LESSONS projection once the app is up; service-kit stops it before NATS drains. */
 export const LessonsProjectionRunner = projectionRunner({
-  stream: 'lessons', purpose: 'lessons-projection', parser: lessonEventSchema, projection: governanceLessonsProjection,
+  stream: 'lessons', purpose: 'lessons-projection', parser: lessonsStreamEventSchema, projection: governanceLessonsProjection,
 });

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Inject, NotFoundException, Param, Post, Query } from '@nestjs/common';
 import { newId, type LessonView } from '@reverie/contracts';
 import type { LessonCommand, LessonCommandMetadata, LessonState } from '@reverie/lesson-domain';
 import { Allow, CurrentPrincipal, parseRequest, type Principal } from '@reverie/service-kit';
@@ -51,8 +51,12 @@ export class LessonsController {
     const { text, rationale } = parseRequest(editBody, body, 'body');
     const lessonId = this.lessonId(id);
     const check = await this.guardrails.forTenant(principal.tenantId, lessonId);
-    const policyCheck = check(text.trim(), { ...(rationale !== undefined && { rationale }) });
-    return this.run(principal, lessonId, { type: 'EditLesson', data: { text, ...(rationale !== undefined && { rationale }), policyCheck }, metadata: this.metadata(principal, correlation) });
+    const metadata = this.metadata(principal, correlation);
+    return this.run(principal, lessonId, (state: LessonState) => ({
+      type: 'EditLesson',
+      data: { text, ...(rationale !== undefined && { rationale }), policyCheck: check({ text: text.trim(), ...(rationale !== undefined && { rationale }), ...subjectOf(state) }) },
+      metadata,
+    }));
   }
 
   /**
@@ -121,7 +125,7 @@ export class LessonsController {
     const check = await this.guardrails.forTenant(principal.tenantId, lessonId);
     const metadata = this.metadata(principal, correlation);
     return this.run(principal, lessonId, (state: LessonState) => ({
-      type: 'ReopenLesson', data: { reason, policyCheck: check(state.status === 'initial' ? '' : state.text) }, metadata,
+      type: 'ReopenLesson', data: { reason, policyCheck: check({ text: state.status === 'initial' ? '' : state.text, ...subjectOf(state) }) }, metadata,
     }));
   }
 
@@ -140,6 +144,10 @@ export class LessonsController {
   }
 
   private lessonId(id: string): string {
+    if (id.startsWith('_')) throw new NotFoundException(`no lesson ${id}`); // `_tenant` and the like are the tenant's own aggregates
     return parseRequest(lessonIdParam, id, 'params');
   }
 }
+
+/** What the corroboration rule reads of a lesson, as its state holds it. */
+const subjectOf = (state: LessonState) => (state.status === 'initial' ? {} : { kind: state.kind, support: state.support });

@@ -10,6 +10,6 @@ import { LessonsProjectionRunner } from './lessons-projection.runner';
 @Module({
   controllers: [LessonsController],
   providers: [LessonQueriesService, LessonDecisionsService, LessonProposalsService, LessonProposalListener, LessonsProjectionRunner, LessonClock],
-  exports: [LessonClock],
+  exports: [LessonClock, LessonDecisionsService],
 })
 export class LessonsModule {}

@@ -1,17 +1,21 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import { checkLesson, type EvidenceSource, type GuardrailVerdict } from '@reverie/guardrails';
-import type { PolicyCheck } from '@reverie/lesson-domain';
+import { checkLesson, type GuardrailVerdict } from '@reverie/guardrails';
+import { shortOfRule, type PolicyCheck, type PolicySubject } from '@reverie/lesson-domain';
 import { DATA_SOURCE } from '@reverie/service-kit';
 import { TenantPolicyStore } from './tenant-policy.store';
 
-/** A tenant's guardrails bound to its policy and active lessons: a pure check of one text. */
-export type TextCheck = (text: string, extra?: { rationale?: string; evidenceSources?: EvidenceSource[] }) => PolicyCheck;
+/** What the policy checks of a lesson (a dry run of a text alone has no kind or support). */
+export type LessonUnderPolicy = Omit<PolicySubject, 'kind' | 'support'> & Partial<Pick<PolicySubject, 'kind' | 'support'>>;
+
+/** A tenant's guardrails and corroboration rule bound to its policy and active lessons: a pure check of one lesson. */
+export type TextCheck = (lesson: LessonUnderPolicy) => PolicyCheck;
 
 /**
- * Loads what the guardrails need for a tenant (its policy, and its served lessons for the
- * contradiction rule) once per decision, and hands back the pure check the decider's caller runs
- * on a proposed, edited or reopened text.
+ * Loads what the policy checks need for a tenant (its guardrails and corroboration rule, and its
+ * served lessons for the contradiction rule) once per decision, and hands back the pure check the
+ * decider's caller runs on a proposed, edited or reopened lesson: the guardrails on its text
+ * (knowing which kinds of evidence it rests on) and the corroboration rule on its support.
  */
 @Injectable()
 export class LessonGuardrails {
@@ -23,7 +27,16 @@ export class LessonGuardrails {
   /** `lessonId`: the lesson being checked, which must not contradict itself. */
   async forTenant(tenantId: string, lessonId?: string): Promise<TextCheck> {
     const [policy, active] = await Promise.all([this.policies.get(tenantId), this.served(tenantId, lessonId)]);
-    return (text, extra = {}) => toPolicyCheck(checkLesson({ text, ...extra }, { policy: policy.guardrails, active }));
+    return (lesson) => {
+      const sources = lesson.evidence?.refs.flatMap((r) => (r.source ? [r.source] : []));
+      const check = toPolicyCheck(checkLesson(
+        { text: lesson.text, ...(lesson.rationale !== undefined && { rationale: lesson.rationale }), ...(sources?.length && { evidenceSources: [...new Set(sources)] }) },
+        { policy: policy.guardrails, active },
+      ));
+      const short = lesson.kind && lesson.support ? shortOfRule(lesson.kind, lesson.support, policy.corroboration) : undefined;
+      if (!short) return check;
+      return { verdict: 'block', violations: [...check.violations, { rule: 'corroboration', detail: short, match: '' }].slice(0, 50) };
+    };
   }
 
   private async served(tenantId: string, except?: string): Promise<{ id: string; text: string }[]> {

@@ -30,13 +30,10 @@ export class PolicyController {
   @Patch()
   @Allow('admin')
   async set(@CurrentPrincipal() admin: Principal, @Body() body: unknown): Promise<TenantPolicy> {
-    const patch = parseRequest(policyPatchBody, body, 'body');
-    const before = await this.policies.get(admin.tenantId);
-    const { tenantId: _t, ...changes } = patch;
-    const policy = { ...before, ...changes, tenantId: admin.tenantId, updatedAt: this.clock().toISOString(), updatedBy: admin.actor.id };
-    await this.policies.set(policy);
-    this.logger.info({ tenantId: admin.tenantId, actor: admin.actor, changed: Object.keys(changes), before: pick(before, Object.keys(changes)) }, 'governance policy set');
-    return policy;
+    const { tenantId: _t, ...patch } = parseRequest(policyPatchBody, body, 'body');
+    const { before, after } = await this.policies.patch(admin.tenantId, patch, admin.actor, this.clock().toISOString());
+    this.logger.info({ tenantId: admin.tenantId, actor: admin.actor, changed: Object.keys(patch), before: pick(before, Object.keys(patch)) }, 'governance policy set');
+    return after;
   }
 
   /** Dry run: what the guardrails would say about a text now (policy and active lessons as they are); nothing is recorded. */
@@ -46,7 +43,7 @@ export class PolicyController {
   async test(@CurrentPrincipal() principal: Principal, @Body() body: unknown): Promise<PolicyCheck> {
     const { text, rationale } = parseRequest(policyTestBody, body, 'body');
     const check = await this.guardrails.forTenant(principal.tenantId);
-    return check(text, { ...(rationale !== undefined && { rationale }) });
+    return check({ text, ...(rationale !== undefined && { rationale }) });
   }
 }
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_GUARDRAIL_POLICY, validateGuardrailPolicy, type GuardrailPolicy } from '@reverie/guardrails';
-import { DEFAULT_REVIEW_AFTER_MS, MAX_REQUIRED_APPROVALS, type RolloutPolicy } from '@reverie/lesson-domain';
+import { DEFAULT_REVIEW_AFTER_MS, MAX_REQUIRED_APPROVALS, type CorroborationRule, type RolloutPolicy, type TenantState } from '@reverie/lesson-domain';
 
 /** Where the tenant's governance policy is read and set (lesson-governance). */
 export const ADMIN_POLICY_ROUTE = '/v1/admin/policy';
@@ -19,6 +19,13 @@ export interface TenantPolicy {
   reviewAfterDays: number;
   /** The guardrails' allow- and deny-lists and extra rules. */
   guardrails: GuardrailPolicy;
+  /**
+   * What a lesson's support must show to be proposed and to stay after a revocation: independent
+   * sessions, and independent sources per kind, counted as users (as the ingesting credentials
+   * asserted them), as credentials, or as the smaller of the two (`both`, the default: one key
+   * inventing user ids counts once).
+   */
+  corroboration: CorroborationRule;
   /** When and by whom the policy was last set; absent while the tenant runs on the defaults. */
   updatedAt?: string;
   updatedBy?: string;
@@ -31,7 +38,16 @@ export const defaultPolicy = (tenantId: string): TenantPolicy => ({
   rollout: { canaryShare: 0, canaryPeriodHours: 24 },
   reviewAfterDays: DEFAULT_REVIEW_AFTER_MS / DAY_MS,
   guardrails: DEFAULT_GUARDRAIL_POLICY,
+  corroboration: { counts: 'both', minSessions: 2, minIndependent: { mistake: 1, workflow: 1, preference: 2 } },
 });
+
+/** The policy the tenant's aggregate holds, completed with the defaults for what it does not say. */
+export function policyOf(tenantId: string, state: TenantState): TenantPolicy {
+  const defaults = defaultPolicy(tenantId);
+  if (!state.policy) return defaults;
+  const stored = storedPolicySchema.parse(state.policy);
+  return { ...defaults, ...stored, tenantId, updatedAt: state.policySetAt, updatedBy: state.policySetBy };
+}
 
 /** The rollout the lesson decider applies on approval, from the tenant's policy. */
 export const rolloutOf = (p: TenantPolicy): RolloutPolicy => ({
@@ -47,6 +63,12 @@ const guardrails = z.unknown().transform((input, ctx) => {
     ctx.addIssue({ code: 'custom', message: (err as Error).message });
     return z.NEVER;
   }
+});
+
+const corroboration = z.strictObject({
+  counts: z.enum(['users', 'credentials', 'both'], { error: 'expected users, credentials or both' }),
+  minSessions: z.number().int().min(1).max(1000),
+  minIndependent: z.strictObject({ mistake: z.number().int().min(1).max(100), workflow: z.number().int().min(1).max(100), preference: z.number().int().min(1).max(100) }),
 });
 
 /**
@@ -66,9 +88,13 @@ export const policyPatchBody = z.strictObject({
   }).optional(),
   reviewAfterDays: z.number({ error: 'expected days (more than 0)' }).gt(0).max(3650).optional(),
   guardrails: guardrails.optional(),
+  corroboration: corroboration.optional(),
   tenantId: z.never({ error: 'not accepted: the policy is the tenant of the admin who sets it' }).optional(),
-}, { error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown field(s) ${issue.keys.join(', ')}: expected requiredApprovals, rollout, reviewAfterDays, guardrails` : undefined) });
+}, { error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown field(s) ${issue.keys.join(', ')}: expected requiredApprovals, rollout, reviewAfterDays, guardrails, corroboration` : undefined) });
 export type PolicyPatch = z.infer<typeof policyPatchBody>;
+
+/** A policy as TenantPolicySet stores it (validated when it was set; parsed again when read). */
+const storedPolicySchema = policyPatchBody.omit({ tenantId: true }).partial();
 
 /** `POST /v1/admin/policy/test`: a text to check against the tenant's guardrails, nothing recorded. */
 export const policyTestBody = z.strictObject({

@@ -65,7 +65,7 @@ describe('dedupAgainst', () => {
       for (const atRejection of [1, 2, 3, 4, 7]) {
         for (let sessions = atRejection; sessions <= atRejection * factor + 2; sessions++) {
           const state: LessonState = {
-            status: 'rejected', supportAtRejection: atRejection, fingerprint: 'a', version: 0, proposers: ['dreaming'], evidenceDreamIds: ['d1'], approvals: [],
+            status: 'rejected', supportAtRejection: atRejection, kind: 'mistake', fingerprint: 'a', version: 0, proposers: ['dreaming'], evidenceDreamIds: ['d1'], approvals: [],
             text: 'x', textVersion: 1, textHash: 'h', latestTextVersion: 1, editors: [], violations: [],
             support: { sessions, distinctUsers: 2, occurrences: sessions, firstSeen: '2026-01-01T00:00:00.000Z', lastSeen: '2026-01-02T00:00:00.000Z' },
           };

@@ -19,6 +19,9 @@ export interface FixFact {
   of: number;
   /** For run-before: input keys the recovered retries took from that step's output. */
   usesKeysFromIt?: string[];
+  /** For run-before on a shell step: the command line it ran most often, and in how many sessions exactly that. */
+  command?: string;
+  commandSessions?: number;
   /** For replace-command: the most common failing and replacing commands as written, and the sessions that tried the replacement. */
   from?: string;
   to?: string;
@@ -113,6 +116,9 @@ export function inferFix(retries: ReadonlyArray<{ sessionId: string; retry: Retr
     }
     const keys = [...byKey].filter(([, ids]) => ids.size * 2 >= supporting).map(([k]) => k).sort();
     if (keys.length) fix.usesKeysFromIt = keys;
+    const ran = retries.flatMap(({ retry }) => (retry.recovered && retry.betweenCommands?.[value] ? [retry.betweenCommands[value]] : []));
+    const command = mostCommon(ran);
+    if (command) Object.assign(fix, { command, commandSessions: ran.filter((c) => c === command).length });
   }
   if (type === 'replace-command') {
     const pairs = new Map<string, Set<string>>();
@@ -129,6 +135,13 @@ export function inferFix(retries: ReadonlyArray<{ sessionId: string; retry: Retr
     fix.tried = tried.size;
   }
   return fix;
+}
+
+/** The value seen most often (ties: the shorter, then the first in order). */
+function mostCommon(values: readonly string[]): string | undefined {
+  const counts = new Map<string, number>();
+  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+  return [...counts].sort((a, b) => b[1] - a[1] || a[0].length - b[0].length || (a[0] < b[0] ? -1 : 1))[0]?.[0];
 }
 
 /** The original error line most sessions saw (older stored signals have no quote: their excerpt stands in). */

@@ -1,5 +1,6 @@
-import { deterministicId, MAX_SUPPORT_SOURCES, type EvidenceRef, type LessonKind, type LessonScope, type Support } from '@reverie/contracts';
+import { deterministicId, MAX_SUPPORT_SESSIONS, MAX_SUPPORT_SOURCES, type EvidenceRef, type SupportSession, type LessonKind, type LessonScope, type Support } from '@reverie/contracts';
 import type { SessionSignals } from '../signals/session-signals.model';
+import { evidenceSourceOf } from './evidence-source';
 
 /** One sighting of a pattern: which session, which event, who, when. */
 export interface Occurrence {
@@ -37,16 +38,33 @@ export function supportOf(occurrences: readonly Occurrence[]): Support {
   let last = occurrences[0].at;
   const sessions = new Set<string>();
   const sources = new Set<string>();
+  const credentials = new Set<string>();
+  const provenance = new Map<string, SupportSession>();
   for (const o of occurrences) {
     sessions.add(rootOf(o.session));
     for (const id of o.session.ingestedBy ?? []) sources.add(id);
+    if (o.session.ingestedBy?.[0]) credentials.add(o.session.ingestedBy[0]);
+    addProvenance(provenance, o);
     if (o.at < first) first = o.at;
     if (o.at > last) last = o.at;
   }
   return {
     sessions: sessions.size, distinctUsers: distinctUsers(occurrences), occurrences: occurrences.length, firstSeen: first, lastSeen: last,
     ...(sources.size ? { sources: [...sources].sort().slice(0, MAX_SUPPORT_SOURCES) } : {}),
+    ...(credentials.size ? { credentials: [...credentials].sort().slice(0, MAX_SUPPORT_SOURCES) } : {}),
+    provenance: [...provenance.values()].sort((a, b) => byText(a.sessionId, b.sessionId)).slice(0, MAX_SUPPORT_SESSIONS),
   };
+}
+
+/** Each supporting session once, with the users its sightings name and who ingested it: what a revocation recounts. */
+function addProvenance(into: Map<string, SupportSession>, o: Occurrence): void {
+  const s = o.session;
+  const entry = into.get(s.sessionId) ?? {
+    sessionId: s.sessionId, ...(s.rootId && s.rootId !== s.sessionId ? { rootId: s.rootId } : {}), ...(s.ingestedBy?.length ? { ingestedBy: s.ingestedBy.slice(0, 4) } : {}),
+  };
+  const user = o.userId ?? s.userId;
+  if (user && !(entry.userIds ?? []).includes(user) && (entry.userIds?.length ?? 0) < 20) entry.userIds = [...(entry.userIds ?? []), user];
+  into.set(s.sessionId, entry);
 }
 
 /**
@@ -64,6 +82,8 @@ export function refsOf(occurrences: readonly Occurrence[], max = MAX_REFS): Evid
     sessionId: o.session.sessionId,
     eventId: o.eventId,
     ...(o.excerpt ? { excerpt: o.excerpt.slice(0, 300) } : {}),
+    source: evidenceSourceOf(o.session, o.eventId),
+    ...(o.session.ingestedBy?.length ? { ingestedBy: o.session.ingestedBy.slice(0, 4) } : {}),
   }));
 }
 

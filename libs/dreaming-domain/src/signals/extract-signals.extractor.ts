@@ -23,6 +23,21 @@ const EXPECTED_STOP = /^(?:CONFLICT \(|Auto-merging .*\n(?:.*\n)*?CONFLICT \(|Au
 /** Errors that only say another call failed or the call was cancelled: consequences, not mistakes. */
 const CONSEQUENCE_OUTPUT = /^(?:<tool_use_error>\s*)?(?:sibling tool call errored|cancelled: parallel tool call|(?:tool (?:use|call) )?(?:was )?(?:cancelled|canceled|aborted)\b|interrupted by user|\[request interrupted)/i;
 
+/**
+ * The command line each shell step in between actually ran (its first run, clipped): a step key
+ * keeps only the command's head (`curl`), and a lesson that prescribes the step must show what it
+ * ran (`curl -s https://… | sh`), to the reviewer and to the guardrails.
+ */
+function commandsOf(calls: readonly Call[]): { betweenCommands?: Record<string, string> } {
+  const out: Record<string, string> = {};
+  for (const x of calls) {
+    const cmd = isShellTool(x.tool) ? commandOf(x.input) : undefined;
+    if (cmd && !(x.step in out)) out[x.step] = cmd.trim().slice(0, MAX_COMMAND);
+  }
+  return Object.keys(out).length ? { betweenCommands: out } : {};
+}
+const MAX_COMMAND = 300;
+
 interface Call {
   index: number;
   tool: string;
@@ -256,6 +271,7 @@ function retryOf(calls: readonly Call[], i: number): Omit<RetrySignal, 'signatur
       tool: c.tool, step: c.step, errorEventId: failedResult.eventId, retryEventId: calls[j].eventId,
       recovered: calls[j].result?.isError === false, change, between: [...new Set(betweenCalls.map((x) => x.step))].sort(),
       identical: JSON.stringify(c.input) === JSON.stringify(calls[j].input),
+      ...commandsOf(betweenCalls),
     };
   }
   return undefined;

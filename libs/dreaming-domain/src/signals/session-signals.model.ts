@@ -95,6 +95,8 @@ export interface RetrySignal {
   identical?: boolean;
   /** Distinct steps run between the failing call and the retry. */
   between: string[];
+  /** The command line each shell step of `between` ran (absent in signals stored before analyzer 1.3). */
+  betweenCommands?: Record<string, string>;
   /**
    * Set when the retry is a different command of the same shell tool that keeps the failing
    * command's arguments or wraps it (`pytest tests/` → `python -m pytest tests/`): `step` is the

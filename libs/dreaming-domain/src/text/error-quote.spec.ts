@@ -17,6 +17,10 @@ describe('quoteLine', () => {
     expect(quoteLine(output)).toBe(expected);
   });
 
+  it('shortens a path whose home directory ingest redacted, leaving the marker out of the lesson', () => {
+    expect(shortenPaths("open '/home/[REDACTED:home_directory_user]/pkg-1000/dist/index.js'")).toBe("open '…/dist/index.js'");
+  });
+
   it('elides UUIDs, timestamps and long hashes', () => {
     expect(quoteLine('Error: region is required for service svc-1236 (request c05963fc-961f-450a-a740-30293770064d, at 2026-01-01T00:51:00.000Z)'))
       .toBe('Error: region is required for service svc-1236 (request …, at …)');

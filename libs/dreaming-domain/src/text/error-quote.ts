@@ -9,8 +9,8 @@ import { failureLine } from './salient-lines';
  */
 const MAX_QUOTE = 120;
 const LOG_PREFIX = /^(?:npm (?:ERR!|error)|E(?=\s{2,})|error\[\w+\]:?|\[error\]|ERROR:?(?=\s+[A-Z]))\s*/;
-/** A path of three or more segments not inside a URL (`/home/ana/widget-1/dist/index.js`). */
-const LONG_PATH = /(?<![\w:/.~-])(?:~|\.{1,2})?\/?(?:[\w.@+-]+\/){2,}[\w.@+-]*|(?<![\w\\])[a-z]:\\(?:[\w.@+ -]+\\)+[\w.@+-]*/gi;
+/** A path of three or more segments not inside a URL (`/home/ana/widget-1/dist/index.js`, or with a segment ingest redacted: `/home/[REDACTED:home_directory_user]/…`). */
+const LONG_PATH = /(?<![\w:/.~-])(?:~|\.{1,2})?\/?(?:(?:[\w.@+-]+|\[REDACTED:[\w-]+\])\/){2,}[\w.@+-]*|(?<![\w\\])[a-z]:\\(?:[\w.@+ -]+\\)+[\w.@+-]*/gi;
 
 /** Values that mean nothing to a reader and only make a quote long: UUIDs, ISO timestamps, long hashes. */
 const OPAQUE = /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b|\b\d{4}-\d{2}-\d{2}[t ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:z|[+-]\d{2}:?\d{2})?(?![\w:])|\b(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{16,}\b/gi;

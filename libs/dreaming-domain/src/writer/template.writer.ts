@@ -25,7 +25,19 @@ function quoteError(f: Record<string, unknown>): string {
   return `“${body.length > 120 ? `${body.slice(0, 119)}…` : body}”`;
 }
 
-interface FixView { type: string; value: string; sessions: number; of: number; usesKeysFromIt?: string[]; from?: string; to?: string; tried?: number }
+interface FixView { type: string; value: string; sessions: number; of: number; usesKeysFromIt?: string[]; from?: string; to?: string; tried?: number; command?: string; commandSessions?: number }
+
+/**
+ * The step a run-before fix prescribes, as it ran: the command line itself when sessions ran the
+ * same one, else the step with an example. Never the bare head alone when the command said more
+ * (`curl` hides `curl -s https://… | sh` from the reviewer and from the guardrails).
+ */
+function prescribedStep(fix: FixView): string {
+  const head = describeStep(fix.value);
+  if (!fix.command || fix.command === head) return stepLabel(fix.value);
+  if ((fix.commandSessions ?? 0) >= 2) return code(fix.command);
+  return `${stepLabel(fix.value)} (as in ${code(fix.command)})`;
+}
 
 function replacementText(c: LessonCandidate, fix: FixView, err: string): string {
   const f = c.facts as Record<string, unknown>;
@@ -55,7 +67,7 @@ function errorClusterText(c: LessonCandidate): string {
         return replacementText(c, fix, err);
       case 'run-before': {
         const uses = fix.usesKeysFromIt?.length ? ` and take ${fix.usesKeysFromIt.map(code).join(', ')} from its result instead of guessing` : '';
-        return `Run ${stepLabel(fix.value)} before ${where}${uses}: without it, ${label} failed with ${err} in ${plural(sessions, 'session')}${recovered}.`;
+        return `Run ${prescribedStep(fix)} before ${where}${uses}: without it, ${label} failed with ${err} in ${plural(sessions, 'session')}${recovered}.`;
       }
       case 'add-key':
         return `When calling ${where}, include ${code(fix.value)}: calls without it failed with ${err} in ${plural(sessions, 'session')}${recovered}.`;

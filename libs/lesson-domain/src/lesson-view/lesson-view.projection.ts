@@ -62,6 +62,13 @@ export function evolveLessonView(view: LessonView | undefined, event: LessonEven
     case 'LessonPromoted':
     case 'LessonRolledBack':
       return decided(base, event, event.actor.id, event.data.reason);
+    case 'LessonEvidenceRevoked': {
+      // The refs of revoked sessions or credentials are no longer shown as evidence.
+      const gone = event.data.sources;
+      const refs = view.evidence.refs.filter((r) => !gone.some((s) => (s.kind === 'session' && s.id === r.sessionId) || (s.kind === 'credential' && (r.ingestedBy ?? []).includes(s.id))));
+      const { approvals: _void, ...rest } = base;
+      return { ...rest, evidence: { ...view.evidence, refs } };
+    }
     case 'LessonExpired':
       return decided(base, event, event.actor.id, `review-by date ${event.data.reviewBy} passed`);
     case 'LessonReopened': {

@@ -1,5 +1,5 @@
 import { deterministicId, type Evidence, type LessonCandidate, type LessonEvent, type Support } from '@reverie/contracts';
-import type { LessonCommandMetadata, PolicyCheck } from './lesson.commands';
+import type { LessonCommandMetadata, PolicyCheck, PolicySubject } from './lesson.commands';
 import { decide } from './lesson.decider';
 import { LessonDomainError } from './lesson-domain.error';
 import { toEnvelopes } from './lesson.envelopes';
@@ -40,13 +40,13 @@ export const lessonIdOf = (tenantId: string, fingerprint: string): string => det
  * reopened. A proposed or reopened text goes through `checkPolicy` (the tenant's guardrails, pure).
  * Throws the lesson decider's LessonDomainError when the lesson refuses.
  */
-export function decideDreamCandidate(lesson: CandidateLesson, dream: DreamCandidate, metadata: LessonCommandMetadata, checkPolicy: (text: string) => PolicyCheck): DreamCandidateDecision {
+export function decideDreamCandidate(lesson: CandidateLesson, dream: DreamCandidate, metadata: LessonCommandMetadata, checkPolicy: (lesson: PolicySubject) => PolicyCheck): DreamCandidateDecision {
   const { dreamId, candidate } = dream;
   const state = evolveAll(lesson.history);
   if (state.status === 'initial') {
     if (dream.action !== 'propose') throw new LessonDomainError('not-found', `lesson ${candidate.fingerprint} is in the index but not on LESSONS`);
     const { facts: _writerOnly, ...claim } = candidate;
-    return { outcome: 'proposed', records: decide({ type: 'ProposeLesson', data: { ...claim, dreamId, policyCheck: checkPolicy(claim.text) }, metadata }, state) };
+    return { outcome: 'proposed', records: decide({ type: 'ProposeLesson', data: { ...claim, dreamId, policyCheck: checkPolicy(claim) }, metadata }, state) };
   }
   const current = currentEvidence(lesson.history);
   const known = new Set(current.refs.map((r) => r.eventId));
@@ -62,7 +62,7 @@ export function decideDreamCandidate(lesson: CandidateLesson, dream: DreamCandid
   const factor = dream.rejectedRegrowthFactor;
   if (next.status === 'rejected' && mayReopen({ status: 'rejected', supportSessions: next.support.sessions, supportAtRejection: next.supportAtRejection }, { byReviewer: false, factor }).reopen) {
     const reason = `support grew from ${next.supportAtRejection} sessions at rejection to ${next.support.sessions} (factor ${factor})`;
-    records.push(...decide({ type: 'ReopenLesson', data: { dreamId, reason, supportGrowthFactor: factor, policyCheck: checkPolicy(next.text) }, metadata }, next));
+    records.push(...decide({ type: 'ReopenLesson', data: { dreamId, reason, supportGrowthFactor: factor, policyCheck: checkPolicy({ text: next.text, kind: next.kind, support: next.support, evidence: candidate.evidence }) }, metadata }, next));
     return { outcome: 'reopened', records };
   }
   if (!records.length) return { outcome: 'unchanged', records: [], note: 'no new support or evidence' };

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { actorSchema, evidenceSchema, isoDateTime, lessonClaimSchema, policyViolationSchema, supportSchema, textHashSchema } from '@reverie/contracts';
+import { actorSchema, evidenceSchema, isoDateTime, lessonClaimSchema, policyViolationSchema, quarantinedSourceSchema, supportSchema, textHashSchema } from '@reverie/contracts';
 import { MAX_REQUIRED_APPROVALS, type LessonCommand } from './lesson.commands';
 import { LessonDomainError } from './lesson-domain.error';
 
@@ -39,7 +39,13 @@ const dataSchemas: { [K in LessonCommand['type']]: z.ZodType } = {
   ReopenLesson: z.object({ dreamId: z.string().min(1).optional(), reason, supportGrowthFactor: z.number().nonnegative().optional(), policyCheck }),
   RetireLesson: z.object({ reason }),
   PromoteLesson: z.object({ reason }),
-  RollBackLesson: z.object({ reason }),
+  RollBackLesson: z.object({ reason, withdraw: z.enum(['for-good', 'to-review']).optional() }),
+  RevokeLessonEvidence: z.object({
+    revocationId: z.string().min(1).max(200),
+    sources: z.array(quarantinedSourceSchema).min(1).max(100),
+    support: supportSchema,
+    removedSessions: z.number().int().nonnegative(),
+  }),
   ExpireLesson: z.object({}),
 };
 

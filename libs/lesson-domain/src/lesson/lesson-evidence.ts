@@ -1,4 +1,4 @@
-import { MAX_SUPPORT_SOURCES, type Evidence, type Support } from '@reverie/contracts';
+import { MAX_SUPPORT_SESSIONS, MAX_SUPPORT_SOURCES, type Evidence, type Support, type SupportSession } from '@reverie/contracts';
 
 /** The contract caps a lesson's evidence references at 50. */
 export const MAX_EVIDENCE_REFS = 50;
@@ -16,14 +16,29 @@ export function mergeSupport(current: Support, added: Support): Support {
     distinctUsers: Math.max(current.distinctUsers, added.distinctUsers),
     firstSeen: earliest(current.firstSeen, added.firstSeen),
     lastSeen: latest(current.lastSeen, added.lastSeen),
-    ...mergeSources(current.sources, added.sources),
+    ...union('sources', current.sources, added.sources),
+    ...union('credentials', current.credentials, added.credentials),
+    ...mergeProvenance(current.provenance, added.provenance),
   };
 }
 
-/** Who ingested the supporting sessions, both sides together. */
-function mergeSources(a: string[] | undefined, b: string[] | undefined): Pick<Support, 'sources'> {
+/** Who ingested the supporting sessions (or which credentials), both sides together. */
+function union<K extends 'sources' | 'credentials'>(key: K, a: string[] | undefined, b: string[] | undefined): Partial<Pick<Support, K>> {
   const all = new Set([...(a ?? []), ...(b ?? [])]);
-  return all.size ? { sources: [...all].sort().slice(0, MAX_SUPPORT_SOURCES) } : {};
+  return all.size ? ({ [key]: [...all].sort().slice(0, MAX_SUPPORT_SOURCES) } as Partial<Pick<Support, K>>) : {};
+}
+
+/** The supporting sessions of both sides, each once, with the users of both. */
+function mergeProvenance(a: SupportSession[] | undefined, b: SupportSession[] | undefined): Pick<Support, 'provenance'> {
+  if (!a && !b) return {};
+  const bySession = new Map<string, SupportSession>();
+  for (const s of [...(a ?? []), ...(b ?? [])]) {
+    const prev = bySession.get(s.sessionId);
+    if (!prev) { bySession.set(s.sessionId, s); continue; }
+    const userIds = [...new Set([...(prev.userIds ?? []), ...(s.userIds ?? [])])].slice(0, 20);
+    bySession.set(s.sessionId, { ...prev, ...(userIds.length ? { userIds } : {}) });
+  }
+  return { provenance: [...bySession.values()].sort((x, y) => (x.sessionId < y.sessionId ? -1 : x.sessionId > y.sessionId ? 1 : 0)).slice(0, MAX_SUPPORT_SESSIONS) };
 }
 
 /** Keeps the existing references first, adds new ones (deduplicated by event id) up to the cap; sums counts. */

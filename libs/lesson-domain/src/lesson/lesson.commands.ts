@@ -1,5 +1,5 @@
 import type { CommandMetadata } from '../command/command-metadata';
-import type { Actor, Evidence, LessonClaim, PolicyViolation, Support } from '@reverie/contracts';
+import type { Actor, Evidence, LessonClaim, PolicyViolation, QuarantinedSource, Support } from '@reverie/contracts';
 
 export type LessonCommandMetadata = CommandMetadata;
 
@@ -16,6 +16,15 @@ interface Command<T extends string, D> {
 export interface PolicyCheck {
   verdict: 'pass' | 'block';
   violations: PolicyViolation[];
+}
+
+/** What the policy checks of a lesson: its text, and what the text rests on (its kind, support and evidence). */
+export interface PolicySubject {
+  text: string;
+  rationale?: string;
+  kind: LessonClaim['kind'];
+  support: Support;
+  evidence?: Evidence;
 }
 
 /** How an approval reaches agents, from the tenant's policy. */
@@ -62,8 +71,13 @@ export type ReopenLesson = Command<
 export type RetireLesson = Command<'RetireLesson', { reason: string }>;
 /** Canary → every agent: by a reviewer at any time, by a service only once the canary period is over. */
 export type PromoteLesson = Command<'PromoteLesson', { reason: string }>;
-/** Withdraw the live version: the previous live version is served again, else nothing. */
-export type RollBackLesson = Command<'RollBackLesson', { reason: string }>;
+/**
+ * Withdraw the live version: the previous live version is served again, else nothing. A
+ * revocation withdraws every version (`withdraw`): for good, or back to review for a new approval.
+ */
+export type RollBackLesson = Command<'RollBackLesson', { reason: string; withdraw?: 'for-good' | 'to-review' }>;
+/** Support from quarantined sources stops counting: `support` is what is left (see `supportWithout`). */
+export type RevokeLessonEvidence = Command<'RevokeLessonEvidence', { revocationId: string; sources: QuarantinedSource[]; support: Support; removedSessions: number }>;
 /** The review-by date passed (governance's clock decides when to ask; the decider checks it). */
 export type ExpireLesson = Command<'ExpireLesson', Record<string, never>>;
 
@@ -77,6 +91,7 @@ export type LessonCommand =
   | RetireLesson
   | PromoteLesson
   | RollBackLesson
+  | RevokeLessonEvidence
   | ExpireLesson;
 export type LessonCommandType = LessonCommand['type'];
 

@@ -12,6 +12,7 @@ import {
   type RejectLesson,
   type ReopenLesson,
   type RetireLesson,
+  type RevokeLessonEvidence,
   type RollBackLesson,
 } from './lesson.commands';
 import { validateLessonCommand } from './lesson-command.validation';
@@ -53,6 +54,8 @@ export function decide(command: LessonCommand, state: LessonState): LessonEventR
       return promote(command, existing(state, 'promote'));
     case 'RollBackLesson':
       return rollBack(command, existing(state, 'roll back'));
+    case 'RevokeLessonEvidence':
+      return revokeEvidence(command, existing(state, 'revoke evidence of'));
     case 'ExpireLesson':
       return expire(command, existing(state, 'expire'));
     default:
@@ -187,7 +190,14 @@ function rollBack(command: RollBackLesson, state: Existing): LessonEventRecord[]
     throw new LessonDomainError('not-approved', `only a served lesson (canary or active, no revision under review) can be rolled back (status ${state.status})`);
   }
   const live = state.live as NonNullable<typeof state.live>;
+  const { withdraw } = command.data;
+  if (withdraw) return [{ type: 'LessonRolledBack', data: { fromVersion: live.version, reason, ...(withdraw === 'to-review' && { reviewAgain: true }) } }];
   return [{ type: 'LessonRolledBack', data: { fromVersion: live.version, ...(state.previousLive && { toVersion: state.previousLive.version }), reason } }];
+}
+
+function revokeEvidence(command: RevokeLessonEvidence, state: Existing): LessonEventRecord[] {
+  if (command.data.removedSessions === 0) return [];
+  return [{ type: 'LessonEvidenceRevoked', data: command.data }];
 }
 
 function expire(command: ExpireLesson, state: Existing): LessonEventRecord[] {

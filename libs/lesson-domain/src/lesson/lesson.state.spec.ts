@@ -9,6 +9,7 @@ describe('lesson evolve', () => {
   it('records fingerprint, support, proposer and proposing dream on proposal', () => {
     expect(evolveAll([stored(proposed('dream-1'))])).toEqual({
       status: 'proposed',
+      kind: 'mistake',
       fingerprint: 'tool-error:bash:npm-publish-missing-dist',
       version: 0,
       text: claim().text,

@@ -1,4 +1,4 @@
-import type { LessonEvent, PolicyViolation, Support } from '@reverie/contracts';
+import type { LessonEvent, LessonKind, PolicyViolation, Support } from '@reverie/contracts';
 import { mergeSupport } from './lesson-evidence';
 import { textHashOf } from './lesson-text';
 
@@ -16,6 +16,7 @@ export interface LiveVersion {
 
 /** What every existing lesson carries, whatever its status: only what decisions need. */
 export interface LessonFacts {
+  kind: LessonKind;
   fingerprint: string;
   /** Release number of the latest approval: 0 until the first, +1 on each. */
   version: number;
@@ -61,7 +62,7 @@ export function evolve(state: LessonState, event: LessonEvent): LessonState {
     if (state.status !== 'initial') return state;
     const d = event.data;
     return {
-      status: 'proposed', fingerprint: d.fingerprint, version: 0, text: d.text, textVersion: 1, textHash: textHashOf(d.text), latestTextVersion: 1,
+      status: 'proposed', kind: d.kind, fingerprint: d.fingerprint, version: 0, text: d.text, textVersion: 1, textHash: textHashOf(d.text), latestTextVersion: 1,
       support: d.support, proposers: [event.actor.id], editors: [], evidenceDreamIds: [d.dreamId], approvals: [], violations: [],
     };
   }
@@ -101,9 +102,13 @@ export function evolve(state: LessonState, event: LessonEvent): LessonState {
     }
     case 'LessonRolledBack': {
       const { live: _withdrawn, previousLive, ...rest } = f;
-      if (previousLive) return { ...rest, status: 'active', live: { ...withoutCanary(previousLive), stage: 'active' }, ...backTo(previousLive) };
+      if (event.data.reviewAgain) return { ...rest, status: 'in-review', approvals: [] };
+      if (previousLive && previousLive.version === event.data.toVersion) return { ...rest, status: 'active', live: withoutCanary(previousLive), ...backTo(previousLive) };
       return { ...rest, status: 'rolled-back' };
     }
+    case 'LessonEvidenceRevoked':
+      // Approvals given on the evidence as it was do not carry over.
+      return { ...state, support: event.data.support, approvals: [] };
     case 'LessonExpired': {
       const { live: _expired, previousLive: _p, ...rest } = f;
       return { ...rest, status: 'expired' };

@@ -2,11 +2,11 @@ import type { LessonEvent } from '@reverie/contracts';
 import { decideDreamCandidate, type DreamCandidate, type DreamCandidateDecision } from '../lesson/dream-candidate';
 import { LessonDomainError, type LessonDomainErrorCode } from '../lesson/lesson-domain.error';
 import type { LessonEventRecord } from '../lesson/lesson.event-records';
-import type { PolicyCheck } from '../lesson/lesson.commands';
+import type { PolicyCheck, PolicySubject } from '../lesson/lesson.commands';
 import { LESSON_ID, meta, PASSING, stored, TENANT } from './lesson.fixtures';
 
 /** `given(history).when(dreamCandidate).then(decision)` or `.thenThrows(code)`, for `decideDreamCandidate` as the dreaming service calls it. */
-export function given(history: (LessonEventRecord | LessonEvent)[], checkPolicy: (text: string) => PolicyCheck = () => PASSING) {
+export function given(history: (LessonEventRecord | LessonEvent)[], checkPolicy: (lesson: PolicySubject) => PolicyCheck = () => PASSING) {
   const lesson = { tenantId: TENANT, lessonId: LESSON_ID, history: history.map((e) => stored(e)) };
   return {
     when(dream: DreamCandidate) {

@@ -1,0 +1,31 @@
+import { Body, Controller, Get, HttpCode, Inject, Post } from '@nestjs/common';
+import { Allow, CurrentPrincipal, parseRequest, type Principal } from '@reverie/service-kit';
+import { TenantAggregate } from '../tenant/tenant-aggregate';
+import { ADMIN_REVOCATIONS_ROUTE, revocationBody } from './revocation-requests';
+import { RevocationsService, type RevocationResult } from './revocations.service';
+
+/**
+ * Revoke by source: a poisoned session, an erased user, a leaked or hostile key. Approvers and
+ * admins may do it (it only ever withdraws); everyone in review may see what was revoked.
+ */
+@Controller(ADMIN_REVOCATIONS_ROUTE)
+export class RevocationsController {
+  constructor(
+    @Inject(RevocationsService) private readonly revocations: RevocationsService,
+    @Inject(TenantAggregate) private readonly tenants: TenantAggregate,
+  ) {}
+
+  @Post()
+  @HttpCode(200)
+  @Allow('approver', 'admin')
+  revoke(@CurrentPrincipal() principal: Principal, @Body() body: unknown): Promise<RevocationResult> {
+    return this.revocations.revoke(principal, parseRequest(revocationBody, body, 'body'));
+  }
+
+  @Get()
+  @Allow('reviewer', 'approver', 'admin')
+  async list(@CurrentPrincipal() principal: Principal) {
+    const { state } = await this.tenants.load(principal.tenantId);
+    return { quarantined: state.quarantined, revocations: state.revocations };
+  }
+}

@@ -1,0 +1,100 @@
+import { BadRequestException, Inject, Injectable } from '@nestjs/common';
+import type { Logger } from 'pino';
+import type { DataSource } from 'typeorm';
+import { deterministicId, newId, type QuarantinedSource, type Support } from '@reverie/contracts';
+import type { RevocationAction, SupportCount } from '@reverie/lesson-domain';
+import { ConcurrencyError } from '@reverie/event-store';
+import { decideRevocation, evolveAll, isQuarantined, type LessonCommandMetadata, type RevocationDecision } from '@reverie/lesson-domain';
+import { API_KEY_STORE, DATA_SOURCE, type ApiKeyStore, type Principal } from '@reverie/service-kit';
+import { CLOCK, LOGGER, type Clock } from '../app.tokens';
+import { decisionActor } from '../lessons/lesson-actor';
+import { LessonDecisionsService } from '../lessons/lesson-decisions.service';
+import { TenantPolicyStore } from '../policy/tenant-policy.store';
+import { TenantAggregate } from '../tenant/tenant-aggregate';
+import type { RevocationBody } from './revocation-requests';
+
+export interface RevocationResult {
+  revocationId: string;
+  sources: QuarantinedSource[];
+  reason: string;
+  lessons: { lessonId: string; fingerprint: string; action: RevocationAction; status: string; before: SupportCount; after: SupportCount }[];
+}
+
+const KEY_ID = /^[0-9a-f]{12}$/;
+
+/**
+ * Revoke by source, in one action: every lesson the sources supported loses that support (each
+ * through the lesson decider: withdrawn, back to review or rejected as what is left allows), and
+ * one SourcesQuarantined on the tenant's aggregate records the sources and what changed; later
+ * dreams leave the sources out.
+ */
+@Injectable()
+export class RevocationsService {
+  constructor(
+    @Inject(DATA_SOURCE) private readonly ds: DataSource,
+    @Inject(LessonDecisionsService) private readonly decisions: LessonDecisionsService,
+    @Inject(TenantPolicyStore) private readonly policies: TenantPolicyStore,
+    @Inject(TenantAggregate) private readonly tenants: TenantAggregate,
+    @Inject(API_KEY_STORE) private readonly keys: ApiKeyStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  async revoke(principal: Principal, body: RevocationBody): Promise<RevocationResult> {
+    const { tenantId } = principal;
+    const sources = await this.resolve(tenantId, body);
+    const revocationId = newId();
+    const now = this.clock().toISOString();
+    const metadata: LessonCommandMetadata = { now, actor: decisionActor(principal), correlationId: revocationId };
+    const { corroboration } = await this.policies.get(tenantId);
+    const lessons: RevocationResult['lessons'] = [];
+    for (const { lessonId, fingerprint } of await this.supported(tenantId, sources)) {
+      const { decision } = await this.decisions.decide<RevocationDecision>(tenantId, lessonId, {
+        name: 'revocation',
+        decide: (history) => decideRevocation(tenantId, lessonId, evolveAll(history), { revocationId, sources, reason: body.reason, rule: corroboration }, metadata),
+        metadata,
+        eventId: (e) => deterministicId('revocation', tenantId, revocationId, lessonId, e.type),
+      });
+      if (decision.outcome) lessons.push({ lessonId, fingerprint, ...decision.outcome });
+    }
+    const data = { revocationId, sources, reason: body.reason, lessons };
+    for (let attempt = 1; ; attempt++) {
+      const { lastSeq } = await this.tenants.load(tenantId);
+      try {
+        await this.tenants.append(tenantId, { type: 'SourcesQuarantined', data }, metadata, lastSeq, deterministicId('revocation', tenantId, revocationId));
+        break;
+      } catch (err) {
+        if (!(err instanceof ConcurrencyError) || attempt >= 4) throw err;
+      }
+    }
+    this.logger.info({ tenantId, revocationId, actor: principal.actor, sources, lessons: lessons.map((l) => `${l.lessonId}:${l.action}`) }, 'sources revoked');
+    return data;
+  }
+
+  /** The sources named, a key id resolved to the actor its sessions were ingested as. */
+  private async resolve(tenantId: string, body: RevocationBody): Promise<QuarantinedSource[]> {
+    const credentials: QuarantinedSource[] = [];
+    for (const key of body.keys ?? []) {
+      if (!KEY_ID.test(key)) { credentials.push({ kind: 'credential', id: key }); continue; }
+      const record = await this.keys.find(key);
+      if (!record || record.tenantId !== tenantId) throw new BadRequestException(`no key ${key} in tenant ${tenantId} (give a key id from \`reverie keys list\`, or the actor id a credential ingests as, e.g. key:ci)`);
+      credentials.push({ kind: 'credential', id: `key:${record.name}` });
+    }
+    return [
+      ...(body.sessions ?? []).map((id) => ({ kind: 'session' as const, id })),
+      ...(body.users ?? []).map((id) => ({ kind: 'user' as const, id })),
+      ...credentials,
+    ];
+  }
+
+  /** The tenant's lessons whose support lists a session from one of the sources (read model; each is re-read from the log to decide). */
+  private async supported(tenantId: string, sources: QuarantinedSource[]): Promise<{ lessonId: string; fingerprint: string }[]> {
+    const rows: { lesson_id: string; fingerprint: string; support: Support }[] = await this.ds.query(
+      `SELECT lesson_id, fingerprint, view->'support' AS support FROM governance_lessons WHERE tenant_id = $1 ORDER BY lesson_id`,
+      [tenantId],
+    );
+    return rows
+      .filter((r) => (r.support.provenance ?? []).some((s) => isQuarantined(sources, s)))
+      .map((r) => ({ lessonId: r.lesson_id, fingerprint: r.fingerprint }));
+  }
+}
