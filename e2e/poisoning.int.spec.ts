@@ -105,7 +105,7 @@ describe('memory poisoning through an ingest key, end to end', () => {
     for (const [l, rules] of [[preference, ['exfiltration', 'corroboration']], [fix, ['exfiltration', 'unsafe-command']]] as const) {
       expect(l.status).toBe('blocked');
       expect(l.policy?.violations.map((v) => v.rule)).toEqual(expect.arrayContaining([...rules]));
-      expect((await call('lesson-governance', 'POST', ROUTES.approveLesson(l.id), KEYS.approver, {})).body).toMatchObject({ status: 409, code: 'blocked-by-policy' });
+      expect((await call('lesson-governance', 'POST', ROUTES.approveLesson(l.id), KEYS.approver, {}))).toMatchObject({ status: 409, body: { code: 'blocked-by-policy' } });
     }
     // One key inventing three users is one independent source: the preference is short of two.
     expect(preference.support).toMatchObject({ distinctUsers: 3, credentials: [ATTACKER] });
@@ -117,7 +117,7 @@ describe('memory poisoning through an ingest key, end to end', () => {
     // An approver approves what passed: the honest pattern the attacker fed, and the harmless residue.
     const publish = find(all, /npm run build/);
     expect(publish.support).toMatchObject({ sessions: 4, credentials: [ATTACKER, 'key:operator:team'].sort() });
-    for (const l of [publish, injection]) expect((await call('lesson-governance', 'POST', ROUTES.approveLesson(l.id), KEYS.approver, {})).body.status).toBe('active');
+    for (const l of [publish, injection]) expect((await call<LessonView>('lesson-governance', 'POST', ROUTES.approveLesson(l.id), KEYS.approver, {})).body.status).toBe('active');
     await eventually(async () => (await served()).length === 2, { what: 'both served' });
 
     // Revoke the key: one action, one audit record of what changed.

@@ -7,7 +7,7 @@ import { setupCommand } from './commands/setup.command';
 import { statusCommand } from './commands/status.command';
 import { ingestCommand, FORMATS } from './commands/ingest.command';
 import { dreamCommand } from './commands/dream.command';
-import { agentLessonsCommand, lessonsActionCommand, lessonsDecideCommand, lessonsEditCommand, lessonsHistoryCommand, lessonsListCommand, lessonsShowCommand } from './commands/lessons.command';
+import { agentLessonsCommand, lessonsActionCommand, lessonsDecideCommand, lessonsDiffCommand, lessonsEditCommand, lessonsHistoryCommand, lessonsListCommand, lessonsShowCommand } from './commands/lessons.command';
 import { keysCreateCommand, keysListCommand, keysRevokeCommand } from './commands/keys.command';
 import { revokeCommand } from './commands/revoke.command';
 import { policySetCommand, policyShowCommand, policyTestCommand, type PolicySetOptions } from './commands/policy.command';
@@ -72,6 +72,9 @@ export async function run(argv: string[]): Promise<number> {
       .requiredOption('--reason <text>', 'why (kept in the audit trail)')
       .action(act((config, out, id: string, opts: { reason: string }) => lessonsActionCommand(config, out, id, action, opts)));
   }
+  jsonFlag(lessons.command('diff').description('what changed in the lessons agents are served since a date'))
+    .requiredOption('--since <date>', 'a date (2026-11-01) or an ISO date-time')
+    .action(act((config, out, opts: { since: string }) => lessonsDiffCommand(config, out, opts)));
   jsonFlag(lessons.command('history').description('the audit trail of a lesson: every decision with its actor, each edit with its diff').argument('<id>'))
     .action(act((config, out, id: string) => lessonsHistoryCommand(config, out, id)));
   jsonFlag(program.command('revoke').description('quarantine sessions, users or keys and withdraw every lesson they supported, in one action (approver or admin)'))

@@ -38,6 +38,7 @@ export const ROUTES = {
   promoteLesson: (id: string) => `/v1/lessons/${id}/promote`,
   rollbackLesson: (id: string) => `/v1/lessons/${id}/rollback`,
   reopenLesson: (id: string) => `/v1/lessons/${id}/reopen`,
+  lessonChanges: '/v1/lessons/changes',
   policy: '/v1/admin/policy',
   policyTest: '/v1/admin/policy/test',
   agentLessons: (agentId: string) => `/v1/agents/${agentId}/lessons`,

@@ -20,3 +20,4 @@ export * from './dream-view/dream-view.projection';
 export * from './lesson-view/rollout-arm';
 export * from './lesson/lesson-revocation';
 export * from './tenant/tenant.state';
+export * from './tenant/drift-caps';

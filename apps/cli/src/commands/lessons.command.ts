@@ -102,3 +102,15 @@ export async function agentLessonsCommand(config: CliConfig, out: Output, agentI
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+interface ServedSetChange { at: string; lessonId: string; change: string; event: string; version?: number; by: string; reason?: string; kind: string; text: string; agentId?: string }
+const MARK: Record<string, string> = { added: '+', widened: '>', replaced: '~', withdrawn: '-', restored: '<' };
+
+/** What changed in the served set since a date: `+` added, `>` canary widened to all, `~` new version, `-` withdrawn, `<` restored. */
+export async function lessonsDiffCommand(config: CliConfig, out: Output, opts: { since?: string }): Promise<void> {
+  if (!opts.since) throw new CliError('--since is required: a date (2026-11-01) or an ISO date-time');
+  const changes = await callService<ServedSetChange[]>(config, 'lesson-governance', `${ROUTES.lessonChanges}?since=${encodeURIComponent(opts.since)}`);
+  out.result(changes, () => changes.length
+    ? changes.map((c) => `${MARK[c.change] ?? '?'} ${c.at}  ${c.lessonId}${c.version ? ` v${c.version}` : ''} ${c.change} by ${c.by}${c.agentId ? ` (agent ${c.agentId})` : ''}${c.reason ? `: ${oneLine(c.reason, 80)}` : ''}\n    ${oneLine(c.text, 110)}`).join('\n')
+    : `No change to the served lessons since ${opts.since}.`);
+}

@@ -1,8 +1,10 @@
 import { HttpException } from '@nestjs/common';
 import { lessonEventSchema, newId, type LessonClaim, type LessonProposalRequest } from '@reverie/contracts';
 import { EventStore } from '@reverie/event-store';
-import { textHashOf, toEnvelopes, type ApproveLesson } from '@reverie/lesson-domain';
+import { DEFAULT_DRIFT_CAPS, textHashOf, toEnvelopes, type ApproveLesson } from '@reverie/lesson-domain';
+import type { DriftGuard } from '../drift/drift-guard.service';
 import type { LessonGuardrails } from '../policy/lesson-guardrails.service';
+import type { TenantPolicyStore } from '../policy/tenant-policy.store';
 import { toProblem } from '@reverie/service-kit';
 import { natsTestEnv, type NatsTestEnv } from '@reverie/testing';
 import type { Logger } from 'pino';
@@ -112,7 +114,7 @@ describe('LessonDecisionsService against a real LESSONS stream', () => {
     };
     // The guardrails are pure rules, tested on their own: here every text passes.
     const passing = { forTenant: async () => () => ({ verdict: 'pass' as const, violations: [] }) } as unknown as LessonGuardrails;
-    const proposals = new LessonProposalsService(service(3), passing);
+    const proposals = new LessonProposalsService(service(3), passing, { get: async () => ({ drift: DEFAULT_DRIFT_CAPS }) } as unknown as TenantPolicyStore, { proposalWaits: async () => undefined } as unknown as DriftGuard);
     const replies = await Promise.all([proposals.apply(TENANT, proposal('dream-a', 3)), proposals.apply(TENANT, proposal('dream-b', 4))]);
     expect(replies.map((r) => r.ok && r.outcome).sort()).toEqual(['proposed', 'reinforced']);
     expect(logs).toContain('lost a concurrent append; deciding again');

@@ -164,4 +164,28 @@ describe('the lesson lifecycle over HTTP (real NATS and Postgres)', () => {
     expect(served.body.length).toBeGreaterThan(0);
     expect(served.body.every((l: LessonView) => l.status === 'canary' || l.status === 'active')).toBe(true);
   });
+
+  it('lists the changes to the served set since a date (lessons diff)', async () => {
+    const since = new Date(Date.now() - 3600_000).toISOString();
+    const changes = await http('GET', `${ROUTES.lessonChanges}?since=${encodeURIComponent(since)}`, 'reviewer');
+    expect(changes.status).toBe(200);
+    const kinds = new Set(changes.body.map((c: { change: string }) => c.change));
+    for (const k of ['added', 'widened', 'replaced', 'withdrawn', 'restored']) expect(kinds).toContain(k);
+    expect(changes.body[0]).toMatchObject({ lessonId: expect.any(String), by: expect.stringMatching(/^key:env-|lesson-governance/), text: expect.any(String) });
+    expect((await http('GET', `${ROUTES.lessonChanges}?since=yesterday`, 'reviewer')).status).toBe(400);
+  });
+
+  it('holds an approval over the tenant\'s daily cap (429, the cap named, Retry-After), never a rollback', async () => {
+    const since = new Date(Date.now() - 24 * 3600_000).toISOString();
+    const today = (await http('GET', `${ROUTES.lessonChanges}?since=${encodeURIComponent(since)}`, 'reviewer')).body.filter((c: { event: string }) => c.event === 'LessonApproved').length;
+    expect((await setPolicy({ drift: { maxProposalsPerDream: 20, maxApprovalsPerDay: today, maxRetirementsPerDay: 25, maxActiveChangesPerDay: 100, maxActiveShareChangedPerDay: 1, shareFloor: 10 } })).status).toBe(200);
+    const id = await inReview();
+    const res = await fetch(`${app.url}${ROUTES.approveLesson(id)}`, { method: 'POST', headers: { 'x-api-key': KEYS.approver.key, 'content-type': 'application/json' }, body: '{}' });
+    expect(res.status).toBe(429);
+    expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(await res.json()).toMatchObject({ code: 'drift-cap', cap: 'maxApprovalsPerDay', detail: expect.stringMatching(/tenant acme already had \d+ approval\(s\) today; the tenant's policy allows \d+ a day \(drift\.maxApprovalsPerDay\); it waits until /) });
+    expect((await http('GET', ROUTES.lesson(id), 'reviewer')).body.status).toBe('in-review');
+    const served = (await http('GET', `${ROUTES.lessons}?status=approved&limit=500`, 'reviewer')).body[0] as LessonView;
+    expect((await http('POST', ROUTES.rollbackLesson(served.id), 'approver', { reason: 'safety is never capped' })).status).toBe(200);
+  });
 });

@@ -1,7 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { deterministicId, type LessonProposalReply, type LessonProposalRequest } from '@reverie/contracts';
 import { decideDreamCandidate, LessonDomainError, type LessonCommandMetadata } from '@reverie/lesson-domain';
+import { DriftGuard } from '../drift/drift-guard.service';
 import { LessonGuardrails } from '../policy/lesson-guardrails.service';
+import { TenantPolicyStore } from '../policy/tenant-policy.store';
 import { DREAMING_SERVICE_ACTOR } from './lesson-actor';
 import { LessonContendedError, LessonDecisionsService } from './lesson-decisions.service';
 
@@ -15,6 +17,8 @@ export class LessonProposalsService {
   constructor(
     @Inject(LessonDecisionsService) private readonly decisions: LessonDecisionsService,
     @Inject(LessonGuardrails) private readonly guardrails: LessonGuardrails,
+    @Inject(TenantPolicyStore) private readonly policies: TenantPolicyStore,
+    @Inject(DriftGuard) private readonly drift: DriftGuard,
   ) {}
 
   async apply(tenantId: string, request: LessonProposalRequest): Promise<LessonProposalReply> {
@@ -24,6 +28,10 @@ export class LessonProposalsService {
     const metadata: LessonCommandMetadata = { now: request.now, actor: DREAMING_SERVICE_ACTOR, correlationId: dreamId, causationId: request.causationId };
     const answer = { ok: true as const, lessonId, fingerprint: candidate.fingerprint };
     try {
+      if (request.action === 'propose') {
+        const waits = await this.drift.proposalWaits(tenantId, lessonId, dreamId, (await this.policies.get(tenantId)).drift);
+        if (waits) return { ...answer, outcome: 'refused', note: waits };
+      }
       const check = await this.guardrails.forTenant(tenantId, lessonId);
       const { decision } = await this.decisions.decide(tenantId, lessonId, {
         name: `dream ${request.action}`,

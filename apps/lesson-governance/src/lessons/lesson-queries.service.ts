@@ -18,6 +18,39 @@ export interface LessonAuditEntry {
 
 export type LessonWithAudit = LessonView & { audit: LessonAuditEntry[] };
 
+/** One change to what agents are served. */
+export interface ServedSetChange {
+  at: string;
+  lessonId: string;
+  /** `added`: approved into canary or active; `widened`: a canary promoted to all; `replaced`: a new version approved; `withdrawn`: retired, rolled back or expired; `restored`: rolled back to a previous version. */
+  change: 'added' | 'widened' | 'replaced' | 'withdrawn' | 'restored';
+  event: string;
+  version?: number;
+  by: string;
+  reason?: string;
+  kind: string;
+  text: string;
+  agentId?: string;
+}
+
+const SERVED_SET_EVENTS = ['LessonApproved', 'LessonPromoted', 'LessonRetired', 'LessonRolledBack', 'LessonExpired'];
+
+/** What an audited event did to the served set (the text is the lesson's current one; the audit has each version's). */
+export function servedSetChange(type: string, data: Record<string, unknown>): Pick<ServedSetChange, 'change' | 'version' | 'reason'> {
+  const reason = typeof data.reason === 'string' ? data.reason : typeof data.note === 'string' ? data.note : undefined;
+  const extra = reason !== undefined ? { reason } : {};
+  switch (type) {
+    case 'LessonApproved':
+      return { change: Number(data.version) > 1 ? 'replaced' : 'added', version: Number(data.version), ...extra };
+    case 'LessonPromoted':
+      return { change: 'widened', version: Number(data.version), ...extra };
+    case 'LessonRolledBack':
+      return data.toVersion !== undefined && !data.reviewAgain ? { change: 'restored', version: Number(data.toVersion), ...extra } : { change: 'withdrawn', version: Number(data.fromVersion), ...extra };
+    default:
+      return { change: 'withdrawn', ...(data.version !== undefined && { version: Number(data.version) }), ...extra };
+  }
+}
+
 /** Reads of the review read model (eventually consistent with LESSONS). */
 @Injectable()
 export class LessonQueriesService {
@@ -32,6 +65,21 @@ export class LessonQueriesService {
       params,
     );
     return rows.map((r) => publicLessonView(r.view));
+  }
+
+  /** The changes to the tenant's served lessons since a date, oldest first (at most 1000). */
+  async servedSetChanges(tenantId: string, since: string): Promise<ServedSetChange[]> {
+    const rows: { occurred_at: Date; lesson_id: string; type: string; actor: { id: string }; data: Record<string, unknown>; kind: string; text: string; agent: string | null }[] = await this.ds.query(
+      `SELECT a.occurred_at, a.lesson_id, a.type, a.actor, a.data, g.kind, g.view->>'text' AS text, g.view->'scope'->>'agentId' AS agent
+       FROM governance_audit a JOIN governance_lessons g USING (tenant_id, lesson_id)
+       WHERE a.tenant_id = $1 AND a.occurred_at >= $2::timestamptz AND a.type = ANY($3::text[])
+       ORDER BY a.occurred_at, a.stream_seq LIMIT 1000`,
+      [tenantId, since, SERVED_SET_EVENTS],
+    );
+    return rows.map((r) => ({
+      at: r.occurred_at.toISOString(), lessonId: r.lesson_id, event: r.type, by: r.actor.id, kind: r.kind, text: r.text,
+      ...servedSetChange(r.type, r.data), ...(r.agent ? { agentId: r.agent } : {}),
+    }));
   }
 
   async get(tenantId: string, lessonId: string): Promise<LessonWithAudit> {

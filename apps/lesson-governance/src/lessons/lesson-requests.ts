@@ -40,3 +40,8 @@ export const listLessonsQuery = z.object({
 export type ListLessonsQuery = z.infer<typeof listLessonsQuery>;
 
 export const lessonIdParam = z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, 'lesson id must be 1-128 characters of A-Z a-z 0-9 _ -');
+
+/** `GET /v1/lessons/changes?since=2026-11-01` (a date or a date-time). */
+export const changesQuery = z.strictObject({
+  since: z.string({ error: 'expected since: a date (2026-11-01) or an ISO date-time' }).refine((v) => /^\d{4}-\d{2}-\d{2}/.test(v) && !Number.isNaN(Date.parse(v)), 'expected a date (2026-11-01) or an ISO date-time'),
+});

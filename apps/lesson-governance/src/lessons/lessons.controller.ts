@@ -1,6 +1,8 @@
-import { Body, Controller, Get, Headers, HttpCode, Inject, NotFoundException, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Inject, NotFoundException, Param, Post, Query, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import { newId, type LessonView } from '@reverie/contracts';
-import type { LessonCommand, LessonCommandMetadata, LessonState } from '@reverie/lesson-domain';
+import type { DriftAction, DriftCaps, LessonCommand, LessonCommandMetadata, LessonState } from '@reverie/lesson-domain';
+import { DriftCapError, DriftGuard } from '../drift/drift-guard.service';
 import { Allow, CurrentPrincipal, parseRequest, type Principal } from '@reverie/service-kit';
 import { CLOCK, type Clock } from '../app.tokens';
 import { LessonGuardrails } from '../policy/lesson-guardrails.service';
@@ -8,8 +10,8 @@ import { rolloutOf } from '../policy/tenant-policy';
 import { TenantPolicyStore } from '../policy/tenant-policy.store';
 import { decisionActor } from './lesson-actor';
 import { LessonDecisionsService } from './lesson-decisions.service';
-import { LessonQueriesService, type LessonWithAudit } from './lesson-queries.service';
-import { approveBody, editBody, lessonIdParam, listLessonsQuery, reasonBody, rejectBody, retireBody } from './lesson-requests';
+import { LessonQueriesService, type LessonWithAudit, type ServedSetChange } from './lesson-queries.service';
+import { approveBody, changesQuery, editBody, lessonIdParam, listLessonsQuery, reasonBody, rejectBody, retireBody } from './lesson-requests';
 
 export const CORRELATION_HEADER = 'x-correlation-id';
 
@@ -26,6 +28,7 @@ export class LessonsController {
     @Inject(LessonDecisionsService) private readonly decisions: LessonDecisionsService,
     @Inject(TenantPolicyStore) private readonly policies: TenantPolicyStore,
     @Inject(LessonGuardrails) private readonly guardrails: LessonGuardrails,
+    @Inject(DriftGuard) private readonly drift: DriftGuard,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -34,6 +37,13 @@ export class LessonsController {
   @Allow('reviewer', 'approver', 'admin')
   list(@CurrentPrincipal() principal: Principal, @Query() query: unknown): Promise<LessonView[]> {
     return this.queries.list(principal.tenantId, parseRequest(listLessonsQuery, query, 'query'));
+  }
+
+  /** What changed in the served set since a date (`lessons diff --since`): additions, widenings, replacements, withdrawals. */
+  @Get('changes')
+  @Allow('reviewer', 'approver', 'admin')
+  changes(@CurrentPrincipal() principal: Principal, @Query() query: unknown): Promise<ServedSetChange[]> {
+    return this.queries.servedSetChanges(principal.tenantId, parseRequest(changesQuery, query, 'query').since);
   }
 
   /** The lesson with its audit trail (every event with its actor; an edit with its diff). */
@@ -68,10 +78,11 @@ export class LessonsController {
   @Post(':id/approve')
   @Allow('approver')
   @HttpCode(200)
-  async approve(@CurrentPrincipal() principal: Principal, @Headers(CORRELATION_HEADER) correlation: string | undefined, @Param('id') id: string, @Body() body: unknown): Promise<LessonView> {
+  async approve(@CurrentPrincipal() principal: Principal, @Headers(CORRELATION_HEADER) correlation: string | undefined, @Param('id') id: string, @Body() body: unknown, @Res({ passthrough: true }) reply: FastifyReply): Promise<LessonView> {
     const { note, textHash } = parseRequest(approveBody, body, 'body');
     const lessonId = this.lessonId(id);
     const policy = await this.policies.get(principal.tenantId);
+    await this.withinDrift(reply, principal.tenantId, lessonId, 'approve', policy.drift);
     return this.run(principal, lessonId, {
       type: 'ApproveLesson',
       data: { ...(note !== undefined && { note }), ...(textHash !== undefined && { textHash }), requiredApprovals: policy.requiredApprovals, rollout: rolloutOf(policy) },
@@ -110,9 +121,11 @@ export class LessonsController {
   @Post(':id/retire')
   @Allow('approver')
   @HttpCode(200)
-  async retire(@CurrentPrincipal() principal: Principal, @Headers(CORRELATION_HEADER) correlation: string | undefined, @Param('id') id: string, @Body() body: unknown): Promise<LessonView> {
+  async retire(@CurrentPrincipal() principal: Principal, @Headers(CORRELATION_HEADER) correlation: string | undefined, @Param('id') id: string, @Body() body: unknown, @Res({ passthrough: true }) reply: FastifyReply): Promise<LessonView> {
     const { reason } = parseRequest(retireBody, body, 'body');
-    return this.run(principal, this.lessonId(id), { type: 'RetireLesson', data: { reason }, metadata: this.metadata(principal, correlation) });
+    const lessonId = this.lessonId(id);
+    await this.withinDrift(reply, principal.tenantId, lessonId, 'retire', (await this.policies.get(principal.tenantId)).drift);
+    return this.run(principal, lessonId, { type: 'RetireLesson', data: { reason }, metadata: this.metadata(principal, correlation) });
   }
 
   /** Brings a rejected, retired, expired or rolled-back lesson back to review (not to agents), its text checked again. */
@@ -127,6 +140,16 @@ export class LessonsController {
     return this.run(principal, lessonId, (state: LessonState) => ({
       type: 'ReopenLesson', data: { reason, policyCheck: check({ text: state.status === 'initial' ? '' : state.text, ...subjectOf(state) }) }, metadata,
     }));
+  }
+
+  /** A change over the tenant's drift caps waits: 429 naming the cap, Retry-After the next UTC midnight. */
+  private async withinDrift(reply: FastifyReply, tenantId: string, lessonId: string, action: DriftAction, caps: DriftCaps): Promise<void> {
+    try {
+      await this.drift.check(tenantId, lessonId, action, caps, this.clock().toISOString());
+    } catch (err) {
+      if (err instanceof DriftCapError) void reply.header('retry-after', String(Math.max(1, Math.ceil((Date.parse(err.retryAt) - this.clock().getTime()) / 1000))));
+      throw err;
+    }
   }
 
   private async run(principal: Principal, lessonId: string, command: LessonCommand | ((state: LessonState) => LessonCommand)): Promise<LessonView> {

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { DriftGuard } from '../drift/drift-guard.service';
 import { LessonClock } from './lesson-clock.service';
 import { LessonDecisionsService } from './lesson-decisions.service';
 import { LessonProposalListener } from './lesson-proposal.listener';
@@ -9,7 +10,7 @@ import { LessonsProjectionRunner } from './lessons-projection.runner';
 
 @Module({
   controllers: [LessonsController],
-  providers: [LessonQueriesService, LessonDecisionsService, LessonProposalsService, LessonProposalListener, LessonsProjectionRunner, LessonClock],
+  providers: [LessonQueriesService, LessonDecisionsService, LessonProposalsService, LessonProposalListener, LessonsProjectionRunner, LessonClock, DriftGuard],
   exports: [LessonClock, LessonDecisionsService],
 })
 export class LessonsModule {}

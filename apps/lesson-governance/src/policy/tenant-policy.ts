@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_GUARDRAIL_POLICY, validateGuardrailPolicy, type GuardrailPolicy } from '@reverie/guardrails';
-import { DEFAULT_REVIEW_AFTER_MS, MAX_REQUIRED_APPROVALS, type CorroborationRule, type RolloutPolicy, type TenantState } from '@reverie/lesson-domain';
+import { DEFAULT_DRIFT_CAPS, DEFAULT_REVIEW_AFTER_MS, MAX_REQUIRED_APPROVALS, type CorroborationRule, type DriftCaps, type RolloutPolicy, type TenantState } from '@reverie/lesson-domain';
 
 /** Where the tenant's governance policy is read and set (lesson-governance). */
 export const ADMIN_POLICY_ROUTE = '/v1/admin/policy';
@@ -26,6 +26,8 @@ export interface TenantPolicy {
    * inventing user ids counts once).
    */
   corroboration: CorroborationRule;
+  /** Bounded drift: how much the served lessons may change per dream and per day, for the tenant and for each agent. */
+  drift: DriftCaps;
   /** When and by whom the policy was last set; absent while the tenant runs on the defaults. */
   updatedAt?: string;
   updatedBy?: string;
@@ -39,6 +41,7 @@ export const defaultPolicy = (tenantId: string): TenantPolicy => ({
   reviewAfterDays: DEFAULT_REVIEW_AFTER_MS / DAY_MS,
   guardrails: DEFAULT_GUARDRAIL_POLICY,
   corroboration: { counts: 'both', minSessions: 2, minIndependent: { mistake: 1, workflow: 1, preference: 2 } },
+  drift: DEFAULT_DRIFT_CAPS,
 });
 
 /** The policy the tenant's aggregate holds, completed with the defaults for what it does not say. */
@@ -71,6 +74,12 @@ const corroboration = z.strictObject({
   minIndependent: z.strictObject({ mistake: z.number().int().min(1).max(100), workflow: z.number().int().min(1).max(100), preference: z.number().int().min(1).max(100) }),
 });
 
+const count = z.number().int().min(1).max(100_000);
+const drift = z.strictObject({
+  maxProposalsPerDream: count, maxApprovalsPerDay: count, maxRetirementsPerDay: count, maxActiveChangesPerDay: count,
+  maxActiveShareChangedPerDay: z.number().gt(0).max(1), shareFloor: count,
+});
+
 /**
  * `PATCH /v1/admin/policy`: the fields given are set, the others kept. The tenant and the author
  * are the admin's credential's.
@@ -89,8 +98,9 @@ export const policyPatchBody = z.strictObject({
   reviewAfterDays: z.number({ error: 'expected days (more than 0)' }).gt(0).max(3650).optional(),
   guardrails: guardrails.optional(),
   corroboration: corroboration.optional(),
+  drift: drift.optional(),
   tenantId: z.never({ error: 'not accepted: the policy is the tenant of the admin who sets it' }).optional(),
-}, { error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown field(s) ${issue.keys.join(', ')}: expected requiredApprovals, rollout, reviewAfterDays, guardrails, corroboration` : undefined) });
+}, { error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown field(s) ${issue.keys.join(', ')}: expected requiredApprovals, rollout, reviewAfterDays, guardrails, corroboration, drift` : undefined) });
 export type PolicyPatch = z.infer<typeof policyPatchBody>;
 
 /** A policy as TenantPolicySet stores it (validated when it was set; parsed again when read). */

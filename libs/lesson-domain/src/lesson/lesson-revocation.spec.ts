@@ -1,8 +1,8 @@
-import type { LessonEvent, Support, SupportSession } from '@reverie/contracts';
+import type { LessonEvent, QuarantinedSource, Support, SupportSession } from '@reverie/contracts';
 import { decideRevocation, independentSources, shortOfRule, supportWithout, type CorroborationRule } from './lesson-revocation';
 import type { LessonEventRecord } from './lesson.event-records';
 import { evolveAll } from './lesson.state';
-import { alice, approved, checked, claim, meta, proposed, stored } from '../testing/lesson.fixtures';
+import { alice, approved, checked, claim, meta, stored } from '../testing/lesson.fixtures';
 
 const session = (sessionId: string, user: string, key: string, extra: Partial<SupportSession> = {}): SupportSession => ({ sessionId, userIds: [user], ingestedBy: [key], ...extra });
 const support = (sessions: SupportSession[]): Support => ({
@@ -15,7 +15,7 @@ const RULE: CorroborationRule = { counts: 'both', minSessions: 2, minIndependent
 const POISONED = support([session('a1', 'u-x', 'key:attacker'), session('a2', 'u-y', 'key:attacker'), session('a3', 'u-z', 'key:attacker'), session('t1', 'ana', 'key:team')]);
 const HEALTHY = support([session('a1', 'u-x', 'key:attacker'), session('t1', 'ana', 'key:team'), session('t2', 'bo', 'key:team'), session('t3', 'cy', 'key:laptop')]);
 const withSupport = (s: Support, kind: 'mistake' | 'preference' = 'mistake'): LessonEventRecord => ({ type: 'LessonProposed', data: { ...claim({ kind }), support: s, dreamId: 'dream-1' } });
-const revoke = (events: LessonEventRecord[], sources = [{ kind: 'credential' as const, id: 'key:attacker' }]) =>
+const revoke = (events: LessonEventRecord[], sources: QuarantinedSource[] = [{ kind: 'credential', id: 'key:attacker' }]) =>
   decideRevocation('acme', 'lesson-1', evolveAll(events.map((e) => stored(e))), { revocationId: 'rev-1', sources, reason: 'hostile key', rule: RULE }, meta(alice));
 
 describe('independent corroboration', () => {

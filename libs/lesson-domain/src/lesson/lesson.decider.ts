@@ -195,7 +195,7 @@ function rollBack(command: RollBackLesson, state: Existing): LessonEventRecord[]
   return [{ type: 'LessonRolledBack', data: { fromVersion: live.version, ...(state.previousLive && { toVersion: state.previousLive.version }), reason } }];
 }
 
-function revokeEvidence(command: RevokeLessonEvidence, state: Existing): LessonEventRecord[] {
+function revokeEvidence(command: RevokeLessonEvidence, _state: Existing): LessonEventRecord[] {
   if (command.data.removedSessions === 0) return [];
   return [{ type: 'LessonEvidenceRevoked', data: command.data }];
 }
