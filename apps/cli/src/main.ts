@@ -101,6 +101,7 @@ export async function run(argv: string[]): Promise<number> {
     .option('--canary-share <share>', 'share of sessions a newly approved lesson goes to first, 0 to 1 (0: to all at once)')
     .option('--canary-hours <hours>', 'how long the canary lasts before it goes to all')
     .option('--review-after-days <days>', 'an approval holds this long; then the lesson expires until reviewed again')
+    .option('--corroboration <count>', 'independent sources counted as users (as asserted), credentials, or both (the smaller)')
     .option('--guardrails <file>', 'a JSON file with the guardrails: { allow: { hosts, emails, paths }, deny, rules, workspaceRoots }')
     .action(act((config, out, opts: PolicySetOptions) => policySetCommand(config, out, opts)));
   jsonFlag(policy.command('test').description('dry-run a text against your tenant\'s guardrails (nothing is recorded)').argument('<text>'))

@@ -11,11 +11,13 @@ export interface TenantPolicy {
   rollout: { canaryShare: number; canaryPeriodHours: number };
   reviewAfterDays: number;
   guardrails: { allow: { hosts: string[]; emails: string[]; paths: string[] }; deny: string[]; rules: { name: string; pattern: string }[]; workspaceRoots?: string[] };
+  corroboration: { counts: string; minSessions: number; minIndependent: Record<string, number> };
+  drift: Record<string, number>;
   updatedAt?: string;
   updatedBy?: string;
 }
 
-export interface PolicySetOptions { requiredApprovals?: string; canaryShare?: string; canaryHours?: string; reviewAfterDays?: string; guardrails?: string }
+export interface PolicySetOptions { requiredApprovals?: string; canaryShare?: string; canaryHours?: string; reviewAfterDays?: string; guardrails?: string; corroboration?: string }
 
 interface PolicyCheck { verdict: 'pass' | 'block'; violations: { rule: string; detail: string; match: string }[] }
 
@@ -28,6 +30,8 @@ const describe = (p: TenantPolicy) => {
     `  review        an approval holds ${p.reviewAfterDays} days, then the lesson expires until reviewed again`,
     `  guardrails    allowed hosts: ${g.allow.hosts.join(', ') || 'none'}; e-mails: ${g.allow.emails.join(', ') || 'none'}; paths: ${g.allow.paths.join(', ') || 'none'}`,
     `                denied terms: ${g.deny.length}; extra rules: ${g.rules.map((r) => r.name).join(', ') || 'none'}`,
+    `  corroboration ${p.corroboration.minSessions} independent sessions; independent sources counted as ${p.corroboration.counts}: ${Object.entries(p.corroboration.minIndependent).map(([k, v]) => `${k} ${v}`).join(', ')}`,
+    `  drift         per day: ${p.drift.maxApprovalsPerDay} approvals, ${p.drift.maxRetirementsPerDay} retirements, ${p.drift.maxActiveChangesPerDay} changes, ${Math.round(p.drift.maxActiveShareChangedPerDay * 100)}% of the served set; ${p.drift.maxProposalsPerDream} proposals per dream`,
     p.updatedAt ? `Set by ${p.updatedBy} at ${p.updatedAt}.` : 'These are the defaults: no admin has set a policy yet.',
   ].join('\n');
 };
@@ -53,6 +57,11 @@ export async function policySetCommand(config: CliConfig, out: Output, opts: Pol
     const current = (await callService<TenantPolicy>(config, 'lesson-governance', ROUTES.policy)).rollout;
     body.rollout = { canaryShare: number('--canary-share', opts.canaryShare) ?? current.canaryShare, canaryPeriodHours: number('--canary-hours', opts.canaryHours) ?? current.canaryPeriodHours };
   }
+  if (opts.corroboration !== undefined) {
+    if (!['users', 'credentials', 'both'].includes(opts.corroboration)) throw new CliError(`--corroboration is users, credentials or both, not "${opts.corroboration}"`);
+    const current = (await callService<TenantPolicy>(config, 'lesson-governance', ROUTES.policy)).corroboration;
+    body.corroboration = { ...current, counts: opts.corroboration };
+  }
   const days = number('--review-after-days', opts.reviewAfterDays);
   if (days !== undefined) body.reviewAfterDays = days;
   if (opts.guardrails !== undefined) {
@@ -62,7 +71,7 @@ export async function policySetCommand(config: CliConfig, out: Output, opts: Pol
       throw new CliError(`--guardrails ${opts.guardrails}: ${(err as Error).message}`);
     }
   }
-  if (!Object.keys(body).length) throw new CliError('nothing to set: give --required-approvals, --canary-share, --canary-hours, --review-after-days or --guardrails');
+  if (!Object.keys(body).length) throw new CliError('nothing to set: give --required-approvals, --canary-share, --canary-hours, --review-after-days, --corroboration or --guardrails');
   const policy = await callService<TenantPolicy>(config, 'lesson-governance', ROUTES.policy, { method: 'PATCH', body });
   out.result(policy, () => describe(policy));
 }
