@@ -44,11 +44,22 @@ $REVERIE status || { echo "Some services did not become healthy; see .reverie/lo
 lessons=$($REVERIE lessons list --json | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).length))')
 if [ "$lessons" = "0" ]; then
   step "Ingesting the bundled sample sessions (samples/)"
-  # The demo transcripts are one folder per user: corroboration counts distinct users.
+  # The demo transcripts are one folder per user, and each user ingests with an ingest key of
+  # their own, as a team would: corroboration counts distinct credentials as well as users, and
+  # the admin key, which ingests nothing, may approve what the dream proposes (nobody approves a
+  # lesson from sessions they ingested).
+  stamp=$(date +%s)
+  ingest_as() { # name owner path...
+    local name=$1 owner=$2; shift 2
+    local token
+    token=$($REVERIE keys create --name "$name-$stamp" --roles ingest --owner "$owner" --json | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).token))')
+    REVERIE_API_KEY="$token" $REVERIE ingest "$@"
+  }
   for dir in samples/demo/*/; do
-    $REVERIE ingest "$dir" --user "$(basename "$dir")"
+    user="$(basename "$dir")"
+    ingest_as "demo-$user" "$user" "$dir" --user "$user"
   done
-  $REVERIE ingest samples/real
+  ingest_as samples-real samples samples/real
   step "Dreaming over them"
   $REVERIE dream --wait
 else

@@ -37,15 +37,16 @@ export async function callService<T>(config: CliConfig, service: ServiceName, pa
   const body = text ? safeJson(text) : undefined;
   if (!res.ok) {
     const detail = (body as { detail?: string; title?: string } | undefined)?.detail ?? (body as { title?: string } | undefined)?.title ?? text;
-    throw new CliError(`${service} answered ${res.status} for ${method} ${path}: ${detail}${hint(config, res.status)}`, 1, res.status);
+    throw new CliError(`${service} answered ${res.status} for ${method} ${path}: ${detail}${hint(config, res.status, String(detail))}`, 1, res.status);
   }
   return body as T;
 }
 
-function hint(config: CliConfig, status: number): string {
+function hint(config: CliConfig, status: number, detail: string): string {
   const from = config.apiKeySource === 'profile' ? `the key saved in ${config.profilePath}` : config.apiKeySource === 'option' ? 'the key given with --key' : 'REVERIE_API_KEY';
   if (status === 401) return ` (the key is ${from}${config.apiKeySource === 'option' ? '' : '; set REVERIE_API_KEY or run `reverie login --key <key>` with a valid one'})`;
-  if (status === 403) return ` (the key is ${from}; ask an admin for a key with that role: \`reverie keys create\`)`;
+  // A missing role is the key's to fix; a refusal for who the caller is (separation of duties) is not.
+  if (status === 403 && /needs one of the roles/.test(detail)) return ` (the key is ${from}; ask an admin for a key with that role: \`reverie keys create\`)`;
   return '';
 }
 

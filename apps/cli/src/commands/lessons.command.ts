@@ -11,7 +11,7 @@ export function renderLesson(l: LessonView): string {
     wrap(l.text, 96, '    '),
     ...(l.textVersion > 1 ? [`    text version ${l.textVersion} (${l.textHash.slice(0, 12)}), edited by ${(l.editors ?? []).join(', ') || '?'}`] : []),
     ...(live && live.textHash !== l.textHash ? [`    served meanwhile (v${live.version}):`, wrap(live.text, 96, '      ')] : []),
-    ...(l.policy?.verdict === 'block' ? l.policy.violations.map((v) => `    BLOCKED by ${v.rule}: ${v.detail} [${oneLine(v.match, 60)}]`) : []),
+    ...(l.policy?.verdict === 'block' ? l.policy.violations.map((v) => `    BLOCKED by ${v.rule}: ${v.detail}${v.match ? ` [${oneLine(v.match, 60)}]` : ''}`) : []),
     ...(l.approvals?.length ? [`    approvals so far: ${l.approvals.map((a) => a.reviewer).join(', ')}`] : []),
     `    scope: ${[l.scope.agentId && `agent ${l.scope.agentId}`, l.scope.tools?.length && `tools ${l.scope.tools.join(', ')}`, l.scope.taskCluster && `task "${oneLine(l.scope.taskCluster, 50)}"`].filter(Boolean).join('; ') || 'tenant-wide'}`,
     `    evidence (${l.evidence.refs.length} refs${Object.keys(l.evidence.counts).length ? `; ${Object.entries(l.evidence.counts).map(([k, v]) => `${k} ${v}`).join(', ')}` : ''}):`,
