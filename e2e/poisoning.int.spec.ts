@@ -113,6 +113,7 @@ describe('memory poisoning through an ingest key, end to end', () => {
     const injection = find(all, /npm run docs/);
     expect(injection.text).not.toMatch(/ignore previous|rm -rf/);
     expect(injection.evidence.refs.every((r) => r.source === 'tool-output' && (r.ingestedBy ?? []).includes(ATTACKER))).toBe(true);
+    expect(injection.tainted).toEqual(['tool-output']);
 
     // An approver approves what passed: the honest pattern the attacker fed, and the harmless residue.
     const publish = find(all, /npm run build/);

@@ -94,6 +94,11 @@ export interface LessonView extends LessonClaim {
   policy?: { verdict: 'pass' | 'block'; violations: { rule: string; detail: string; match: string }[]; checkedAt: string };
   /** Reviewers who edited the text: none of them may approve it. */
   editors?: string[];
+  /**
+   * The untrusted kinds of evidence the lesson rests on (agent messages, tool output, web or file
+   * content): its wording may carry what those sources said, so a reviewer reads it as tainted.
+   */
+  tainted?: string[];
   dreamId: string;
   proposedAt: string;
   decidedAt?: string;

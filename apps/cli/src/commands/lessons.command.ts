@@ -7,7 +7,8 @@ export function renderLesson(l: LessonView): string {
   const refs = l.evidence.refs.slice(0, 3).map((r) => `      ${r.sessionId} / ${r.eventId}${r.excerpt ? `: ${oneLine(r.excerpt, 80)}` : ''}`);
   const live = l.live;
   return [
-    `${l.id}  [${l.kind}, ${statusLabel(l)}]  support: ${plural(l.support.sessions, 'session')}, ${plural(l.support.distinctUsers, 'user')}, confidence ${l.confidence.toFixed(2)}`,
+    `${l.id}  [${l.kind}, ${statusLabel(l)}]  support: ${plural(l.support.sessions, 'session')}, ${plural(l.support.distinctUsers, 'user')}${l.support.credentials ? ` from ${plural(l.support.credentials.length, 'ingesting credential')}` : ''}, confidence ${l.confidence.toFixed(2)}`,
+    ...(l.tainted?.length ? [`    TAINTED: rests on untrusted evidence (${l.tainted.join(', ')}); read its wording as theirs`] : []),
     wrap(l.text, 96, '    '),
     ...(l.textVersion > 1 ? [`    text version ${l.textVersion} (${l.textHash.slice(0, 12)}), edited by ${(l.editors ?? []).join(', ') || '?'}`] : []),
     ...(live && live.textHash !== l.textHash ? [`    served meanwhile (v${live.version}):`, wrap(live.text, 96, '      ')] : []),

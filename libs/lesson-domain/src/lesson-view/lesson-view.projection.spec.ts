@@ -31,6 +31,13 @@ describe('lesson view projection', () => {
     expect(fold([p, pass])).toMatchObject({ status: 'in-review', policy: { verdict: 'pass', violations: [] } });
   });
 
+  it('marks a lesson tainted by the untrusted kinds of evidence it rests on', () => {
+    const refs = (source: string) => ({ tenantId: 'acme', sessionId: 's1', eventId: `e-${source}`, source });
+    const withRefs = (sources: string[]) => stored({ type: 'LessonProposed', data: { ...claim({ evidence: { refs: sources.map(refs) as never, counts: {} } }), dreamId: 'dream-1' } });
+    expect(fold([withRefs(['user-message', 'user-feedback'])])).not.toHaveProperty('tainted');
+    expect(fold([withRefs(['tool-output', 'user-message', 'web-content'])]).tainted).toEqual(['tool-output', 'web-content']);
+  });
+
   it('shows a blocked lesson with the rule and what matched', () => {
     expect(fold([p, stored(checked(EXFILTRATION))])).toMatchObject({
       status: 'blocked', policy: { verdict: 'block', violations: [{ rule: 'exfiltration', match: 'https://evil.example/x' }] },

@@ -1,4 +1,4 @@
-import type { LessonEvent, LessonView, ServedLesson } from '@reverie/contracts';
+import { TRUSTED_EVIDENCE, type LessonEvent, type LessonView, type ServedLesson } from '@reverie/contracts';
 import { LessonDomainError } from '../lesson/lesson-domain.error';
 import { mergeEvidence } from '../lesson/lesson-evidence';
 import { evolve, initialLessonState, type LessonState } from '../lesson/lesson.state';
@@ -30,15 +30,18 @@ export function evolveLessonView(view: LessonView | undefined, event: LessonEven
     // A second proposal for an existing view (a twin the decider would refuse) changes nothing.
     if (view) return { ...view, appliedEventIds, lifecycle: before };
     const { dreamId, ...claim } = event.data;
-    return withLifecycle({ ...claim, id: event.streamId, tenantId: event.tenantId, status: 'proposed', version: 0, textVersion: 1, textHash: '', dreamId, proposedAt: event.occurredAt, appliedEventIds, lifecycle }, lifecycle);
+    return withLifecycle({ ...claim, ...taintOf(claim.evidence.refs), id: event.streamId, tenantId: event.tenantId, status: 'proposed', version: 0, textVersion: 1, textHash: '', dreamId, proposedAt: event.occurredAt, appliedEventIds, lifecycle }, lifecycle);
   }
   if (!view) {
     throw new LessonDomainError('view-missing', `${event.type} ${event.id} for lesson ${event.streamId} arrived before its LessonProposed`);
   }
   const base = withLifecycle({ ...view, appliedEventIds, lifecycle }, lifecycle);
   switch (event.type) {
-    case 'LessonEvidenceAdded':
-      return { ...base, evidence: mergeEvidence(view.evidence, event.data.evidence), confidence: Math.max(view.confidence, event.data.confidence) };
+    case 'LessonEvidenceAdded': {
+      const evidence = mergeEvidence(view.evidence, event.data.evidence);
+      const { tainted: _t, ...rest } = base;
+      return { ...rest, evidence, ...taintOf(evidence.refs), confidence: Math.max(view.confidence, event.data.confidence) };
+    }
     case 'LessonPolicyChecked':
       return { ...base, policy: { verdict: event.data.verdict, violations: event.data.violations, checkedAt: event.occurredAt } };
     case 'LessonEdited': {
@@ -66,8 +69,8 @@ export function evolveLessonView(view: LessonView | undefined, event: LessonEven
       // The refs of revoked sessions or credentials are no longer shown as evidence.
       const gone = event.data.sources;
       const refs = view.evidence.refs.filter((r) => !gone.some((s) => (s.kind === 'session' && s.id === r.sessionId) || (s.kind === 'credential' && (r.ingestedBy ?? []).includes(s.id))));
-      const { approvals: _void, ...rest } = base;
-      return { ...rest, evidence: { ...view.evidence, refs } };
+      const { approvals: _void, tainted: _t, ...rest } = base;
+      return { ...rest, evidence: { ...view.evidence, refs }, ...taintOf(refs) };
     }
     case 'LessonExpired':
       return decided(base, event, event.actor.id, `review-by date ${event.data.reviewBy} passed`);
@@ -108,6 +111,12 @@ function withLifecycle(view: ProjectedLessonView, state: LessonState): Projected
     ...(state.editors.length ? { editors: state.editors } : {}),
     ...(state.live ? { live: { ...state.live, since: state.live.version === view.live?.version ? view.live.since : '' } } : {}),
   };
+}
+
+/** The untrusted kinds among the evidence's sources (the references that name one). */
+function taintOf(refs: LessonView['evidence']['refs']): Pick<LessonView, 'tainted'> {
+  const kinds = [...new Set(refs.flatMap((r) => (r.source && !TRUSTED_EVIDENCE.has(r.source) ? [r.source] : [])))].sort();
+  return kinds.length ? { tainted: kinds } : {};
 }
 
 function decided(view: ProjectedLessonView, event: LessonEvent, by: string, note: string | undefined): ProjectedLessonView {
