@@ -164,6 +164,7 @@ async function main(): Promise<void> {
   // By default the service process gets the V8/Node flags this process was started with, so the
   // raw baseline and the service run under the same heap settings.
   const serviceNodeOptions = stringArg('service-node-options')?.split(/\s+/).filter(Boolean) ?? process.execArgv.filter((a) => !/^--(cpu-prof|heap-prof|inspect)/.test(a));
+  if (process.argv.includes('--compare-sealing')) return compareSealing(maxBatch, serviceNodeOptions, n, batchSize, clients, roundCount, asJson);
   const service = inProcess ? await inProcessService(maxBatch) : await childProcessService(maxBatch, serviceNodeOptions);
   const nc = await connect({ servers: TEST_NATS_URL, noAsyncTraces: true, name: 'bench-ingest-load' });
   const ns = service.namespace;
@@ -252,6 +253,54 @@ async function main(): Promise<void> {
   } finally {
     await nc.drain().catch(() => undefined);
     await service.stop();
+  }
+}
+
+/**
+ * The cost of sealing session content (crypto-shredding): the same HTTP ingest phase against two
+ * services in child processes, one sealing (as in production) and one not (INGEST_SEAL_CONTENT=false),
+ * alternating round by round; reports the service CPU µs per event of each and their ratio.
+ */
+async function compareSealing(maxBatch: number, execArgv: string[], n: number, batchSize: number, clients: number, roundCount: number, asJson: boolean): Promise<void> {
+  const sealing = await childProcessService(maxBatch, execArgv, { sealContent: true });
+  const plain = await childProcessService(maxBatch, execArgv, { sealContent: false });
+  const nc = await connect({ servers: TEST_NATS_URL, noAsyncTraces: true, name: 'bench-ingest-sealing' });
+  const send = (s: BenchService) => async (body: string) => {
+    const res = await fetch(`${s.url}${ROUTES.ingestEvents}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': s.key }, body });
+    const json = (await res.json()) as { accepted: number };
+    if (res.status !== 202) throw new Error(`HTTP ${res.status}: ${JSON.stringify(json).slice(0, 300)}`);
+    return json.accepted;
+  };
+  try {
+    for (const s of [sealing, plain]) {
+      await batched('warm-up', bodies(`warm-${s.namespace}`, 4000, batchSize), 4000, clients, send(s));
+      await projectionIdle(nc, s.namespace);
+    }
+    const on: number[] = [];
+    const off: number[] = [];
+    for (let k = 0; k < roundCount; k++) {
+      for (const [s, into] of [[sealing, on], [plain, off]] as const) {
+        const r = await metered(s, () => batched(`HTTP ${into === on ? 'sealing' : 'plain'}`, bodies(`seal${k}-${s.namespace}`, n, batchSize), n, clients, send(s)));
+        into.push(r.cpuMicrosPerEvent?.service ?? NaN);
+        await projectionIdle(nc, s.namespace);
+      }
+    }
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
+    const report = {
+      bench: 'ingest-sealing', events: n, batchSize, clients, rounds: roundCount, cpus: cpus().length, loadAverage: loadavg().map((l) => round(l, 2)),
+      serviceCpuMicrosPerEvent: { sealing: on, plain: off }, median: { sealing: median(on), plain: median(off) }, ratio: round(median(on) / median(off), 3),
+    };
+    process.stdout.write(asJson ? `${JSON.stringify(report, null, 2)}\n` : [
+      `sealing session content, HTTP ingest of ${n} events a round (${clients} clients × ${batchSize}/batch), ${roundCount} rounds alternating, load average ${report.loadAverage.join(' ')}`,
+      `  service CPU µs/event: plain ${report.median.plain} (rounds ${off.join(', ')}), sealing ${report.median.sealing} (rounds ${on.join(', ')})`,
+      `  sealing / plain = ${report.ratio} (target: under 1.15)`,
+      JSON.stringify(report),
+      '',
+    ].join('\n'));
+  } finally {
+    await nc.drain().catch(() => undefined);
+    await sealing.stop();
+    await plain.stop();
   }
 }
 

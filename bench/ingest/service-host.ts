@@ -28,10 +28,10 @@ export async function inProcessService(maxBatchEvents: number): Promise<BenchSer
 }
 
 /** The service in a child process of its own (`service.child.js`), as it runs in production. */
-export async function childProcessService(maxBatchEvents: number, execArgv: string[] = []): Promise<BenchService> {
+export async function childProcessService(maxBatchEvents: number, execArgv: string[] = [], options: { sealContent?: boolean } = {}): Promise<BenchService> {
   const child = fork(path.join(__dirname, 'service.child.js'), [], {
     execArgv,
-    env: { ...process.env, BENCH_MAX_BATCH_EVENTS: String(maxBatchEvents) },
+    env: { ...process.env, BENCH_MAX_BATCH_EVENTS: String(maxBatchEvents), BENCH_SEAL_CONTENT: String(options.sealContent ?? true) },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const next = (type: string) => awaitMessage(child, type);

@@ -12,7 +12,7 @@ import { serveChildCommands } from '../child-commands';
 
 async function main(): Promise<void> {
   const maxBatch = process.env.BENCH_MAX_BATCH_EVENTS ?? '1000';
-  const env = await startIngestTestEnv({ tenants: ['bench'], env: { INGEST_MAX_BATCH_EVENTS: maxBatch, REVERIE_RATE_LIMIT_PER_MINUTE: '0' } });
+  const env = await startIngestTestEnv({ tenants: ['bench'], env: { INGEST_MAX_BATCH_EVENTS: maxBatch, REVERIE_RATE_LIMIT_PER_MINUTE: '0', INGEST_SEAL_CONTENT: process.env.BENCH_SEAL_CONTENT ?? 'true' } });
   const send = (m: unknown) => process.send?.(m);
   serveChildCommands('service', () => env.stop());
   send({ type: 'ready', url: env.url, key: env.keys.bench, namespace: env.nats.topology.namespace });

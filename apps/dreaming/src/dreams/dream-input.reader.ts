@@ -1,3 +1,4 @@
+import type { SessionCipher } from '@reverie/content-crypto';
 import type { DataSource } from 'typeorm';
 import { sessionEventSchema, type SessionEvent } from '@reverie/contracts';
 import { extractSignals, type SessionSignals } from '@reverie/dreaming-domain';
@@ -44,6 +45,8 @@ export class PhaseTimer {
 interface Options {
   store: EventStore;
   ds: DataSource;
+  /** Opens the sealed content of the session events read (crypto-shredding: erased content reads as erased). */
+  cipher: SessionCipher;
   tenantId: string;
   /** SESSIONS stream sequences, inclusive; nothing is read when toSeq < fromSeq. */
   fromSeq: number;
@@ -91,10 +94,11 @@ export async function refreshSessionSignals(o: Options): Promise<DreamInputCount
   const inner = () => (timer.ms.signals ?? 0) + (timer.ms.naiveChars ?? 0);
   const readStart = performance.now();
   const innerAtStart = inner();
-  const extract = (sessionId: string, events: StoredEvent<SessionEvent>[]) => {
+  const extract = async (sessionId: string, events: StoredEvent<SessionEvent>[]) => {
     try {
+      const opened = await o.cipher.open(o.tenantId, events.map((e) => e.event));
       const t0 = performance.now();
-      const signals = extractSignals(events.map((e) => e.event));
+      const signals = extractSignals(opened);
       const t1 = timer.add('signals', t0);
       let failedChars = 0;
       if (signals.outcome === 'failure' || signals.errors.length > 0) {
@@ -110,9 +114,9 @@ export async function refreshSessionSignals(o: Options): Promise<DreamInputCount
     }
   };
   /** Events before the window exist when the session has stored signals or its first event here is not its first. */
-  const settle = (sessionId: string, events: StoredEvent<SessionEvent>[]) => {
+  const settle = async (sessionId: string, events: StoredEvent<SessionEvent>[]) => {
     if (events.reduce((min, e) => Math.min(min, e.event.data.seq), Infinity) > 0) whole.add(sessionId);
-    else extract(sessionId, events);
+    else await extract(sessionId, events);
   };
 
   const filterSubject = o.store.topology.tenantWildcard('sessions', o.tenantId);
@@ -140,12 +144,12 @@ export async function refreshSessionSignals(o: Options): Promise<DreamInputCount
       open.set(sessionId, events);
       if (stored.event.type === 'SessionEnded') {
         open.delete(sessionId);
-        settle(sessionId, events);
+        await settle(sessionId, events);
       }
     }
     if (pastEnd) break;
   }
-  for (const [sessionId, events] of open) settle(sessionId, events);
+  for (const [sessionId, events] of open) await settle(sessionId, events);
   open.clear();
   counts.windowSessions = seen.size;
   // `read`: the window's read, net of the phases measured inside it.
@@ -176,7 +180,7 @@ export async function refreshSessionSignals(o: Options): Promise<DreamInputCount
       if (parsed.success) valid.push({ event: parsed.data, seq: e.seq, subject: e.subject });
     }
     counts.sessionsReadWhole++;
-    if (valid.length) extract(sessionId, valid);
+    if (valid.length) await extract(sessionId, valid);
   }
   timer.ms.readWhole = (timer.ms.readWhole ?? 0) + (performance.now() - wholeStart) - (inner() - innerAtWhole);
   counts.sessionsFailed = failed.size;

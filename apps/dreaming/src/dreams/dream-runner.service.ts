@@ -8,7 +8,8 @@ import { ANALYZER_VERSION, planDream, withoutQuarantined } from '@reverie/dreami
 import type { EventStore } from '@reverie/event-store';
 import { DreamDomainError, dreamViewOf, evolveDream, evolveDreamAll, initialDreamState, lessonIdOf, type DreamState } from '@reverie/lesson-domain';
 import { estimateNaiveTokens } from '@reverie/synthesis';
-import { DATA_SOURCE, EVENT_STORE, type Logger } from '@reverie/service-kit';
+import type { SessionCipher } from '@reverie/content-crypto';
+import { DATA_SOURCE, EVENT_STORE, SESSION_CIPHER, type Logger } from '@reverie/service-kit';
 import { CLOCK, LESSON_WRITER, LOGGER, type Clock } from '../app.tokens';
 import { DREAMING_CONFIG, type DreamingConfig } from '../config/dreaming.config';
 import { existingLessons, LESSON_INDEX_PROJECTION, quarantinedSources } from '../lesson-index/lesson-index.projection';
@@ -53,6 +54,7 @@ export class DreamRunner implements OnModuleDestroy {
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(TenantStateRepository) private readonly tenants: TenantStateRepository,
     @Inject(LessonProposalsClient) private readonly proposals: LessonProposalsClient,
+    @Inject(SESSION_CIPHER) private readonly cipher: SessionCipher,
   ) {}
 
   async request(tenantId: string, trigger: DreamTriggerName, requestedBy: string): Promise<DreamRequestResult> {
@@ -131,7 +133,7 @@ export class DreamRunner implements OnModuleDestroy {
       await this.waitForLessonIndex();
       mark = timer.add('lessonIndexWait', mark);
       const input = await refreshSessionSignals({
-        store: this.store, ds: this.ds, tenantId, fromSeq, toSeq, checkStop: () => this.checkStop(), timer,
+        store: this.store, ds: this.ds, cipher: this.cipher, tenantId, fromSeq, toSeq, checkStop: () => this.checkStop(), timer,
         onSessionError: (sessionId, err) => this.logger.warn({ tenantId, dreamId, sessionId, err: err.message }, 'session signals not extracted'),
       });
       mark = performance.now();

@@ -56,9 +56,11 @@ describe('session-ingest configuration', () => {
 });
 
 describe('REVERIE_PSEUDONYM_KEY', () => {
+  /** A production configuration that is complete but for what each case leaves out. */
+  const CONTENT_KEY = { REVERIE_CONTENT_KEY: Buffer.alloc(32, 3).toString('base64') };
   const errorOf = (env: Record<string, string>): ConfigError => {
     try {
-      loadIngestConfig(env);
+      loadIngestConfig({ ...CONTENT_KEY, ...env });
     } catch (e) {
       if (e instanceof ConfigError) return e;
       throw e;
@@ -73,7 +75,7 @@ describe('REVERIE_PSEUDONYM_KEY', () => {
     // Named together with the other bad variables, not only once they are fixed.
     expect(errorOf({ NODE_ENV: 'production', INGEST_MAX_DEPTH: '0' }).problems.map((p) => p.variable).sort()).toEqual(['INGEST_MAX_DEPTH', 'REVERIE_PSEUDONYM_KEY']);
     const key = 'k'.repeat(40);
-    expect(loadIngestConfig({ NODE_ENV: 'production', REVERIE_PSEUDONYM_KEY: key }).REVERIE_PSEUDONYM_KEY).toBe(key);
+    expect(loadIngestConfig({ ...CONTENT_KEY, NODE_ENV: 'production', REVERIE_PSEUDONYM_KEY: key }).REVERIE_PSEUDONYM_KEY).toBe(key);
   });
 
   it('refuses a short key without echoing it, and is optional outside production', () => {

@@ -48,12 +48,20 @@ export const ingestConfigSchema = commonConfigSchema(SERVICE).extend({
    * production, a fixed development key otherwise. Never logged (the name contains KEY).
    */
   REVERIE_PSEUDONYM_KEY: z.string().min(MIN_DEPLOYMENT_KEY_CHARS, `expected at least ${MIN_DEPLOYMENT_KEY_CHARS} characters (e.g. \`openssl rand -hex 32\`)`).optional(),
+  /**
+   * Seal session content before it reaches the log (crypto-shredding). `false` exists to measure
+   * its cost (bench/ingest --compare-sealing); production refuses it.
+   */
+  INGEST_SEAL_CONTENT: z.enum(['true', 'false'], { error: 'expected true or false' }).default('true').transform((v) => v === 'true'),
   /** Only `production` matters here: it makes REVERIE_PSEUDONYM_KEY required. */
   NODE_ENV: z.string().optional(),
 }).superRefine((config, ctx) => {
-  if (config.REVERIE_PSEUDONYM_KEY !== undefined) return;
   // Production is NODE_ENV=production, or REVERIE_PRODUCTION=true where the common schema declares that switch.
   const why = config.NODE_ENV === 'production' ? 'NODE_ENV=production' : (config as { REVERIE_PRODUCTION?: unknown }).REVERIE_PRODUCTION === true ? 'REVERIE_PRODUCTION=true' : undefined;
+  if (why && !config.INGEST_SEAL_CONTENT) {
+    ctx.addIssue({ code: 'custom', path: ['INGEST_SEAL_CONTENT'], message: `must stay true when ${why}: session content is sealed so that erasure can shred it` });
+  }
+  if (config.REVERIE_PSEUDONYM_KEY !== undefined) return;
   if (why) {
     ctx.addIssue({ code: 'custom', path: ['REVERIE_PSEUDONYM_KEY'], message: `required when ${why}: a secret of at least ${MIN_DEPLOYMENT_KEY_CHARS} characters (e.g. \`openssl rand -hex 32\`) that keys the pseudonyms of user ids` });
   }

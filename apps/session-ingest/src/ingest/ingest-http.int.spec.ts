@@ -128,8 +128,8 @@ describe('session-ingest over HTTP and NATS (real NATS and Postgres)', () => {
     const b = await postJson(`${env.url}${ROUTES.ingestEvents}`, { events: events.map((e) => ({ ...e, data: { ...(e.data as object), ...('text' in (e.data as object) ? { text: 'globex text' } : {}) } })) }, { 'x-api-key': env.keys.globex });
     expect(a.body).toMatchObject({ accepted: 6, duplicates: 0 });
     expect(b.body).toMatchObject({ accepted: 6, duplicates: 0 });
-    const acme = (await store.readAggregate<SessionEvent>('sessions', 'acme', 'http-same-ids')).events.map((s) => s.event);
-    const globex = (await store.readAggregate<SessionEvent>('sessions', 'globex', 'http-same-ids')).events.map((s) => s.event);
+    const acme = await env.cipher.open('acme', (await store.readAggregate<SessionEvent>('sessions', 'acme', 'http-same-ids')).events.map((s) => s.event));
+    const globex = await env.cipher.open('globex', (await store.readAggregate<SessionEvent>('sessions', 'globex', 'http-same-ids')).events.map((s) => s.event));
     expect(acme.map((e) => e.id)).toEqual(globex.map((e) => e.id));
     expect(acme.every((e) => e.tenantId === 'acme') && globex.every((e) => e.tenantId === 'globex')).toBe(true);
     expect(acme.flatMap((e) => ('text' in e.data ? [e.data.text] : []))).not.toContain('globex text');

@@ -5,7 +5,8 @@ import type { SessionEvent } from '@reverie/contracts';
 import type { EventStore } from '@reverie/event-store';
 import type { IngestRejectionDetail, IngestResponse } from '@reverie/ingest-client';
 import { BatchError, validateBatch, type IngestLimits } from '@reverie/ingest-validation';
-import { accountableIds, DATA_SOURCE, EVENT_STORE, type Principal } from '@reverie/service-kit';
+import type { SessionCipher } from '@reverie/content-crypto';
+import { accountableIds, DATA_SOURCE, EVENT_STORE, SESSION_CIPHER, type Principal } from '@reverie/service-kit';
 import { CLOCK, INGEST_CONFIG, LOGGER, type Clock } from '../app.tokens';
 import { ingestLimits, type IngestConfig } from '../config/ingest.config';
 import { DEVELOPMENT_KEY_WARNING, pseudonymKeys } from '../config/pseudonym-keys';
@@ -23,6 +24,7 @@ export class IngestService {
   private readonly limits: IngestLimits;
   private readonly redactors: TenantRedactors;
   private readonly maxInFlight: number;
+  private readonly sealContent: boolean;
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -30,12 +32,14 @@ export class IngestService {
     @Inject(INGEST_CONFIG) config: IngestConfig,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(SESSION_CIPHER) private readonly cipher: SessionCipher,
   ) {
     this.limits = ingestLimits(config);
     const keys = pseudonymKeys(config);
     if (keys.development) logger.warn(DEVELOPMENT_KEY_WARNING);
     this.redactors = new TenantRedactors(config.REVERIE_REDACTION_RULES, keys.keyFor);
     this.maxInFlight = config.INGEST_PUBLISH_MAX_IN_FLIGHT;
+    this.sealContent = config.INGEST_SEAL_CONTENT;
   }
 
   /**
@@ -82,7 +86,9 @@ export class IngestService {
     const fresh = known.size ? events.filter((e) => !known.has(e.id)) : events;
     let results;
     try {
-      results = await this.store.appendMany('sessions', fresh, this.maxInFlight);
+      // Content is sealed under each session's data key before it reaches the log (crypto-shredding).
+      const sealed = this.sealContent ? await this.cipher.seal(tenantId, fresh) : fresh;
+      results = await this.store.appendMany('sessions', sealed, this.maxInFlight);
     } catch (err) {
       this.logger.error({ err, tenantId, events: fresh.length }, 'appending to SESSIONS failed');
       throw unavailable(`the event log did not acknowledge the batch (${(err as Error).message}); nothing is reported as accepted: retry the whole batch, re-sent events are deduplicated`);

@@ -5,7 +5,7 @@ import { ROUTES } from '@reverie/contracts';
 import { pseudonymFor } from '@reverie/redaction';
 import { eventually } from '@reverie/testing';
 import { tenantPseudonymKeys } from '../config/pseudonym-keys';
-import { postJson, readSessionsRaw, sessionEvents } from '../testing/session-fixtures';
+import { postJson, readSessionsOpened, readSessionsRaw, sessionEvents } from '../testing/session-fixtures';
 import { startIngestTestEnv, type IngestTestEnv } from '../testing/ingest-test-env';
 
 const DEPLOYMENT_KEY = randomBytes(32).toString('hex');
@@ -47,9 +47,10 @@ describe('keyed pseudonyms of user ids', () => {
 
     const stream = await readSessionsRaw(env.nats.nc, env.nats.topology);
     expect(stream).toHaveLength(18);
-    const userIds = (tenant: string) => new Set(stream.filter((m) => m.subject.includes(`.${tenant}.`)).flatMap((m) => {
-      const event = JSON.parse(m.text.slice(m.text.indexOf('\n{') + 1));
-      return [event.data.userId, event.actor.kind === 'user' ? event.actor.id : undefined].filter(Boolean);
+    const opened = await readSessionsOpened(env.nats.nc, env.nats.topology, env.cipher);
+    const userIds = (tenant: string) => new Set(opened.filter((e) => e.tenantId === tenant).flatMap((e) => {
+      const data = e.data as { userId?: string };
+      return [data.userId, e.actor.kind === 'user' ? e.actor.id : undefined].filter(Boolean);
     }));
     expect([...userIds('acme')]).toEqual([expected.acme]);
     expect([...userIds('globex')]).toEqual([expected.globex]);

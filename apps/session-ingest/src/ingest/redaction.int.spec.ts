@@ -3,7 +3,7 @@ import { headers as natsHeaders } from 'nats';
 import { Client } from 'pg';
 import { ROUTES } from '@reverie/contracts';
 import { eventually } from '@reverie/testing';
-import { postJson, readSessionsRaw, sessionEvents } from '../testing/session-fixtures';
+import { postJson, readSessionsOpened, readSessionsRaw, sessionEvents } from '../testing/session-fixtures';
 import { startIngestTestEnv, type IngestTestEnv } from '../testing/ingest-test-env';
 
 const b64url = (n: number) => randomBytes(n).toString('base64url');
@@ -82,7 +82,11 @@ describe('redaction before anything is persisted', () => {
         const found = needles.filter((n) => hay.includes(n));
         expect({ where, found }).toEqual({ where, found: [] });
       }
-      expect(haystacks.stream).toContain('[REDACTED');
+      // The log holds the content sealed; opened, it is the redacted text.
+      expect(haystacks.stream).not.toContain('[REDACTED');
+      const opened = JSON.stringify(await readSessionsOpened(env.nats.nc, env.nats.topology, env.cipher));
+      expect(opened).toContain('[REDACTED');
+      expect(needles.filter((n) => opened.includes(n))).toEqual([]);
     } finally {
       await pg.end();
     }

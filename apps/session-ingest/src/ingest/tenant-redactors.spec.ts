@@ -25,7 +25,7 @@ describe('the development pseudonym key', () => {
   const build = (env: Record<string, string>) => {
     const warn = jest.fn();
     const logger = { warn } as unknown as Logger;
-    new IngestService({} as never, {} as never, loadIngestConfig(env), logger, () => new Date());
+    new IngestService({} as never, {} as never, loadIngestConfig(env), logger, () => new Date(), {} as never);
     return warn;
   };
 

@@ -2,7 +2,8 @@ import { BadRequestException, Controller, Get, Inject, NotFoundException, Param,
 import type { DataSource } from 'typeorm';
 import { SUBJECT_TOKEN } from '@reverie/contracts';
 import { SESSIONS_ROUTE, type IngestSessionView } from '@reverie/ingest-client';
-import { Allow, CurrentPrincipal, DATA_SOURCE, type Principal } from '@reverie/service-kit';
+import type { SessionCipher } from '@reverie/content-crypto';
+import { Allow, CurrentPrincipal, DATA_SOURCE, SESSION_CIPHER, type Principal } from '@reverie/service-kit';
 import { countSessions, findSession, listSessions } from './sessions.repository';
 
 export const DEFAULT_SESSIONS_LIMIT = 50;
@@ -15,7 +16,16 @@ export const MAX_SESSIONS_LIMIT = 500;
  */
 @Controller()
 export class SessionsController {
-  constructor(@Inject(DATA_SOURCE) private readonly ds: DataSource) {}
+  constructor(
+    @Inject(DATA_SOURCE) private readonly ds: DataSource,
+    @Inject(SESSION_CIPHER) private readonly cipher: SessionCipher,
+  ) {}
+
+  /** The read model keeps user ids sealed as the log holds them; they are opened for the answer only. */
+  private async opened(tenantId: string, sessions: IngestSessionView[]): Promise<IngestSessionView[]> {
+    const users = await this.cipher.openValues(tenantId, sessions.map((s) => s.userId));
+    return sessions.map((s, i) => (users[i] === undefined ? s : { ...s, userId: users[i] }));
+  }
 
   @Get(SESSIONS_ROUTE)
   @Allow('reviewer', 'approver', 'admin')
@@ -25,7 +35,7 @@ export class SessionsController {
       throw new BadRequestException(`limit must be a whole number from 1 to ${MAX_SESSIONS_LIMIT}, got ${JSON.stringify(String(limitParam).slice(0, 40))}`);
     }
     const [total, sessions] = await Promise.all([countSessions(this.ds, tenantId), listSessions(this.ds, tenantId, limit)]);
-    return { total, sessions };
+    return { total, sessions: await this.opened(tenantId, sessions) };
   }
 
   @Get(`${SESSIONS_ROUTE}/:id`)
@@ -34,6 +44,6 @@ export class SessionsController {
     if (!SUBJECT_TOKEN.test(id)) throw new BadRequestException('the session id must be 1-128 characters of A-Z a-z 0-9 _ -');
     const session = await findSession(this.ds, tenantId, id);
     if (!session) throw new NotFoundException(`no session ${id} for this tenant`);
-    return session;
+    return (await this.opened(tenantId, [session]))[0];
   }
 }

@@ -1,5 +1,6 @@
 import { consumerSpecsOf } from '@reverie/event-store';
-import type { ServiceHandle } from '@reverie/service-kit';
+import type { SessionCipher } from '@reverie/content-crypto';
+import { SESSION_CIPHER, type ServiceHandle } from '@reverie/service-kit';
 import { natsTestEnv, pgTestEnv, TEST_NATS_URL, type NatsTestEnv, type PgTestEnv } from '@reverie/testing';
 import { createApp } from '../app.factory';
 import { loadIngestConfig, SERVICE, type IngestConfig } from '../config/ingest.config';
@@ -14,6 +15,8 @@ export interface IngestTestEnv {
   keys: Record<string, string>;
   /** Keys with the `reviewer` role by tenant, for the sessions read routes. */
   readerKeys: Record<string, string>;
+  /** The service's own cipher: opens what it sealed into SESSIONS. */
+  cipher: SessionCipher;
   stop(): Promise<void>;
 }
 
@@ -40,7 +43,7 @@ export async function startIngestTestEnv(options: { duplicateWindowSeconds?: num
     });
     const handle = await createApp(config, { handleSignals: false });
     return {
-      url: handle.url, handle, nats, pg, config, keys, readerKeys,
+      url: handle.url, handle, nats, pg, config, keys, readerKeys, cipher: handle.app.get<SessionCipher>(SESSION_CIPHER),
       async stop() {
         await handle.shutdown('test done');
         await nats.cleanup();

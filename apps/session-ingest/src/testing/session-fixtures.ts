@@ -1,5 +1,6 @@
+import type { SessionCipher } from '@reverie/content-crypto';
 import type { NatsConnection } from 'nats';
-import type { Topology } from '@reverie/contracts';
+import type { SessionEvent, Topology } from '@reverie/contracts';
 
 /** A small valid session as a publisher sends it (no tenantId, recordedAt or schemaVersion). */
 export function sessionEvents(sessionId: string, options: { prefix?: string; texts?: string[]; toolInput?: unknown; toolOutput?: string; isError?: boolean } = {}): Record<string, unknown>[] {
@@ -53,3 +54,12 @@ export const postJson = async (url: string, body: unknown, headers: Record<strin
   }
   return { status: res.status, contentType: res.headers.get('content-type') ?? '', body: parsed };
 };
+
+/** The events of SESSIONS read raw and opened with a tenant's keys (what a consumer sees). */
+export async function readSessionsOpened(nc: NatsConnection, topology: Topology, cipher: SessionCipher): Promise<SessionEvent[]> {
+  const raw = await readSessionsRaw(nc, topology);
+  const events = raw.map((m) => JSON.parse(m.text.slice(m.text.indexOf('\n{') + 1)) as SessionEvent);
+  const opened: SessionEvent[] = [];
+  for (const e of events) opened.push(...(await cipher.open(e.tenantId, [e])));
+  return opened;
+}

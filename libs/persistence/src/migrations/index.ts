@@ -5,6 +5,7 @@ import { ApiKeys1732190300000 } from './1732190300000-api-keys';
 import { GovernancePolicy1732190400000 } from './1732190400000-governance-policy';
 import { LessonLifecycle1732190500000 } from './1732190500000-lesson-lifecycle';
 import { TenantAggregate1732190600000 } from './1732190600000-tenant-aggregate';
+import { ContentKeys1732190700000 } from './1732190700000-content-keys';
 
 /** Every migration, in order. New ones are appended; applied ones are never edited. */
-export const ALL_MIGRATIONS = [InitialSchema1732190000000, ServingLessonViews1732190100000, DreamingRuns1732190200000, ApiKeys1732190300000, GovernancePolicy1732190400000, LessonLifecycle1732190500000, TenantAggregate1732190600000];
+export const ALL_MIGRATIONS = [InitialSchema1732190000000, ServingLessonViews1732190100000, DreamingRuns1732190200000, ApiKeys1732190300000, GovernancePolicy1732190400000, LessonLifecycle1732190500000, TenantAggregate1732190600000, ContentKeys1732190700000];

@@ -74,6 +74,7 @@ export function serviceAppModule(options: ServiceAppModuleOptions): Type<unknown
         databaseUrl: config.DATABASE_URL,
         namespace: config.REVERIE_NAMESPACE,
         consumers: options.consumers ?? consumerSpecsOf(service),
+        contentKey: config.REVERIE_CONTENT_KEY,
       }),
       ServiceCoreModule,
       HealthModule.forRoot({

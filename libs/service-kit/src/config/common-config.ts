@@ -72,6 +72,8 @@ export function commonConfigSchema(service: ServiceName) {
       .int('expected a whole number of requests per minute (0 turns the limit off)')
       .min(0, 'expected a whole number of requests per minute (0 turns the limit off)')
       .default(DEFAULT_RATE_LIMIT_PER_MINUTE),
+    /** The master key of session content (32 bytes, base64): wraps each tenant's key-encryption key. Production requires it. */
+    REVERIE_CONTENT_KEY: z.string().optional(),
     /** Operator keys, `key:tenant[:role+role],…` (EnvKeyVerifier): the first admin's way in. */
     REVERIE_API_KEYS: z.string().optional(),
     /** OIDC for people: REVERIE_OIDC_ISSUER, _AUDIENCE, _JWKS_URL, _TENANT_CLAIM, _ROLES_CLAIM, _ACTOR_CLAIM. */

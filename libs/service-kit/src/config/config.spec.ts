@@ -122,13 +122,13 @@ describe('service configuration as a whole', () => {
   it('in production (NODE_ENV=production or REVERIE_PRODUCTION=true), refuses naming each problem, never a secret', () => {
     const e = configError(() => load({ ...composeEnv, NODE_ENV: 'production' }));
     expect(e.message).toMatch(/^Refused in production \(NODE_ENV=production\):\n/);
-    expect(e.problems.map((p) => p.variable)).toEqual(['REVERIE_API_KEYS', 'DATABASE_URL', 'DATABASE_URL', 'NATS_URL', 'NATS_USER', 'HOST']);
+    expect(e.problems.map((p) => p.variable)).toEqual(['REVERIE_API_KEYS', 'REVERIE_CONTENT_KEY', 'DATABASE_URL', 'DATABASE_URL', 'NATS_URL', 'NATS_USER', 'HOST']);
     expect(e.message).not.toContain('postgres:postgres');
     const f = configError(() => load({ ...composeEnv, REVERIE_PRODUCTION: 'true' }));
     expect(f.message).toMatch(/^Refused in production \(REVERIE_PRODUCTION=true\):/);
-    expect(f.problems).toHaveLength(6);
-    // The defaults (everything on this machine) pass.
-    expect(load({ NODE_ENV: 'production' }).HOST).toBe('127.0.0.1');
+    expect(f.problems).toHaveLength(7);
+    // The defaults (everything on this machine) pass, given a content master key of its own.
+    expect(load({ NODE_ENV: 'production', REVERIE_CONTENT_KEY: Buffer.alloc(32, 5).toString('base64') }).HOST).toBe('127.0.0.1');
   });
 
   it('in production, accepts a configuration with its own keys, TLS and one interface', () => {
@@ -136,7 +136,7 @@ describe('service configuration as a whole', () => {
       NODE_ENV: 'production',
       NATS_URL: 'nats://nats.internal:4222', NATS_TLS_CA: ca, NATS_USER: 'governance', NATS_PASSWORD: 'pOwnNatsPassword1',
       DATABASE_URL: 'postgres://reverie:Zx81-own-password@db.internal:5432/reverie?sslmode=verify-full',
-      REVERIE_API_KEYS: 'k7Qx3vN9pL2mR8sT4wY6zA1bC5dE0fGh:acme:admin',
+      REVERIE_API_KEYS: 'k7Qx3vN9pL2mR8sT4wY6zA1bC5dE0fGh:acme:admin', REVERIE_CONTENT_KEY: Buffer.alloc(32, 5).toString('base64'),
       HOST: '0.0.0.0', REVERIE_ALLOW_PUBLIC_BIND: 'true',
     });
     expect(c).toMatchObject({ NATS_TLS_CA: ca, HOST: '0.0.0.0', REVERIE_ALLOW_PUBLIC_BIND: true });

@@ -7,6 +7,7 @@ import {
 /** A production configuration that passes every check. */
 const accepted: ProductionCheckInput = {
   REVERIE_API_KEYS: 'k7Qx3vN9pL2mR8sT4wY6zA1bC5dE0fGh:acme:admin',
+  REVERIE_CONTENT_KEY: Buffer.alloc(32, 5).toString('base64'),
   DATABASE_URL: 'postgres://reverie:s3cret-Pw@db.internal:5432/reverie?sslmode=verify-full',
   NATS_URL: 'tls://nats.internal:4222',
   NATS_USER: 'governance',
@@ -17,11 +18,16 @@ const problems = (change: Partial<ProductionCheckInput>) => productionProblems({
 const variables = (change: Partial<ProductionCheckInput>) => problems(change).map((p) => p.variable);
 
 describe('production checks', () => {
+  it('refuse sealing session content under the development master key, or a master key of the wrong size', () => {
+    expect(variables({ REVERIE_CONTENT_KEY: undefined })).toEqual(['REVERIE_CONTENT_KEY']);
+    expect(problems({ REVERIE_CONTENT_KEY: 'c2hvcnQ=' })).toEqual([{ variable: 'REVERIE_CONTENT_KEY', message: expect.stringMatching(/32 random bytes/) }]);
+  });
+
   it('accept a production configuration: own keys, TLS to NATS, a password and sslmode for a remote Postgres, one interface', () => {
     expect(productionProblems(accepted)).toEqual([]);
     // Also: everything on this machine, no keys at all, OIDC only.
     expect(productionProblems({
-      DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/reverie', NATS_URL: 'nats://localhost:4222', HOST: '127.0.0.1', REVERIE_ALLOW_PUBLIC_BIND: false,
+      DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/reverie', NATS_URL: 'nats://localhost:4222', HOST: '127.0.0.1', REVERIE_ALLOW_PUBLIC_BIND: false, REVERIE_CONTENT_KEY: accepted.REVERIE_CONTENT_KEY,
     })).toEqual([]);
     // Every interface, said explicitly.
     expect(problems({ HOST: '0.0.0.0', REVERIE_ALLOW_PUBLIC_BIND: true })).toEqual([]);
@@ -108,7 +114,7 @@ describe('production checks', () => {
       NATS_URL: 'nats://nats:4222',
       HOST: '0.0.0.0',
       REVERIE_ALLOW_PUBLIC_BIND: false,
-    }).map((p) => p.variable)).toEqual(['REVERIE_API_KEYS', 'DATABASE_URL', 'DATABASE_URL', 'NATS_URL', 'NATS_USER', 'HOST']);
+    }).map((p) => p.variable)).toEqual(['REVERIE_API_KEYS', 'REVERIE_CONTENT_KEY', 'DATABASE_URL', 'DATABASE_URL', 'NATS_URL', 'NATS_USER', 'HOST']);
   });
 
   it('know production mode, loopback and wildcard addresses', () => {

@@ -19,6 +19,8 @@ export const SECURE_PG_SSLMODES: readonly string[] = ['require', 'verify-ca', 'v
 
 export interface ProductionCheckInput {
   REVERIE_API_KEYS?: string;
+  /** The master key of session content; without it content is sealed under a published development key. */
+  REVERIE_CONTENT_KEY?: string;
   DATABASE_URL: string;
   NATS_URL: string;
   NATS_TLS_CA?: string;
@@ -39,7 +41,13 @@ export function isProductionMode(nodeEnv: string | undefined, reverieProduction:
 }
 
 export function productionProblems(c: ProductionCheckInput): ConfigProblem[] {
-  return [...apiKeyProblems(c.REVERIE_API_KEYS), ...databaseProblems(c.DATABASE_URL, c.PGPASSWORD), ...natsProblems(c), ...bindProblems(c)];
+  return [...apiKeyProblems(c.REVERIE_API_KEYS), ...contentKeyProblems(c.REVERIE_CONTENT_KEY), ...databaseProblems(c.DATABASE_URL, c.PGPASSWORD), ...natsProblems(c), ...bindProblems(c)];
+}
+
+function contentKeyProblems(key: string | undefined): ConfigProblem[] {
+  if (!key) return [{ variable: 'REVERIE_CONTENT_KEY', message: 'not set: session content would be sealed under the published development key; set 32 random bytes in base64 (openssl rand -base64 32), the same for every service' }];
+  if (Buffer.from(key, 'base64').length !== 32) return [{ variable: 'REVERIE_CONTENT_KEY', message: 'must be 32 random bytes in base64 (openssl rand -base64 32)' }];
+  return [];
 }
 
 function apiKeyProblems(spec: string | undefined): ConfigProblem[] {

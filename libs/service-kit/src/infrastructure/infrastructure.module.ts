@@ -5,7 +5,8 @@ import type { DataSource } from 'typeorm';
 import { topology, type Topology } from '@reverie/contracts';
 import { assertProvisioned, EventStore, type ConsumerSpec } from '@reverie/event-store';
 import { connectMigrated } from '@reverie/persistence';
-import { DATA_SOURCE, EVENT_STORE, NATS_CONNECTION, TOPOLOGY } from './infrastructure.tokens';
+import { DATA_SOURCE, EVENT_STORE, NATS_CONNECTION, TOPOLOGY, SESSION_CIPHER } from './infrastructure.tokens';
+import { contentMasterKey, PgContentKeyring, SessionCipher } from '@reverie/content-crypto';
 import { ManagedConsumers } from './managed-consumers';
 import { ProjectionRunners } from './projection-runners';
 
@@ -21,6 +22,8 @@ export interface InfrastructureOptions {
   /** Durable consumers this service binds to; start-up fails, naming them, if `reverie setup` has not created them. */
   consumers: ConsumerSpec[];
   poolSize?: number;
+  /** REVERIE_CONTENT_KEY: the master key of session content (absent: the development key). */
+  contentKey?: string;
 }
 
 class InfrastructureLifecycle implements BeforeApplicationShutdown, OnApplicationShutdown {
@@ -78,6 +81,11 @@ export class InfrastructureModule {
             throw new Error(`cannot use Postgres at ${redactUrl(options.databaseUrl)} (DATABASE_URL): ${err.message}`);
           }),
         },
+        {
+          provide: SESSION_CIPHER,
+          inject: [DATA_SOURCE],
+          useFactory: (ds: DataSource) => new SessionCipher(new PgContentKeyring(ds, contentMasterKey({ REVERIE_CONTENT_KEY: options.contentKey }).key)),
+        },
         ManagedConsumers,
         {
           provide: ProjectionRunners,
@@ -87,7 +95,7 @@ export class InfrastructureModule {
         },
         InfrastructureLifecycle,
       ],
-      exports: [TOPOLOGY, NATS_CONNECTION, EVENT_STORE, DATA_SOURCE, ManagedConsumers, ProjectionRunners],
+      exports: [TOPOLOGY, NATS_CONNECTION, EVENT_STORE, DATA_SOURCE, SESSION_CIPHER, ManagedConsumers, ProjectionRunners],
     };
   }
 }

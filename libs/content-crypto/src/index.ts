@@ -1,0 +1,4 @@
+export { isSealed, kidOf, openString, sealString } from './sealed-string';
+export { ERASED, openSessionEvent, sealSessionEvent, sealedKids } from './session-content';
+export { contentMasterKey, KEY_CACHE_MS, PgContentKeyring, type ContentKeyring, type SessionKey } from './content-keyring';
+export { SessionCipher, userIdsOf } from './session-cipher';

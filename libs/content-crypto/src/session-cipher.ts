@@ -1,0 +1,55 @@
+import type { SessionEvent } from '@reverie/contracts';
+import type { ContentKeyring } from './content-keyring';
+import { isSealed, kidOf, openString, sealString } from './sealed-string';
+import { ERASED, openSessionEvent, sealSessionEvent, sealedKids } from './session-content';
+
+/** The user ids a session event names (what erasing a user must find). */
+export function userIdsOf(event: SessionEvent): string[] {
+  const ids = new Set<string>();
+  if (event.actor.kind === 'user') ids.add(event.actor.id);
+  const d = event.data as { userId?: unknown };
+  if (typeof d.userId === 'string') ids.add(d.userId);
+  return [...ids];
+}
+
+/**
+ * The one way session content is sealed and opened: ingest seals a batch before appending it,
+ * every consumer opens what it reads. Keys never leave the keyring and this class.
+ */
+export class SessionCipher {
+  constructor(private readonly keyring: ContentKeyring) {}
+
+  /** Seals a batch of one tenant: each event under its session's key; records the users each key covers. */
+  async seal(tenantId: string, events: readonly SessionEvent[]): Promise<SessionEvent[]> {
+    if (!events.length) return [];
+    const keys = await this.keyring.sessionKeys(tenantId, events.map((e) => e.streamId));
+    await this.keyring.recordUsersOf(tenantId, events.flatMap((e) => userIdsOf(e).map((userId) => ({ kid: (keys.get(e.streamId) as { kid: string }).kid, userId }))));
+    return events.map((e) => {
+      const { kid, key } = keys.get(e.streamId) as { kid: string; key: Buffer };
+      return sealSessionEvent(e, (plain) => sealString(plain, key, kid));
+    });
+  }
+
+  /** Opens sealed values kept outside events (a read model's user id); a value not sealed passes, a shredded one reads ERASED. */
+  async openValues(tenantId: string, values: readonly (string | undefined)[]): Promise<(string | undefined)[]> {
+    const kids = values.flatMap((v) => (v && kidOf(v) ? [kidOf(v) as string] : []));
+    const keys = kids.length ? await this.keyring.keys(tenantId, kids) : new Map<string, Buffer>();
+    return values.map((v) => {
+      if (!v || !isSealed(v)) return v;
+      const key = keys.get(kidOf(v) as string);
+      return key ? openString(v, key) : ERASED;
+    });
+  }
+
+  /** Opens events of one tenant; content under a shredded key reads ERASED. */
+  async open(tenantId: string, events: readonly SessionEvent[]): Promise<SessionEvent[]> {
+    const kids = new Set<string>();
+    for (const e of events) for (const k of sealedKids(e, kidOf)) kids.add(k);
+    if (!kids.size) return [...events];
+    const keys = await this.keyring.keys(tenantId, kids);
+    return events.map((e) => openSessionEvent(e, (sealed) => {
+      const key = keys.get(kidOf(sealed) as string);
+      return key ? openString(sealed, key) : undefined;
+    }));
+  }
+}
