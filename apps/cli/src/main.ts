@@ -9,6 +9,7 @@ import { ingestCommand, FORMATS } from './commands/ingest.command';
 import { dreamCommand } from './commands/dream.command';
 import { agentLessonsCommand, lessonsActionCommand, lessonsDecideCommand, lessonsDiffCommand, lessonsEditCommand, lessonsHistoryCommand, lessonsListCommand, lessonsShowCommand } from './commands/lessons.command';
 import { keysCreateCommand, keysListCommand, keysRevokeCommand } from './commands/keys.command';
+import { eraseCommand } from './commands/erase.command';
 import { revokeCommand } from './commands/revoke.command';
 import { policySetCommand, policyShowCommand, policyTestCommand, type PolicySetOptions } from './commands/policy.command';
 import { loginCommand } from './commands/login.command';
@@ -77,6 +78,11 @@ export async function run(argv: string[]): Promise<number> {
     .action(act((config, out, opts: { since: string }) => lessonsDiffCommand(config, out, opts)));
   jsonFlag(lessons.command('history').description('the audit trail of a lesson: every decision with its actor, each edit with its diff').argument('<id>'))
     .action(act((config, out, id: string) => lessonsHistoryCommand(config, out, id)));
+  jsonFlag(program.command('erase').description('erase users or sessions: shred their data keys and purge or recount what was derived from them (admin)'))
+    .option('--user <id...>', 'a user id as your agents send it (repeatable)')
+    .option('--session <id...>', 'a session id (repeatable)')
+    .requiredOption('--reason <text>', 'why (kept in the erasure record)')
+    .action(act((config, out, opts: { user?: string[]; session?: string[]; reason: string }) => eraseCommand(config, out, opts)));
   jsonFlag(program.command('revoke').description('quarantine sessions, users or keys and withdraw every lesson they supported, in one action (approver or admin)'))
     .option('--session <id...>', 'a session to quarantine (repeatable)')
     .option('--user <id...>', 'a user, as sessions name them (repeatable)')

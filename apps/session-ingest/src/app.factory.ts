@@ -1,3 +1,4 @@
+import { ErasureModule } from './erasure/erasure.module';
 import type { Type } from '@nestjs/common';
 import { serviceAppModule, startServiceApp, type Clock, type CreateAppOptions, type Logger, type ServiceHandle } from '@reverie/service-kit';
 import { INGEST_CONFIG } from './app.tokens';
@@ -14,7 +15,7 @@ export function ingestAppModule(config: IngestConfig, logger: Logger, clock: Clo
   return serviceAppModule({
     service: SERVICE, config, configToken: INGEST_CONFIG, logger, clock,
     providers: [HttpEdgeInstaller],
-    imports: [IngestModule, SessionsModule, IdentityModule],
+    imports: [IngestModule, SessionsModule, IdentityModule, ErasureModule],
   });
 }
 

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { openString, sealString } from './sealed-string';
 
@@ -22,6 +22,14 @@ export interface ContentKeyring {
   kidsOf(tenantId: string, selector: { userId?: string; sessionIds?: readonly string[] }): Promise<{ kid: string; sessionId: string }[]>;
   /** Deletes the keys; returns how many there were. */
   shred(tenantId: string, kids: readonly string[]): Promise<number>;
+  /**
+   * Each user's token: `u-` + HMAC of a key of the user's own, so the same user has the same token
+   * in every session and lesson (distinct users still count), and once the user's key is shredded
+   * no one can tell whose it was.
+   */
+  userTokens(tenantId: string, userIds: readonly string[]): Promise<Map<string, string>>;
+  /** Deletes users' token keys; returns how many there were. */
+  shredUsers(tenantId: string, userIds: readonly string[]): Promise<number>;
 }
 
 /** How long a process trusts a key it read: a shredded key stops opening anything within this everywhere. */
@@ -48,6 +56,7 @@ export class PgContentKeyring implements ContentKeyring {
   private readonly sessions = new Map<string, { value: SessionKey; at: number }>();
   /** By tenant and key id: a key id found in another tenant's event opens nothing. */
   private readonly byKid = new Map<string, { key: Buffer; at: number }>();
+  private readonly tokens = new Map<string, { token: string; at: number }>();
   /** (tenant, key, user) pairs already in content_key_users. */
   private readonly recorded = new Set<string>();
 
@@ -141,11 +150,48 @@ export class PgContentKeyring implements ContentKeyring {
   async shred(tenantId: string, kids: readonly string[]): Promise<number> {
     if (!kids.length) return 0;
     await this.ds.query('DELETE FROM content_key_users WHERE tenant_id = $1 AND kid = ANY($2::text[])', [tenantId, kids]);
-    const rows = await this.ds.query('DELETE FROM content_data_keys WHERE tenant_id = $1 AND kid = ANY($2::text[]) RETURNING kid', [tenantId, kids]) as unknown[];
+    // TypeORM answers a DELETE with [rows, affected count].
+    const [, count] = await this.ds.query('DELETE FROM content_data_keys WHERE tenant_id = $1 AND kid = ANY($2::text[])', [tenantId, kids]) as [unknown[], number];
     for (const kid of kids) this.byKid.delete(`${tenantId}\u0000${kid}`);
     this.recorded.clear();
     for (const [k, v] of this.sessions) if (kids.includes(v.value.kid)) this.sessions.delete(k);
-    return rows.length;
+    return count;
+  }
+
+  async userTokens(tenantId: string, userIds: readonly string[]): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    const missing: string[] = [];
+    for (const u of new Set(userIds)) {
+      const hit = this.tokens.get(`${tenantId}\u0000${u}`);
+      if (hit && this.now() - hit.at < KEY_CACHE_MS) out.set(u, hit.token);
+      else missing.push(u);
+    }
+    if (!missing.length) return out;
+    const kek = await this.tenantKek(tenantId);
+    const read = async (ids: string[]) => this.ds.query('SELECT user_id, wrapped_key FROM content_user_keys WHERE tenant_id = $1 AND user_id = ANY($2::text[])', [tenantId, ids]) as Promise<{ user_id: string; wrapped_key: string }[]>;
+    const rows = await read(missing);
+    const absent = missing.filter((u) => !rows.some((r) => r.user_id === u));
+    if (absent.length) {
+      await this.ds.query(
+        `INSERT INTO content_user_keys (tenant_id, user_id, wrapped_key, created_at) SELECT $1, u, w, now() FROM unnest($2::text[], $3::text[]) AS x(u, w) ON CONFLICT DO NOTHING`,
+        [tenantId, absent, absent.map(() => sealString(randomBytes(32).toString('base64'), kek, 'user'))],
+      );
+      rows.push(...(await read(absent)));
+    }
+    for (const r of rows) {
+      const key = Buffer.from(openString(r.wrapped_key, kek), 'base64');
+      const token = `u-${createHmac('sha256', key).update('reverie-user-token').digest('hex').slice(0, 24)}`;
+      out.set(r.user_id, token);
+      this.tokens.set(`${tenantId}\u0000${r.user_id}`, { token, at: this.now() });
+    }
+    return out;
+  }
+
+  async shredUsers(tenantId: string, userIds: readonly string[]): Promise<number> {
+    if (!userIds.length) return 0;
+    for (const u of userIds) this.tokens.delete(`${tenantId}\u0000${u}`);
+    const [, count] = await this.ds.query('DELETE FROM content_user_keys WHERE tenant_id = $1 AND user_id = ANY($2::text[])', [tenantId, userIds]) as [unknown[], number];
+    return count;
   }
 
   private async tenantKek(tenantId: string): Promise<Buffer> {

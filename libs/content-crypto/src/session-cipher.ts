@@ -30,6 +30,31 @@ export class SessionCipher {
     });
   }
 
+  /**
+   * Erases sessions: finds the sessions of these users (as the sessions name them) and these
+   * sessions, and shreds their data keys. Returns the sessions whose content is now unreadable.
+   */
+  async shred(tenantId: string, selector: { userIds: readonly string[]; sessionIds: readonly string[] }): Promise<{ sessions: string[]; keys: number; userKeys: number }> {
+    const found = new Map<string, string>();
+    for (const userId of selector.userIds) for (const k of await this.keyring.kidsOf(tenantId, { userId })) found.set(k.kid, k.sessionId);
+    if (selector.sessionIds.length) for (const k of await this.keyring.kidsOf(tenantId, { sessionIds: selector.sessionIds })) found.set(k.kid, k.sessionId);
+    const keys = await this.keyring.shred(tenantId, [...found.keys()]);
+    const userKeys = await this.keyring.shredUsers(tenantId, selector.userIds);
+    return { sessions: [...new Set(found.values())].sort(), keys, userKeys };
+  }
+
+  /** Users' tokens (see ContentKeyring.userTokens): what derived data names users by. */
+  userTokens(tenantId: string, userIds: readonly string[]): Promise<Map<string, string>> {
+    return this.keyring.userTokens(tenantId, userIds);
+  }
+
+  /** The sessions these users' and these sessions' keys cover, without shredding anything. */
+  async sessionsOf(tenantId: string, selector: { userIds: readonly string[]; sessionIds: readonly string[] }): Promise<string[]> {
+    const found = new Set<string>(selector.sessionIds);
+    for (const userId of selector.userIds) for (const k of await this.keyring.kidsOf(tenantId, { userId })) found.add(k.sessionId);
+    return [...found].sort();
+  }
+
   /** Opens sealed values kept outside events (a read model's user id); a value not sealed passes, a shredded one reads ERASED. */
   async openValues(tenantId: string, values: readonly (string | undefined)[]): Promise<(string | undefined)[]> {
     const kids = values.flatMap((v) => (v && kidOf(v) ? [kidOf(v) as string] : []));

@@ -38,10 +38,43 @@ export const SourcesQuarantined = eventSchema('SourcesQuarantined', z.object({
   lessons: z.array(revokedLessonSchema).max(10_000),
 }));
 
-export const tenantEventSchema = z.discriminatedUnion('type', [TenantPolicySet, SourcesQuarantined]);
+/**
+ * An erasure (right to erasure): who asked, when, why, how much was erased and what it did to the
+ * lessons, never whom it was about (no user or session id is kept: the record says that data
+ * existed and was erased, without keeping the data).
+ */
+export const DataErased = eventSchema('DataErased', z.object({
+  erasureId: z.string().min(1).max(200),
+  reason: z.string().min(1).max(4000),
+  scope: z.object({ users: z.number().int().nonnegative(), sessions: z.number().int().nonnegative() }),
+  /** What was erased or purged: data keys shredded, session read-model rows, dreaming's signal rows. */
+  artifacts: z.record(z.string(), z.number().int().nonnegative()),
+  lessons: z.array(revokedLessonSchema).max(10_000),
+}));
+
+export const tenantEventSchema = z.discriminatedUnion('type', [TenantPolicySet, SourcesQuarantined, DataErased]);
 export type TenantEvent = z.infer<typeof tenantEventSchema>;
 
 /** Everything the LESSONS stream holds: lesson events, and the tenant aggregate's events. */
 export const lessonsStreamEventSchema = z.union([lessonEventSchema, tenantEventSchema]);
 export type LessonsStreamEvent = z.infer<typeof lessonsStreamEventSchema>;
-export const isTenantEvent = (e: LessonsStreamEvent): e is TenantEvent => e.streamId === TENANT_STREAM_ID && (e.type === 'TenantPolicySet' || e.type === 'SourcesQuarantined');
+export const isTenantEvent = (e: LessonsStreamEvent): e is TenantEvent => e.streamId === TENANT_STREAM_ID && (e.type === 'TenantPolicySet' || e.type === 'SourcesQuarantined' || e.type === 'DataErased');
+
+/** `reverie.cmd.lessons.erase.<tenant>` (session-ingest → lesson-governance): recount the lessons without erased data and record the erasure. */
+export const lessonErasureRequestSchema = z.object({
+  erasureId: z.string().min(1).max(200),
+  /** User ids as the sessions hold them, and session ids: what the lessons' support must lose. */
+  users: z.array(z.string().min(1).max(256)).max(100),
+  sessions: z.array(z.string().min(1).max(128)).max(10_000),
+  reason: z.string().min(1).max(4000),
+  /** The admin who asked, as session-ingest verified their credential. */
+  requestedBy: z.string().min(1).max(256),
+  artifacts: z.record(z.string(), z.number().int().nonnegative()),
+});
+export type LessonErasureRequest = z.infer<typeof lessonErasureRequestSchema>;
+export type LessonErasureReply = { ok: true; lessons: z.infer<typeof revokedLessonSchema>[] } | { ok: false; error: string };
+
+/** `reverie.cmd.dreaming.erase.<tenant>` (session-ingest → dreaming): purge what dreaming derived from these sessions. */
+export const dreamingErasureRequestSchema = z.object({ erasureId: z.string().min(1).max(200), sessions: z.array(z.string().min(1).max(128)).max(10_000) });
+export type DreamingErasureRequest = z.infer<typeof dreamingErasureRequestSchema>;
+export type DreamingErasureReply = { ok: true; signalRows: number } | { ok: false; error: string };

@@ -33,7 +33,7 @@ export interface Topology {
   consumerName(app: string, purpose: string): string;
 }
 
-export type CommandName = 'ingest' | 'dream.request' | 'serving.lessons' | 'lessons.propose';
+export type CommandName = 'ingest' | 'dream.request' | 'serving.lessons' | 'lessons.propose' | 'lessons.erase' | 'dreaming.erase';
 
 const NAMESPACE = /^[a-z0-9_]{0,32}$/;
 

@@ -5,6 +5,7 @@ export type {
 } from './signals/session-signals.model';
 export { extractSignals } from './signals/extract-signals.extractor';
 export { withoutQuarantined } from './signals/quarantine';
+export { userIdsIn, withUserTokens } from './signals/user-tokens';
 export { evidenceSourceOf } from './mining/evidence-source';
 export { errorSignature, normalizeMessage, informativeLine } from './text/error-signature.normalizer';
 export { quoteLine, shortenPaths } from './text/error-quote';

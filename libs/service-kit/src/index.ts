@@ -21,3 +21,4 @@ export * from './app/run-service';
 export * from './app/projection-runner';
 export * from './auth';
 export * from './testing/local-issuer';
+export * from './nats/command-responder';

@@ -1,7 +1,7 @@
-import type { SessionCipher } from '@reverie/content-crypto';
+import { ERASED, type SessionCipher } from '@reverie/content-crypto';
 import type { DataSource } from 'typeorm';
 import { sessionEventSchema, type SessionEvent } from '@reverie/contracts';
-import { extractSignals, type SessionSignals } from '@reverie/dreaming-domain';
+import { extractSignals, userIdsIn, withUserTokens, type SessionSignals } from '@reverie/dreaming-domain';
 import { replay, type EventStore, type StoredEvent } from '@reverie/event-store';
 
 export interface DreamInputCounts {
@@ -98,7 +98,10 @@ export async function refreshSessionSignals(o: Options): Promise<DreamInputCount
     try {
       const opened = await o.cipher.open(o.tenantId, events.map((e) => e.event));
       const t0 = performance.now();
-      const signals = extractSignals(opened);
+      const raw = extractSignals(opened);
+      // Derived data names users by token only (erasing a user shreds the token's key).
+      const tokens = await o.cipher.userTokens(o.tenantId, userIdsIn(raw).filter((u) => u !== ERASED));
+      const signals = withUserTokens(raw, (u) => tokens.get(u));
       const t1 = timer.add('signals', t0);
       let failedChars = 0;
       if (signals.outcome === 'failure' || signals.errors.length > 0) {

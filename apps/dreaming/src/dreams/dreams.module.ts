@@ -7,6 +7,7 @@ import { DreamingConsumers } from '../consumers/dreaming-consumers.service';
 import { DreamCommandListener } from './dream-command.listener';
 import { DreamRunner } from './dream-runner.service';
 import { DreamTriggers } from './dream-triggers.service';
+import { DreamingErasureListener } from './erasure.listener';
 import { DreamsController } from './dreams.controller';
 import { LessonProposalsClient } from './lesson-proposals.client';
 import { TenantStateRepository } from './tenant-state.repository';
@@ -19,6 +20,7 @@ import { TenantStateRepository } from './tenant-state.repository';
     DreamRunner,
     DreamTriggers,
     DreamCommandListener,
+    DreamingErasureListener,
     DreamingConsumers,
   ],
   exports: [DreamRunner],

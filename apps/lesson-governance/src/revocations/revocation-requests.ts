@@ -6,7 +6,8 @@ export const ADMIN_REVOCATIONS_ROUTE = '/v1/admin/revocations';
 const ids = (what: string) => z.array(z.string({ error: `expected ${what} (strings)` }).min(1).max(256), { error: `expected an array of ${what}` }).max(100).optional();
 
 /**
- * `POST /v1/admin/revocations`: the sources to quarantine (sessions, users as sessions name them,
+ * `POST /v1/admin/revocations`: the sources to quarantine (sessions, users as the sessions name them (their
+ * id as ingested, a pseudonym for an e-mail address),
  * and ingesting credentials: an API key's id, or the actor id a credential ingests as) and why.
  */
 export const revocationBody = z.strictObject({

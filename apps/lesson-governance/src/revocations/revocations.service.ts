@@ -1,11 +1,12 @@
 import { BadRequestException, Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
-import { deterministicId, newId, type QuarantinedSource, type Support } from '@reverie/contracts';
+import { deterministicId, newId, type LessonErasureReply, type LessonErasureRequest, type QuarantinedSource, type Support } from '@reverie/contracts';
 import type { RevocationAction, SupportCount } from '@reverie/lesson-domain';
 import { ConcurrencyError } from '@reverie/event-store';
 import { decideRevocation, evolveAll, isQuarantined, type LessonCommandMetadata, type RevocationDecision } from '@reverie/lesson-domain';
-import { API_KEY_STORE, DATA_SOURCE, type ApiKeyStore, type Principal } from '@reverie/service-kit';
+import type { SessionCipher } from '@reverie/content-crypto';
+import { API_KEY_STORE, DATA_SOURCE, SESSION_CIPHER, type ApiKeyStore, type Principal } from '@reverie/service-kit';
 import { CLOCK, LOGGER, type Clock } from '../app.tokens';
 import { decisionActor } from '../lessons/lesson-actor';
 import { LessonDecisionsService } from '../lessons/lesson-decisions.service';
@@ -36,6 +37,7 @@ export class RevocationsService {
     @Inject(TenantPolicyStore) private readonly policies: TenantPolicyStore,
     @Inject(TenantAggregate) private readonly tenants: TenantAggregate,
     @Inject(API_KEY_STORE) private readonly keys: ApiKeyStore,
+    @Inject(SESSION_CIPHER) private readonly cipher: SessionCipher,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
@@ -44,31 +46,56 @@ export class RevocationsService {
     const { tenantId } = principal;
     const sources = await this.resolve(tenantId, body);
     const revocationId = newId();
-    const now = this.clock().toISOString();
-    const metadata: LessonCommandMetadata = { now, actor: decisionActor(principal), correlationId: revocationId };
+    const metadata: LessonCommandMetadata = { now: this.clock().toISOString(), actor: decisionActor(principal), correlationId: revocationId };
+    const lessons = await this.recount(tenantId, sources, body.reason, revocationId, metadata);
+    const data = { revocationId, sources, reason: body.reason, lessons };
+    await this.record(tenantId, { type: 'SourcesQuarantined', data }, metadata, deterministicId('revocation', tenantId, revocationId));
+    this.logger.info({ tenantId, revocationId, actor: principal.actor, sources, lessons: lessons.map((l) => `${l.lessonId}:${l.action}`) }, 'sources revoked');
+    return data;
+  }
+
+  /**
+   * An erasure (session-ingest shredded the data and asks): every lesson the erased users and
+   * sessions supported is recounted without them, as a revocation does, but nothing is
+   * quarantined (an erasure is not a ban) and the record (DataErased) keeps no user or session id.
+   */
+  async erase(tenantId: string, request: LessonErasureRequest): Promise<LessonErasureReply> {
+    const sources: QuarantinedSource[] = [...request.users.map((id) => ({ kind: 'user' as const, id })), ...request.sessions.map((id) => ({ kind: 'session' as const, id }))];
+    const metadata: LessonCommandMetadata = { now: this.clock().toISOString(), actor: { kind: 'reviewer', id: request.requestedBy }, correlationId: request.erasureId };
+    const lessons = sources.length ? await this.recount(tenantId, sources, `erasure: ${request.reason}`, request.erasureId, metadata) : [];
+    const data = { erasureId: request.erasureId, reason: request.reason, scope: { users: request.users.length, sessions: request.sessions.length }, artifacts: request.artifacts, lessons };
+    await this.record(tenantId, { type: 'DataErased', data }, metadata, deterministicId('erasure', tenantId, request.erasureId));
+    this.logger.info({ tenantId, erasureId: request.erasureId, requestedBy: request.requestedBy, scope: data.scope, artifacts: request.artifacts, lessons: lessons.map((l) => `${l.lessonId}:${l.action}`) }, 'data erased');
+    return { ok: true, lessons };
+  }
+
+  /** Every lesson the sources supported, recounted without them through the lesson decider. */
+  private async recount(tenantId: string, sources: QuarantinedSource[], reason: string, id: string, metadata: LessonCommandMetadata): Promise<RevocationResult['lessons']> {
     const { corroboration } = await this.policies.get(tenantId);
     const lessons: RevocationResult['lessons'] = [];
     for (const { lessonId, fingerprint } of await this.supported(tenantId, sources)) {
       const { decision } = await this.decisions.decide<RevocationDecision>(tenantId, lessonId, {
         name: 'revocation',
-        decide: (history) => decideRevocation(tenantId, lessonId, evolveAll(history), { revocationId, sources, reason: body.reason, rule: corroboration }, metadata),
+        decide: (history) => decideRevocation(tenantId, lessonId, evolveAll(history), { revocationId: id, sources, reason, rule: corroboration }, metadata),
         metadata,
-        eventId: (e) => deterministicId('revocation', tenantId, revocationId, lessonId, e.type),
+        eventId: (e) => deterministicId('revocation', tenantId, id, lessonId, e.type),
       });
       if (decision.outcome) lessons.push({ lessonId, fingerprint, ...decision.outcome });
     }
-    const data = { revocationId, sources, reason: body.reason, lessons };
+    return lessons;
+  }
+
+  /** The one record of the action on the tenant's aggregate (its id derived from the action's, so a retry is not recorded twice). */
+  private async record(tenantId: string, record: Parameters<TenantAggregate['append']>[1], metadata: LessonCommandMetadata, id: string): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       const { lastSeq } = await this.tenants.load(tenantId);
       try {
-        await this.tenants.append(tenantId, { type: 'SourcesQuarantined', data }, metadata, lastSeq, deterministicId('revocation', tenantId, revocationId));
-        break;
+        await this.tenants.append(tenantId, record, metadata, lastSeq, id);
+        return;
       } catch (err) {
         if (!(err instanceof ConcurrencyError) || attempt >= 4) throw err;
       }
     }
-    this.logger.info({ tenantId, revocationId, actor: principal.actor, sources, lessons: lessons.map((l) => `${l.lessonId}:${l.action}`) }, 'sources revoked');
-    return data;
   }
 
   /** The sources named, a key id resolved to the actor its sessions were ingested as. */
@@ -80,9 +107,11 @@ export class RevocationsService {
       if (!record || record.tenantId !== tenantId) throw new BadRequestException(`no key ${key} in tenant ${tenantId} (give a key id from \`reverie keys list\`, or the actor id a credential ingests as, e.g. key:ci)`);
       credentials.push({ kind: 'credential', id: `key:${record.name}` });
     }
+    // Derived data names users by token (content-crypto): a user named here is looked up by theirs.
+    const tokens = await this.cipher.userTokens(tenantId, body.users ?? []);
     return [
       ...(body.sessions ?? []).map((id) => ({ kind: 'session' as const, id })),
-      ...(body.users ?? []).map((id) => ({ kind: 'user' as const, id })),
+      ...(body.users ?? []).map((id) => ({ kind: 'user' as const, id: tokens.get(id) ?? id })),
       ...credentials,
     ];
   }

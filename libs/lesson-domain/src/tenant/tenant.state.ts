@@ -8,9 +8,10 @@ export interface TenantState {
   policySetBy?: string;
   quarantined: QuarantinedSource[];
   revocations: { revocationId: string; at: string; by: string; sources: QuarantinedSource[]; reason: string; lessons: number }[];
+  erasures: { erasureId: string; at: string; by: string; reason: string; scope: { users: number; sessions: number }; artifacts: Record<string, number>; lessons: number }[];
 }
 
-export const initialTenantState = (): TenantState => ({ quarantined: [], revocations: [] });
+export const initialTenantState = (): TenantState => ({ quarantined: [], revocations: [], erasures: [] });
 
 const key = (s: QuarantinedSource) => `${s.kind}:${s.id}`;
 
@@ -28,6 +29,11 @@ export function evolveTenant(state: TenantState, event: TenantEvent): TenantStat
         quarantined: [...state.quarantined, ...added],
         revocations: [...state.revocations, { revocationId, at: event.occurredAt, by: event.actor.id, sources, reason, lessons: lessons.length }],
       };
+    }
+    case 'DataErased': {
+      if (state.erasures.some((e) => e.erasureId === event.data.erasureId)) return state;
+      const { erasureId, reason, scope, artifacts, lessons } = event.data;
+      return { ...state, erasures: [...state.erasures, { erasureId, at: event.occurredAt, by: event.actor.id, reason, scope, artifacts, lessons: lessons.length }] };
     }
     default:
       return exhaustive(event);

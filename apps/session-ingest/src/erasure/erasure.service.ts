@@ -1,0 +1,76 @@
+import { Inject, Injectable, ServiceUnavailableException } from '@nestjs/common';
+import { JSONCodec, type NatsConnection } from 'nats';
+import type { Logger } from 'pino';
+import type { DataSource } from 'typeorm';
+import { newId, type DreamingErasureReply, type LessonErasureReply, type Topology } from '@reverie/contracts';
+import type { SessionCipher } from '@reverie/content-crypto';
+import { DATA_SOURCE, NATS_CONNECTION, SESSION_CIPHER, TOPOLOGY, type Principal } from '@reverie/service-kit';
+import { INGEST_CONFIG, LOGGER } from '../app.tokens';
+import type { IngestConfig } from '../config/ingest.config';
+import { pseudonymKeys } from '../config/pseudonym-keys';
+import { TenantRedactors } from '../ingest/tenant-redactors';
+import type { ErasureBody } from './erasure-requests';
+
+export interface ErasureResult {
+  erasureId: string;
+  scope: { users: number; sessions: number };
+  artifacts: Record<string, number>;
+  lessons: Extract<LessonErasureReply, { ok: true }>['lessons'];
+}
+
+const codec = JSONCodec();
+const REQUEST_TIMEOUT_MS = 30_000;
+
+/**
+ * Erasure, in one action: finds the sessions of the users (their ids as ingest stored them) and the
+ * sessions named; dreaming purges what it derived from them; their data keys are shredded, so the
+ * log keeps only ciphertext nobody can read; the session read model forgets them; governance
+ * recounts every lesson they supported and records the erasure (DataErased: how much, never whom).
+ */
+@Injectable()
+export class ErasureService {
+  private readonly redactors: TenantRedactors;
+
+  constructor(
+    @Inject(DATA_SOURCE) private readonly ds: DataSource,
+    @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
+    @Inject(TOPOLOGY) private readonly topology: Topology,
+    @Inject(SESSION_CIPHER) private readonly cipher: SessionCipher,
+    @Inject(INGEST_CONFIG) config: IngestConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {
+    this.redactors = new TenantRedactors(config.REVERIE_REDACTION_RULES, pseudonymKeys(config).keyFor);
+  }
+
+  async erase(principal: Principal, body: ErasureBody): Promise<ErasureResult> {
+    const { tenantId } = principal;
+    const erasureId = newId();
+    // A user id as ingest stored it: an e-mail address or phone number became a keyed pseudonym.
+    const users = (body.users ?? []).map((u) => this.redactors.for(tenantId).redactEvent({ data: { userId: u } }).data.userId as string);
+    const selector = { userIds: users, sessionIds: body.sessions ?? [] };
+    const sessions = await this.cipher.sessionsOf(tenantId, selector);
+    // Lessons name users by token: take them before the tokens' keys are shredded with the rest.
+    const tokens = [...(await this.cipher.userTokens(tenantId, users)).values()];
+    const dreaming = await this.ask<DreamingErasureReply>(this.topology.command('dreaming.erase', tenantId), { erasureId, sessions }, 'dreaming');
+    const shredded = await this.cipher.shred(tenantId, selector);
+    // TypeORM answers a DELETE with [rows, affected count].
+    const [, sessionRows] = await this.ds.query('DELETE FROM ingest_sessions WHERE tenant_id = $1 AND session_id = ANY($2::text[])', [tenantId, sessions]) as [unknown[], number];
+    const artifacts = { sessionKeys: shredded.keys, userKeys: shredded.userKeys, sessionRows, signalRows: dreaming.signalRows };
+    const governance = await this.ask<LessonErasureReply>(this.topology.command('lessons.erase', tenantId), {
+      erasureId, users: tokens, sessions, reason: body.reason, requestedBy: principal.actor.id, artifacts,
+    }, 'lesson-governance');
+    this.logger.info({ tenantId, erasureId, actor: principal.actor, scope: { users: users.length, sessions: sessions.length }, artifacts }, 'erased');
+    return { erasureId, scope: { users: users.length, sessions: sessions.length }, artifacts, lessons: governance.lessons };
+  }
+
+  private async ask<R extends { ok: boolean }>(subject: string, payload: unknown, service: string): Promise<Extract<R, { ok: true }>> {
+    let reply: R;
+    try {
+      reply = codec.decode((await this.nc.request(subject, codec.encode(payload), { timeout: REQUEST_TIMEOUT_MS })).data) as R;
+    } catch (err) {
+      throw new ServiceUnavailableException(`${service} did not answer the erasure (${(err as Error).message}); retry: an erasure is safe to repeat`);
+    }
+    if (!reply.ok) throw new ServiceUnavailableException(`${service} refused the erasure: ${(reply as unknown as { error: string }).error}`);
+    return reply as Extract<R, { ok: true }>;
+  }
+}

@@ -1,0 +1,169 @@
+/**
+ * Erasure proof, over the real system on a nats-server of this test's own (so its JetStream store
+ * files can be read) and a fresh Postgres database: a user's sessions carry unique markers, a dream
+ * derives a lesson from them and it is served; the user is erased; then the markers and the user's
+ * id are searched for in the SESSIONS store files, every Postgres table and the answers of the APIs.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Client } from 'pg';
+import { ROUTES, SERVICE_NAMES, type DreamView, type LessonView, type ServedLesson, type ServiceName, type SessionEvent } from '@reverie/contracts';
+import { SessionBuilder } from '@reverie/dreaming-domain';
+import { pseudonymFor } from '@reverie/redaction';
+import { DEVELOPMENT_PSEUDONYM_KEY, tenantPseudonymKeys } from '../apps/session-ingest/src/config/pseudonym-keys';
+import { createLogger, SESSION_CIPHER, type ServiceHandle } from '@reverie/service-kit';
+import type { SessionCipher } from '@reverie/content-crypto';
+import { EventStore } from '@reverie/event-store';
+import { topology } from '@reverie/contracts';
+import { connect, type NatsConnection } from 'nats';
+import { eventually, freePort, pgTestEnv, type PgTestEnv } from '@reverie/testing';
+import { createApp as createServing } from '../apps/agent-serving/src/app.factory';
+import { loadServingConfig } from '../apps/agent-serving/src/config/serving.config';
+import { cliConfig } from '../apps/cli/src/cli-config';
+import { setupCommand } from '../apps/cli/src/commands/setup.command';
+import { createApp as createDreaming } from '../apps/dreaming/src/app.factory';
+import { loadDreamingConfig } from '../apps/dreaming/src/config/dreaming.config';
+import { createApp as createGovernance } from '../apps/lesson-governance/src/app.factory';
+import { loadGovernanceConfig } from '../apps/lesson-governance/src/config/governance.config';
+import { createApp as createIngest } from '../apps/session-ingest/src/app.factory';
+import { loadIngestConfig } from '../apps/session-ingest/src/config/ingest.config';
+
+jest.setTimeout(120_000);
+
+const KEYS = { ana: 'acme-ana-ingest-key-00001', erin: 'acme-erin-ingest-key-0001', admin: 'acme-admin-key-0000000001', approver: 'acme-approver-key-000001', agent: 'acme-agent-key-000000001' };
+const REVERIE_API_KEYS = [
+  `${KEYS.ana}:acme:ingest:ana-key`, `${KEYS.erin}:acme:ingest:erin-key`, `${KEYS.admin}:acme:admin+reviewer:ops`, `${KEYS.approver}:acme:approver:abe`, `${KEYS.agent}:acme:agent:release-bot`,
+].join(',');
+const ERIN = 'erin@example.com';
+/** Erin's id as ingest stores it: the keyed pseudonym of her e-mail address (development pseudonym key). */
+const ERIN_STORED = pseudonymFor(tenantPseudonymKeys(DEVELOPMENT_PSEUDONYM_KEY)('acme'), ERIN);
+const MARKERS = ['MRK-ERIN-CHAT-77310', 'MRK-ERIN-OUT-55219'];
+
+/** Publish before build: fails, build, publish again. Erin's sessions say her markers in a chat line and a tool output. */
+const session = (id: string, user: string, day: number, markers = false): SessionEvent[] => {
+  const b = new SessionBuilder('acme', id, 'release-bot', user, Date.UTC(2026, 10, day, 9));
+  b.start('Publish the package');
+  if (markers) b.user(`by the way, my ticket is ${MARKERS[0]}`);
+  b.tool('Bash', { command: 'npm publish' }, "npm ERR! enoent ENOENT: no such file or directory, open 'dist/index.js'", true);
+  b.tool('Bash', { command: 'npm run build' }, markers ? `built dist/ in 1.2s ${MARKERS[1]}` : 'built dist/ in 1.2s', false);
+  b.tool('Bash', { command: 'npm publish' }, '+ pkg@1.0.0', false);
+  return b.end('success').map(({ tenantId: _t, recordedAt: _r, ...e }) => e as SessionEvent);
+};
+
+/** Every file under a directory, as text (binary bytes as latin1, so ASCII markers still match). */
+const filesUnder = (dir: string): { file: string; text: string }[] => readdirSync(dir).flatMap((name) => {
+  const p = path.join(dir, name);
+  return statSync(p).isDirectory() ? filesUnder(p) : [{ file: p, text: readFileSync(p).toString('latin1') }];
+});
+
+describe('erasure reaches the log and what was derived from it', () => {
+  let server: ChildProcess;
+  let storeDir: string;
+  let url: string;
+  let pg: PgTestEnv;
+  let nc: NatsConnection;
+  const apps = {} as Record<ServiceName, ServiceHandle>;
+  const call = async <T>(service: ServiceName, method: string, route: string, key: string, body?: unknown) => {
+    const res = await fetch(`${apps[service].url}${route}`, { method, headers: { 'x-api-key': key, ...(body !== undefined && { 'content-type': 'application/json' }) }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const text = await res.text();
+    return { status: res.status, text, body: JSON.parse(text) as T };
+  };
+
+  beforeAll(async () => {
+    storeDir = mkdtempSync(path.join(os.tmpdir(), 'reverie-erasure-'));
+    const port = await freePort();
+    url = `nats://127.0.0.1:${port}`;
+    let log = '';
+    server = spawn('nats-server', ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', storeDir]);
+    server.stderr?.on('data', (d) => (log += d));
+    server.stdout?.on('data', (d) => (log += d));
+    await eventually(() => log.includes('Server is ready') || server.exitCode !== null, { what: 'nats-server ready', timeoutMs: 10_000 });
+    pg = await pgTestEnv();
+    const env = { NATS_URL: url, DATABASE_URL: pg.url, PORT: '0', LOG_LEVEL: 'silent', REVERIE_API_KEYS, GOVERNANCE_CLOCK_SECONDS: '0' };
+    await setupCommand(cliConfig(env), { json: true, result: () => undefined, note: () => undefined }, env);
+    const logger = (s: ServiceName) => createLogger(s, 'silent');
+    apps['session-ingest'] = await createIngest(loadIngestConfig(env), { handleSignals: false, logger: logger('session-ingest') });
+    apps['lesson-governance'] = await createGovernance(loadGovernanceConfig(env), { handleSignals: false, logger: logger('lesson-governance') });
+    apps.dreaming = await createDreaming(loadDreamingConfig(env), { handleSignals: false, logger: logger('dreaming') });
+    apps['agent-serving'] = await createServing(loadServingConfig(env), { handleSignals: false, logger: logger('agent-serving') });
+    nc = await connect({ servers: url });
+  });
+
+  afterAll(async () => {
+    for (const s of [...SERVICE_NAMES].reverse()) await apps[s]?.shutdown('test done');
+    await nc?.close();
+    if (server && server.exitCode === null) await new Promise<void>((resolve) => { server.once('exit', () => resolve()); server.kill('SIGTERM'); });
+    await pg?.cleanup();
+    rmSync(storeDir, { recursive: true, force: true });
+  });
+
+  it('leaves the erased user\'s words unreadable in the log, gone from every table and answer, and withdraws what they supported', async () => {
+    for (const [key, events] of [[KEYS.erin, session('erin-1', ERIN, 1, true)], [KEYS.erin, session('erin-2', ERIN, 2, true)], [KEYS.ana, session('ana-1', 'ana', 3)], [KEYS.ana, session('bo-1', 'bo', 4)]] as const) {
+      expect((await call('session-ingest', 'POST', ROUTES.ingestEvents, key, { events })).status).toBe(202);
+    }
+    const requested = await call<DreamView>('dreaming', 'POST', ROUTES.dreams, KEYS.admin, { trigger: 'manual' });
+    const dream = await eventually(async () => {
+      const d = (await call<DreamView>('dreaming', 'GET', ROUTES.dream(requested.body.id), KEYS.admin)).body;
+      return d.status === 'completed' ? d : undefined;
+    }, { what: 'the dream' });
+    const lesson = await eventually(async () => {
+      const all = (await call<LessonView[]>('lesson-governance', 'GET', `${ROUTES.lessons}?limit=500`, KEYS.admin)).body;
+      return all.find((l) => dream.proposedLessonIds.includes(l.id) && l.status === 'in-review' && /npm run build/.test(l.text));
+    }, { what: 'the lesson in review' });
+    expect(lesson.support.sessions).toBe(4);
+    expect((await call<LessonView>('lesson-governance', 'POST', ROUTES.approveLesson(lesson.id), KEYS.approver, {})).body.status).toBe('active');
+    await eventually(async () => (await call<{ lessons: ServedLesson[] }>('agent-serving', 'GET', ROUTES.agentLessons('release-bot'), KEYS.agent)).body.lessons.length === 1, { what: 'served' });
+
+    // Before: the markers are in the log, readable by the services' cipher only.
+    const cipher = apps['session-ingest'].app.get<SessionCipher>(SESSION_CIPHER);
+    const store = new EventStore(nc, topology(''));
+    const erinEvents = async () => cipher.open('acme', (await store.readAggregate<SessionEvent>('sessions', 'acme', 'erin-1')).events.map((e) => e.event));
+    expect(JSON.stringify(await erinEvents())).toContain(MARKERS[0]);
+    const sessionFiles = () => filesUnder(storeDir).filter((f) => f.file.includes(`${path.sep}SESSIONS${path.sep}`));
+    expect(sessionFiles().length).toBeGreaterThan(0);
+    expect(sessionFiles().some((f) => MARKERS.some((m) => f.text.includes(m)))).toBe(false);
+
+    const erased = await call<{ erasureId: string; scope: { users: number; sessions: number }; artifacts: Record<string, number>; lessons: { lessonId: string; action: string }[] }>(
+      'session-ingest', 'POST', '/v1/admin/erasures', KEYS.admin, { users: [ERIN], reason: 'right to erasure, request #42' },
+    );
+    expect(erased.status).toBe(200);
+    expect(erased.body).toMatchObject({ scope: { users: 1, sessions: 2 }, artifacts: { sessionKeys: 2, userKeys: 1, sessionRows: 2, signalRows: 2 } });
+    expect(erased.body.lessons).toEqual([expect.objectContaining({ lessonId: lesson.id, action: 'back-to-review' })]);
+
+    // The log keeps ciphertext without a key: the events open to "[erased]".
+    const after = JSON.stringify(await erinEvents());
+    expect(after).not.toContain(MARKERS[0]);
+    expect(after).toContain('[erased]');
+    // The lesson they supported is no longer served; what is left of its support is the others'.
+    await eventually(async () => (await call<{ lessons: ServedLesson[] }>('agent-serving', 'GET', ROUTES.agentLessons('release-bot'), KEYS.agent)).body.lessons.length === 0, { what: 'withdrawn' });
+    const withdrawn = await eventually(async () => {
+      const l = (await call<LessonView>('lesson-governance', 'GET', ROUTES.lesson(lesson.id), KEYS.admin)).body;
+      return l.status === 'in-review' ? l : undefined;
+    }, { what: 'the recount projected' });
+    expect(withdrawn.support.sessions).toBe(2);
+    // The erasure record says how much, and when, never whom.
+    const record = await call<{ revocations: unknown[] }>('lesson-governance', 'GET', '/v1/admin/revocations', KEYS.admin);
+    expect(record.text).not.toContain(ERIN);
+    expect(record.text).not.toContain(ERIN_STORED);
+
+    // Scan: the SESSIONS store files, every Postgres table, the sessions API.
+    const db = new Client({ connectionString: pg.url });
+    await db.connect();
+    try {
+      const tables = (await db.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'`)).rows.map((r: { table_name: string }) => r.table_name);
+      const dump = (await Promise.all(tables.map(async (t: string) => (await db.query(`SELECT t::text AS row FROM "${t}" t`)).rows.map((r: { row: string }) => `${t}: ${r.row}`)))).flat().join('\n');
+      expect(dump).toContain('ana-1'); // the dump did read the rows
+      const sessionsApi = (await call('session-ingest', 'GET', '/v1/sessions?limit=500', KEYS.admin)).text;
+      const lessonsApi = (await call('lesson-governance', 'GET', `${ROUTES.lessons}?limit=500`, KEYS.admin)).text + (await call('lesson-governance', 'GET', ROUTES.lesson(lesson.id), KEYS.admin)).text;
+      const store = filesUnder(storeDir).map((f) => f.text).join('\n');
+      for (const [where, text] of [['JetStream store (every stream)', store], ['Postgres', dump], ['sessions API', sessionsApi], ['lessons API', lessonsApi]] as const) {
+        expect({ where, found: [...MARKERS, ERIN, ERIN_STORED].filter((m) => text.includes(m)) }).toEqual({ where, found: [] });
+      }
+      expect(sessionsApi).not.toContain('erin-1');
+    } finally {
+      await db.end();
+    }
+  });
+});
