@@ -29,12 +29,14 @@ import { createApp as createGovernance } from '../apps/lesson-governance/src/app
 import { loadGovernanceConfig } from '../apps/lesson-governance/src/config/governance.config';
 import { createApp as createIngest } from '../apps/session-ingest/src/app.factory';
 import { loadIngestConfig } from '../apps/session-ingest/src/config/ingest.config';
+import { RetentionJob } from '../apps/session-ingest/src/erasure/retention.job';
 
 jest.setTimeout(120_000);
 
-const KEYS = { ana: 'acme-ana-ingest-key-00001', erin: 'acme-erin-ingest-key-0001', admin: 'acme-admin-key-0000000001', approver: 'acme-approver-key-000001', agent: 'acme-agent-key-000000001' };
+const KEYS = { old: 'short-lived-ingest-key-001', oldAdmin: 'short-lived-admin-key-0001', ana: 'acme-ana-ingest-key-00001', erin: 'acme-erin-ingest-key-0001', admin: 'acme-admin-key-0000000001', approver: 'acme-approver-key-000001', agent: 'acme-agent-key-000000001' };
 const REVERIE_API_KEYS = [
   `${KEYS.ana}:acme:ingest:ana-key`, `${KEYS.erin}:acme:ingest:erin-key`, `${KEYS.admin}:acme:admin+reviewer:ops`, `${KEYS.approver}:acme:approver:abe`, `${KEYS.agent}:acme:agent:release-bot`,
+  `${KEYS.old}:shortlived:ingest:old-ingest`, `${KEYS.oldAdmin}:shortlived:admin+reviewer:old-ops`,
 ].join(',');
 const ERIN = 'erin@example.com';
 /** Erin's id as ingest stores it: the keyed pseudonym of her e-mail address (development pseudonym key). */
@@ -81,7 +83,8 @@ describe('erasure reaches the log and what was derived from it', () => {
     server.stdout?.on('data', (d) => (log += d));
     await eventually(() => log.includes('Server is ready') || server.exitCode !== null, { what: 'nats-server ready', timeoutMs: 10_000 });
     pg = await pgTestEnv();
-    const env = { NATS_URL: url, DATABASE_URL: pg.url, PORT: '0', LOG_LEVEL: 'silent', REVERIE_API_KEYS, GOVERNANCE_CLOCK_SECONDS: '0' };
+    // Tenant shortlived keeps session content ~1 s; the retention job is run by hand below.
+    const env = { NATS_URL: url, DATABASE_URL: pg.url, PORT: '0', LOG_LEVEL: 'silent', REVERIE_API_KEYS, GOVERNANCE_CLOCK_SECONDS: '0', REVERIE_RETENTION_DAYS: 'shortlived:0.00001', REVERIE_RETENTION_CHECK_SECONDS: '0' };
     await setupCommand(cliConfig(env), { json: true, result: () => undefined, note: () => undefined }, env);
     const logger = (s: ServiceName) => createLogger(s, 'silent');
     apps['session-ingest'] = await createIngest(loadIngestConfig(env), { handleSignals: false, logger: logger('session-ingest') });
@@ -165,5 +168,23 @@ describe('erasure reaches the log and what was derived from it', () => {
     } finally {
       await db.end();
     }
+  });
+
+  it('erases a tenant\'s sessions once they are older than its retention, as an erasure, and records it', async () => {
+    const events = session('old-1', 'olga', 5, true);
+    expect((await call('session-ingest', 'POST', ROUTES.ingestEvents, KEYS.old, { events })).status).toBe(202);
+    const cipher = apps['session-ingest'].app.get<SessionCipher>(SESSION_CIPHER);
+    const store = new EventStore(nc, topology(''));
+    const read = async () => JSON.stringify(await cipher.open('shortlived', (await store.readAggregate<SessionEvent>('sessions', 'shortlived', 'old-1')).events.map((e) => e.event)));
+    expect(await read()).toContain(MARKERS[0]);
+    await new Promise((r) => setTimeout(r, 1200));
+    const done = await apps['session-ingest'].app.get(RetentionJob).tick();
+    expect(done).toEqual([expect.objectContaining({ scope: { users: 0, sessions: 1 }, artifacts: expect.objectContaining({ sessionKeys: 1 }) })]);
+    expect(await read()).not.toContain(MARKERS[0]);
+    expect(await read()).toContain('[erased]');
+    // acme keeps its content (no retention set for it).
+    expect(await apps['session-ingest'].app.get(RetentionJob).tick()).toEqual([]);
+    const record = await call<{ erasures: { reason: string; scope: object }[] }>('lesson-governance', 'GET', '/v1/admin/revocations', KEYS.oldAdmin);
+    expect(record.body.erasures).toEqual([expect.objectContaining({ reason: 'retention: session content older than 0.00001 days', scope: { users: 0, sessions: 1 } })]);
   });
 });

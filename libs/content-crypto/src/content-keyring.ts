@@ -30,6 +30,8 @@ export interface ContentKeyring {
   userTokens(tenantId: string, userIds: readonly string[]): Promise<Map<string, string>>;
   /** Deletes users' token keys; returns how many there were. */
   shredUsers(tenantId: string, userIds: readonly string[]): Promise<number>;
+  /** The sessions of a tenant whose keys were made before a date (retention), oldest first. */
+  sessionsKeyedBefore(tenantId: string, before: string, limit: number): Promise<string[]>;
 }
 
 /** How long a process trusts a key it read: a shredded key stops opening anything within this everywhere. */
@@ -192,6 +194,14 @@ export class PgContentKeyring implements ContentKeyring {
     for (const u of userIds) this.tokens.delete(`${tenantId}\u0000${u}`);
     const [, count] = await this.ds.query('DELETE FROM content_user_keys WHERE tenant_id = $1 AND user_id = ANY($2::text[])', [tenantId, userIds]) as [unknown[], number];
     return count;
+  }
+
+  async sessionsKeyedBefore(tenantId: string, before: string, limit: number): Promise<string[]> {
+    const rows = await this.ds.query(
+      'SELECT session_id FROM content_data_keys WHERE tenant_id = $1 AND created_at < $2::timestamptz ORDER BY created_at LIMIT $3',
+      [tenantId, before, limit],
+    ) as { session_id: string }[];
+    return rows.map((r) => r.session_id);
   }
 
   private async tenantKek(tenantId: string): Promise<Buffer> {

@@ -43,6 +43,11 @@ export class SessionCipher {
     return { sessions: [...new Set(found.values())].sort(), keys, userKeys };
   }
 
+  /** Sessions whose content is older than a date (by when their key was made): what retention erases. */
+  sessionsOlderThan(tenantId: string, before: string, limit = 1000): Promise<string[]> {
+    return this.keyring.sessionsKeyedBefore(tenantId, before, limit);
+  }
+
   /** Users' tokens (see ContentKeyring.userTokens): what derived data names users by. */
   userTokens(tenantId: string, userIds: readonly string[]): Promise<Map<string, string>> {
     return this.keyring.userTokens(tenantId, userIds);

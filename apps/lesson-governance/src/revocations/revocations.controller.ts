@@ -5,8 +5,9 @@ import { ADMIN_REVOCATIONS_ROUTE, revocationBody } from './revocation-requests';
 import { RevocationsService, type RevocationResult } from './revocations.service';
 
 /**
- * Revoke by source: a poisoned session, an erased user, a leaked or hostile key. Approvers and
- * admins may do it (it only ever withdraws); everyone in review may see what was revoked.
+ * Revoke by source: a poisoned session, a leaked or hostile key, a user. Approvers and admins may
+ * do it (it only ever withdraws); everyone in review may see what was revoked, and the erasures
+ * recorded (how much, never whom).
  */
 @Controller(ADMIN_REVOCATIONS_ROUTE)
 export class RevocationsController {
@@ -26,6 +27,6 @@ export class RevocationsController {
   @Allow('reviewer', 'approver', 'admin')
   async list(@CurrentPrincipal() principal: Principal) {
     const { state } = await this.tenants.load(principal.tenantId);
-    return { quarantined: state.quarantined, revocations: state.revocations };
+    return { quarantined: state.quarantined, revocations: state.revocations, erasures: state.erasures };
   }
 }

@@ -44,10 +44,17 @@ export class ErasureService {
 
   async erase(principal: Principal, body: ErasureBody): Promise<ErasureResult> {
     const { tenantId } = principal;
-    const erasureId = newId();
     // A user id as ingest stored it: an e-mail address or phone number became a keyed pseudonym.
     const users = (body.users ?? []).map((u) => this.redactors.for(tenantId).redactEvent({ data: { userId: u } }).data.userId as string);
-    const selector = { userIds: users, sessionIds: body.sessions ?? [] };
+    const result = await this.eraseStored(tenantId, { userIds: users, sessionIds: body.sessions ?? [] }, body.reason, principal.actor.id);
+    this.logger.info({ tenantId, erasureId: result.erasureId, actor: principal.actor, scope: result.scope, artifacts: result.artifacts }, 'erased');
+    return result;
+  }
+
+  /** Erases by ids as ingest stored them (the retention job names sessions this way). */
+  async eraseStored(tenantId: string, selector: { userIds: string[]; sessionIds: string[] }, reason: string, requestedBy: string): Promise<ErasureResult> {
+    const erasureId = newId();
+    const users = selector.userIds;
     const sessions = await this.cipher.sessionsOf(tenantId, selector);
     // Lessons name users by token: take them before the tokens' keys are shredded with the rest.
     const tokens = [...(await this.cipher.userTokens(tenantId, users)).values()];
@@ -57,9 +64,8 @@ export class ErasureService {
     const [, sessionRows] = await this.ds.query('DELETE FROM ingest_sessions WHERE tenant_id = $1 AND session_id = ANY($2::text[])', [tenantId, sessions]) as [unknown[], number];
     const artifacts = { sessionKeys: shredded.keys, userKeys: shredded.userKeys, sessionRows, signalRows: dreaming.signalRows };
     const governance = await this.ask<LessonErasureReply>(this.topology.command('lessons.erase', tenantId), {
-      erasureId, users: tokens, sessions, reason: body.reason, requestedBy: principal.actor.id, artifacts,
+      erasureId, users: tokens, sessions, reason, requestedBy, artifacts,
     }, 'lesson-governance');
-    this.logger.info({ tenantId, erasureId, actor: principal.actor, scope: { users: users.length, sessions: sessions.length }, artifacts }, 'erased');
     return { erasureId, scope: { users: users.length, sessions: sessions.length }, artifacts, lessons: governance.lessons };
   }
 
