@@ -22,6 +22,7 @@ import { eventually, freePort, pgTestEnv, type PgTestEnv } from '@reverie/testin
 import { createApp as createServing } from '../apps/agent-serving/src/app.factory';
 import { loadServingConfig } from '../apps/agent-serving/src/config/serving.config';
 import { cliConfig } from '../apps/cli/src/cli-config';
+import { exportCommand } from '../apps/cli/src/commands/export.command';
 import { setupCommand } from '../apps/cli/src/commands/setup.command';
 import { createApp as createDreaming } from '../apps/dreaming/src/app.factory';
 import { loadDreamingConfig } from '../apps/dreaming/src/config/dreaming.config';
@@ -67,6 +68,22 @@ describe('erasure reaches the log and what was derived from it', () => {
   let pg: PgTestEnv;
   let nc: NatsConnection;
   const apps = {} as Record<ServiceName, ServiceHandle>;
+  /** `reverie export --user` as the CLI runs it, against the running services. */
+  const exportOf = async (user: string) => {
+    const printed: string[] = [];
+    const write = process.stdout.write.bind(process.stdout);
+    process.stdout.write = ((chunk: string) => { printed.push(String(chunk)); return true; }) as typeof process.stdout.write;
+    try {
+      const config = cliConfig({
+        REVERIE_API_KEY: KEYS.admin, REVERIE_INGEST_URL: apps['session-ingest'].url, REVERIE_GOVERNANCE_URL: apps['lesson-governance'].url,
+        REVERIE_SERVING_URL: apps['agent-serving'].url, REVERIE_DREAMING_URL: apps.dreaming.url, XDG_CONFIG_HOME: storeDir,
+      });
+      await exportCommand(config, { json: true, result: () => undefined, note: () => undefined }, { user });
+    } finally {
+      process.stdout.write = write;
+    }
+    return JSON.parse(printed.join('')) as { sessions: { sessionId: string }[]; lessons: LessonView[]; servings: { type: string; data: object }[] };
+  };
   const call = async <T>(service: ServiceName, method: string, route: string, key: string, body?: unknown) => {
     const res = await fetch(`${apps[service].url}${route}`, { method, headers: { 'x-api-key': key, ...(body !== undefined && { 'content-type': 'application/json' }) }, body: body === undefined ? undefined : JSON.stringify(body) });
     const text = await res.text();
@@ -119,6 +136,16 @@ describe('erasure reaches the log and what was derived from it', () => {
     expect((await call<LessonView>('lesson-governance', 'POST', ROUTES.approveLesson(lesson.id), KEYS.approver, {})).body.status).toBe('active');
     await eventually(async () => (await call<{ lessons: ServedLesson[] }>('agent-serving', 'GET', ROUTES.agentLessons('release-bot'), KEYS.agent)).body.lessons.length === 1, { what: 'served' });
 
+    // An agent's session of Erin's was served the lesson: recorded on SERVING with the session.
+    expect((await call('agent-serving', 'GET', `${ROUTES.agentLessons('release-bot')}?sessionId=erin-2`, KEYS.agent)).status).toBe(200);
+
+    // Export (the portability twin of erasure): Erin's sessions opened, the lesson citing them, the serving to her session.
+    const exported = await exportOf(ERIN);
+    expect(exported.sessions.map((s) => s.sessionId)).toEqual(['erin-1', 'erin-2']);
+    expect(JSON.stringify(exported.sessions)).toContain(MARKERS[0]);
+    expect(exported.lessons.map((l) => l.id)).toEqual([lesson.id]);
+    expect(exported.servings).toEqual([expect.objectContaining({ type: 'LessonsServed', data: expect.objectContaining({ sessionId: 'erin-2' }) })]);
+
     // Before: the markers are in the log, readable by the services' cipher only.
     const cipher = apps['session-ingest'].app.get<SessionCipher>(SESSION_CIPHER);
     const store = new EventStore(nc, topology(''));
@@ -150,6 +177,9 @@ describe('erasure reaches the log and what was derived from it', () => {
     const record = await call<{ revocations: unknown[] }>('lesson-governance', 'GET', '/v1/admin/revocations', KEYS.admin);
     expect(record.text).not.toContain(ERIN);
     expect(record.text).not.toContain(ERIN_STORED);
+    // Nothing is left to export.
+    const afterwards = await exportOf(ERIN);
+    expect([afterwards.sessions.length, afterwards.lessons.length, afterwards.servings.length]).toEqual([0, 0, 0]);
 
     // Scan: the SESSIONS store files, every Postgres table, the sessions API.
     const db = new Client({ connectionString: pg.url });

@@ -10,6 +10,7 @@ import { dreamCommand } from './commands/dream.command';
 import { agentLessonsCommand, lessonsActionCommand, lessonsDecideCommand, lessonsDiffCommand, lessonsEditCommand, lessonsHistoryCommand, lessonsListCommand, lessonsShowCommand } from './commands/lessons.command';
 import { keysCreateCommand, keysListCommand, keysRevokeCommand } from './commands/keys.command';
 import { eraseCommand } from './commands/erase.command';
+import { exportCommand } from './commands/export.command';
 import { revokeCommand } from './commands/revoke.command';
 import { policySetCommand, policyShowCommand, policyTestCommand, type PolicySetOptions } from './commands/policy.command';
 import { loginCommand } from './commands/login.command';
@@ -83,6 +84,10 @@ export async function run(argv: string[]): Promise<number> {
     .option('--session <id...>', 'a session id (repeatable)')
     .requiredOption('--reason <text>', 'why (kept in the erasure record)')
     .action(act((config, out, opts: { user?: string[]; session?: string[]; reason: string }) => eraseCommand(config, out, opts)));
+  jsonFlag(program.command('export').description('everything Reverie holds about a user, as JSON: sessions, lessons citing them, servings to them (admin)'))
+    .requiredOption('--user <id>', 'the user id as your agents send it')
+    .option('--out <file>', 'write the JSON there (mode 0600) instead of standard output')
+    .action(act((config, out, opts: { user: string; out?: string }) => exportCommand(config, out, opts)));
   jsonFlag(program.command('revoke').description('quarantine sessions, users or keys and withdraw every lesson they supported, in one action (approver or admin)'))
     .option('--session <id...>', 'a session to quarantine (repeatable)')
     .option('--user <id...>', 'a user, as sessions name them (repeatable)')

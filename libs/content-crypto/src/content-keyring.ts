@@ -27,7 +27,7 @@ export interface ContentKeyring {
    * in every session and lesson (distinct users still count), and once the user's key is shredded
    * no one can tell whose it was.
    */
-  userTokens(tenantId: string, userIds: readonly string[]): Promise<Map<string, string>>;
+  userTokens(tenantId: string, userIds: readonly string[], options?: { create?: boolean }): Promise<Map<string, string>>;
   /** Deletes users' token keys; returns how many there were. */
   shredUsers(tenantId: string, userIds: readonly string[]): Promise<number>;
   /** The sessions of a tenant whose keys were made before a date (retention), oldest first. */
@@ -160,7 +160,8 @@ export class PgContentKeyring implements ContentKeyring {
     return count;
   }
 
-  async userTokens(tenantId: string, userIds: readonly string[]): Promise<Map<string, string>> {
+  /** `create: false` looks up only (an export or a lookup must not make a key for a user Reverie does not hold). */
+  async userTokens(tenantId: string, userIds: readonly string[], options: { create?: boolean } = {}): Promise<Map<string, string>> {
     const out = new Map<string, string>();
     const missing: string[] = [];
     for (const u of new Set(userIds)) {
@@ -173,7 +174,7 @@ export class PgContentKeyring implements ContentKeyring {
     const read = async (ids: string[]) => this.ds.query('SELECT user_id, wrapped_key FROM content_user_keys WHERE tenant_id = $1 AND user_id = ANY($2::text[])', [tenantId, ids]) as Promise<{ user_id: string; wrapped_key: string }[]>;
     const rows = await read(missing);
     const absent = missing.filter((u) => !rows.some((r) => r.user_id === u));
-    if (absent.length) {
+    if (absent.length && options.create !== false) {
       await this.ds.query(
         `INSERT INTO content_user_keys (tenant_id, user_id, wrapped_key, created_at) SELECT $1, u, w, now() FROM unnest($2::text[], $3::text[]) AS x(u, w) ON CONFLICT DO NOTHING`,
         [tenantId, absent, absent.map(() => sealString(randomBytes(32).toString('base64'), kek, 'user'))],

@@ -49,8 +49,8 @@ export class SessionCipher {
   }
 
   /** Users' tokens (see ContentKeyring.userTokens): what derived data names users by. */
-  userTokens(tenantId: string, userIds: readonly string[]): Promise<Map<string, string>> {
-    return this.keyring.userTokens(tenantId, userIds);
+  userTokens(tenantId: string, userIds: readonly string[], options?: { create?: boolean }): Promise<Map<string, string>> {
+    return this.keyring.userTokens(tenantId, userIds, options);
   }
 
   /** The sessions these users' and these sessions' keys cover, without shredding anything. */

@@ -108,7 +108,7 @@ export class RevocationsService {
       credentials.push({ kind: 'credential', id: `key:${record.name}` });
     }
     // Derived data names users by token (content-crypto): a user named here is looked up by theirs.
-    const tokens = await this.cipher.userTokens(tenantId, body.users ?? []);
+    const tokens = await this.cipher.userTokens(tenantId, body.users ?? [], { create: false });
     return [
       ...(body.sessions ?? []).map((id) => ({ kind: 'session' as const, id })),
       ...(body.users ?? []).map((id) => ({ kind: 'user' as const, id: tokens.get(id) ?? id })),

@@ -57,7 +57,7 @@ export class ErasureService {
     const users = selector.userIds;
     const sessions = await this.cipher.sessionsOf(tenantId, selector);
     // Lessons name users by token: take them before the tokens' keys are shredded with the rest.
-    const tokens = [...(await this.cipher.userTokens(tenantId, users)).values()];
+    const tokens = [...(await this.cipher.userTokens(tenantId, users, { create: false })).values()];
     const dreaming = await this.ask<DreamingErasureReply>(this.topology.command('dreaming.erase', tenantId), { erasureId, sessions }, 'dreaming');
     const shredded = await this.cipher.shred(tenantId, selector);
     // TypeORM answers a DELETE with [rows, affected count].
