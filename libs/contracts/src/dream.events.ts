@@ -23,6 +23,11 @@ export const DreamCompleted = eventSchema('DreamCompleted', z.object({
   durationMs: z.number().nonnegative(),
   proposedLessonIds: z.array(z.string()),
   reinforcedLessonIds: z.array(z.string()),
+  /**
+   * What left the system: the sessions whose redacted facts and excerpts the writer sent to an LLM
+   * (absent: nothing was sent). An erasure reports whether a user's sessions are among them.
+   */
+  sentToLlm: z.object({ writer: z.string().max(200), sessions: z.array(z.string().min(1).max(128)).max(20_000) }).optional(),
 }));
 
 export const DreamFailed = eventSchema('DreamFailed', z.object({

@@ -115,4 +115,6 @@ export interface LessonWriterResult {
   /** Which writer produced the text (e.g. 'template', 'claude:claude-sonnet-4-5', or 'template (fallback: budget)'). */
   writer: string;
   notes: string[];
+  /** Sessions whose facts or excerpts the writer sent to an LLM (none for the template writer). */
+  sentSessions?: string[];
 }

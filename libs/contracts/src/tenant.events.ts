@@ -77,4 +77,4 @@ export type LessonErasureReply = { ok: true; lessons: z.infer<typeof revokedLess
 /** `reverie.cmd.dreaming.erase.<tenant>` (session-ingest → dreaming): purge what dreaming derived from these sessions. */
 export const dreamingErasureRequestSchema = z.object({ erasureId: z.string().min(1).max(200), sessions: z.array(z.string().min(1).max(128)).max(10_000) });
 export type DreamingErasureRequest = z.infer<typeof dreamingErasureRequestSchema>;
-export type DreamingErasureReply = { ok: true; signalRows: number } | { ok: false; error: string };
+export type DreamingErasureReply = { ok: true; signalRows: number; sessionsSentToLlm: number } | { ok: false; error: string };

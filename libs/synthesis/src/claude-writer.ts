@@ -220,11 +220,14 @@ export function createClaudeWriter(opts: ClaudeWriterOptions, fallback: LessonWr
         `${useBatch ? 'batch' : 'sequential'}: ${requests.length} request(s) of ≤ ${cfg.chunkSize} candidates; ${meter.describe()}; budget ${budget}`,
       ];
       log('claude-writer: dream written', { ...meter.fields(), budget, requests: requests.length, mode: useBatch ? 'batch' : 'sequential' });
+      // Every request was sent (a refused one still carried its candidates out): their supporting sessions left the system.
+      const sentSessions = meter.input > 0 ? sessionsBehind(candidates) : [];
       return {
         candidates: perRequest.flat(2),
         tokens: { input: meter.input, output: meter.output },
         writer: writerLabel(name, ledger),
         notes,
+        ...(sentSessions.length && { sentSessions }),
       };
     },
   };
@@ -271,4 +274,14 @@ function validateOptions(o: ClaudeWriterOptions) {
     timeoutMs: o.timeoutMs ?? 120_000,
     chunkSize: o.chunkSize ?? 10,
   };
+}
+
+/** The sessions whose data a candidate's facts and excerpts carry: its support's sessions and its references'. */
+export function sessionsBehind(candidates: readonly LessonCandidate[]): string[] {
+  const ids = new Set<string>();
+  for (const c of candidates) {
+    for (const p of c.support.provenance ?? []) ids.add(p.sessionId);
+    for (const r of c.evidence.refs) ids.add(r.sessionId);
+  }
+  return [...ids].sort();
 }

@@ -38,5 +38,11 @@ describe('dreaming with Claude writing the lessons (real SDK against a local fak
     // The fake answers "Claude: <template text>": the proposal carries what the server wrote.
     for (const p of proposed) expect(p.data.text).toMatch(/^Claude: /);
     expect(proposed.some((p) => /npm publish/.test(p.data.text))).toBe(true);
+
+    // The dream record says which sessions' (redacted) data left the system, and an erasure asks.
+    const completed = events.find((e): e is Extract<DreamEvent, { type: 'DreamCompleted' }> => e.type === 'DreamCompleted');
+    expect(completed?.data.sentToLlm).toEqual({ writer: expect.stringMatching(/claude/), sessions: expect.arrayContaining(['k1', 'k2', 'k3']) });
+    const reply = await env.nats.nc.request(env.nats.topology.command('dreaming.erase', tenant), JSON.stringify({ erasureId: 'e-1', sessions: ['k2', 'never-sent'] }), { timeout: 10_000 });
+    expect(JSON.parse(new TextDecoder().decode(reply.data))).toEqual({ ok: true, signalRows: 1, sessionsSentToLlm: 1 });
   });
 });

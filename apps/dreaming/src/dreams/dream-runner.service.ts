@@ -177,6 +177,7 @@ export class DreamRunner implements OnModuleDestroy {
           counts, tokens: written.tokens, durationMs: Math.round(performance.now() - t0),
           proposedLessonIds: [...outcome('proposed'), ...outcome('reopened')].map((a) => a.lessonId),
           reinforcedLessonIds: outcome('reinforced').map((a) => a.lessonId),
+          ...(written.sentSessions?.length && { sentToLlm: { writer: written.writer, sessions: written.sentSessions.slice(0, 20_000) } }),
         },
         metadata: dreamCommandMetadata(dreamId, this.now(), started.id),
       });

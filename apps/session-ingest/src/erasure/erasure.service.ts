@@ -62,7 +62,8 @@ export class ErasureService {
     const shredded = await this.cipher.shred(tenantId, selector);
     // TypeORM answers a DELETE with [rows, affected count].
     const [, sessionRows] = await this.ds.query('DELETE FROM ingest_sessions WHERE tenant_id = $1 AND session_id = ANY($2::text[])', [tenantId, sessions]) as [unknown[], number];
-    const artifacts = { sessionKeys: shredded.keys, userKeys: shredded.userKeys, sessionRows, signalRows: dreaming.signalRows };
+    // sessionsSentToLlm: how many of them a dream's writer ever sent (redacted facts and excerpts) to an LLM.
+    const artifacts = { sessionKeys: shredded.keys, userKeys: shredded.userKeys, sessionRows, signalRows: dreaming.signalRows, sessionsSentToLlm: dreaming.sessionsSentToLlm };
     const governance = await this.ask<LessonErasureReply>(this.topology.command('lessons.erase', tenantId), {
       erasureId, users: tokens, sessions, reason, requestedBy, artifacts,
     }, 'lesson-governance');
