@@ -77,6 +77,14 @@ describe('separation of duties on verified identities (HTTP API)', () => {
     const laptop = await call<{ token: string; owner?: string }>('lesson-governance', 'POST', '/v1/admin/keys', KEYS.admin, { name: 'ana-laptop', roles: ['ingest'], owner: 'ana' });
     expect(laptop.status).toBe(201);
     expect(laptop.body.owner).toBe('ana');
+    // An agent key bound to one agent is served that agent's lessons only; binding needs the agent role alone.
+    const bound = await call<{ token: string; agentId?: string }>('lesson-governance', 'POST', '/v1/admin/keys', KEYS.admin, { name: 'release-bot-key', roles: ['agent'], agent: 'release-bot' });
+    expect(bound.body.agentId).toBe('release-bot');
+    expect((await call('agent-serving', 'GET', ROUTES.agentLessons('release-bot'), bound.body.token)).status).toBe(200);
+    const elsewhere = await call('agent-serving', 'GET', ROUTES.agentLessons('billing-bot'), bound.body.token);
+    expect(elsewhere.status).toBe(403);
+    expect(elsewhere.body.detail).toMatch(/bound to agent release-bot/);
+    expect((await call('lesson-governance', 'POST', '/v1/admin/keys', KEYS.admin, { name: 'mixed', roles: ['agent', 'reviewer'], agent: 'release-bot' })).status).toBe(400);
     // A person who mints a key without naming its owner owns it.
     const minted = await call<{ owner?: string }>('lesson-governance', 'POST', '/v1/admin/keys', await person('dora', ['admin']), { name: 'dora-ci', roles: ['ingest'] });
     expect(minted.body.owner).toBe('dora');

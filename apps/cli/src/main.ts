@@ -98,8 +98,9 @@ export async function run(argv: string[]): Promise<number> {
   jsonFlag(keys.command('create').description('create an API key; its token is printed once'))
     .requiredOption('--name <name>', 'what the key is for (its actor in the audit), e.g. ci-ingest')
     .requiredOption('--roles <roles>', 'comma-separated: ingest, agent, reviewer, approver, admin')
+    .option('--agent <agentId>', 'bind an agent key to one agent: it is served that agent\'s lessons only')
     .option('--owner <actorId>', 'the person accountable for the key (may not approve lessons from its sessions); default: you, when you log in as a person')
-    .action(act((config, out, opts: { name: string; roles: string; owner?: string }) => keysCreateCommand(config, out, opts)));
+    .action(act((config, out, opts: { name: string; roles: string; owner?: string; agent?: string }) => keysCreateCommand(config, out, opts)));
   jsonFlag(keys.command('list').description('the keys of your tenant, without secrets'))
     .action(act((config, out) => keysListCommand(config, out)));
   jsonFlag(keys.command('revoke').description('revoke a key (refused everywhere within a second)').argument('<keyId>'))

@@ -1,8 +1,8 @@
-import { Controller, Get, Headers, Inject, Param, Query, Res } from '@nestjs/common';
+import { Controller, ForbiddenException, Get, Headers, Inject, Param, Query, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { SUBJECT_TOKEN, type ServedLesson } from '@reverie/contracts';
 import { z } from 'zod';
-import { Allow, CurrentPrincipal, parseRequest, type Principal } from '@reverie/service-kit';
+import { Allow, boundAgentOf, CurrentPrincipal, parseRequest, type Principal } from '@reverie/service-kit';
 import { AgentLessonsService } from './agent-lessons.service';
 
 /** Response header naming the LessonsServed event that recorded the answer. */
@@ -31,6 +31,8 @@ export class AgentLessonsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<{ agentId: string; lessons: ServedLesson[] }> {
     const agentId = parseRequest(agentIdParam, agentIdRaw, 'params');
+    const bound = boundAgentOf(principal);
+    if (bound !== undefined && bound !== agentId) throw new ForbiddenException(`this key is bound to agent ${bound}: it is served that agent's lessons only`);
     const { sessionId } = parseRequest(agentLessonsQuery, query, 'query');
     const served = await this.lessons.serve({
       tenantId: principal.tenantId, agentId, sessionId, actor: principal.actor,

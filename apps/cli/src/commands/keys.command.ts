@@ -19,9 +19,9 @@ export function parseRolesOption(spec: string | undefined): string[] {
 }
 
 /** Mints a key in the admin's tenant; its token is printed this once. */
-export async function keysCreateCommand(config: CliConfig, out: Output, opts: { name?: string; roles?: string; owner?: string }): Promise<void> {
+export async function keysCreateCommand(config: CliConfig, out: Output, opts: { name?: string; roles?: string; owner?: string; agent?: string }): Promise<void> {
   if (!opts.name) throw new CliError('--name is required: what the key is for, e.g. --name ci-ingest (it is the key\'s actor in the audit)');
-  const key = await callService<CreatedKey>(config, 'lesson-governance', ADMIN_KEYS_ROUTE, { body: { name: opts.name, roles: parseRolesOption(opts.roles), ...(opts.owner !== undefined && { owner: opts.owner }) } });
+  const key = await callService<CreatedKey>(config, 'lesson-governance', ADMIN_KEYS_ROUTE, { body: { name: opts.name, roles: parseRolesOption(opts.roles), ...(opts.owner !== undefined && { owner: opts.owner }), ...(opts.agent !== undefined && { agent: opts.agent }) } });
   out.result(key, () => [
     `Created key ${key.keyId} "${key.name}" for tenant ${key.tenantId} with roles ${key.roles.join(', ')}${key.owner ? `, owned by ${key.owner}` : ''}:`,
     '',

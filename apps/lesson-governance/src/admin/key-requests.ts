@@ -42,9 +42,11 @@ export const createKeyBody = z.strictObject({
     .max(256, 'at most 256 characters')
     .refine((o) => !o.startsWith('key:'), 'a key is owned by a person, not by another key')
     .optional(),
+  agent: z.string({ error: 'expected the agent id (a string)' }).regex(/^[A-Za-z0-9_-]{1,128}$/, 'an agent id is 1-128 characters of A-Z a-z 0-9 _ -').optional(),
   tenantId: z.never({ error: 'not accepted: a key belongs to the tenant of the admin who creates it' }).optional(),
   createdBy: z.never({ error: 'not accepted: the creator is the authenticated admin' }).optional(),
-}, { error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown field(s) ${issue.keys.join(', ')}: expected { name, roles, owner? }` : undefined) });
+}, { error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown field(s) ${issue.keys.join(', ')}: expected { name, roles, owner?, agent? }` : undefined) })
+  .refine((b) => b.agent === undefined || (b.roles.length === 1 && b.roles[0] === 'agent'), { message: 'only a key with the agent role alone can be bound to an agent', path: ['agent'] });
 export type CreateKeyBody = z.infer<typeof createKeyBody>;
 
 export const keyIdParam = z.string().regex(/^[0-9a-f]{12}$/, 'a key id is 12 hexadecimal characters (the part after rvk_ in the key)');
@@ -58,6 +60,7 @@ export interface CreatedKey {
   name: string;
   roles: Role[];
   owner?: string;
+  agentId?: string;
   createdAt: string;
 }
 
@@ -71,6 +74,7 @@ export interface KeyView {
   createdAt: string;
   createdBy: string;
   owner?: string;
+  agentId?: string;
   revokedAt?: string;
   revokedBy?: string;
 }
@@ -78,7 +82,7 @@ export interface KeyView {
 export function keyView(r: ApiKeyRecord): KeyView {
   return {
     keyId: r.keyId, tenantId: r.tenantId, name: r.name, roles: r.roles, status: r.revokedAt ? 'revoked' : 'active',
-    createdAt: r.createdAt, createdBy: r.createdBy, ...(r.owner ? { owner: r.owner } : {}),
+    createdAt: r.createdAt, createdBy: r.createdBy, ...(r.owner ? { owner: r.owner } : {}), ...(r.agentId ? { agentId: r.agentId } : {}),
     ...(r.revokedAt ? { revokedAt: r.revokedAt, revokedBy: r.revokedBy ?? '' } : {}),
   };
 }

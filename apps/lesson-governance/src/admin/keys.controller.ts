@@ -31,7 +31,7 @@ export class KeysController {
   @Allow('admin')
   @HttpCode(201)
   async create(@CurrentPrincipal() admin: Principal, @Body() body: unknown, @Res({ passthrough: true }) reply: FastifyReply): Promise<CreatedKey> {
-    const { name, roles, owner: named } = parseRequest(createKeyBody, body, 'body');
+    const { name, roles, owner: named, agent } = parseRequest(createKeyBody, body, 'body');
     // A person who mints a key owns it unless they name its owner; a key minting keys for others owns none.
     const owner = named ?? (admin.actor.kind === 'user' ? admin.actor.id : undefined);
     // The name is the key's actor id (`key:<name>`) on all it does: one key per name, revoked ones included, so the audit never confuses two.
@@ -40,10 +40,10 @@ export class KeysController {
     if (taken) throw new ConflictException(`tenant ${admin.tenantId} already has a key named ${name}${taken.revokedAt ? ' (revoked; names stay taken for the audit)' : ''}; choose another name`);
     const minted = mintApiKey();
     const createdAt = this.clock().toISOString();
-    await this.keys.create({ keyId: minted.keyId, tenantId: admin.tenantId, name, roles, secretHash: minted.secretHash, createdAt, createdBy: admin.actor.id, ...(owner && { owner }) });
+    await this.keys.create({ keyId: minted.keyId, tenantId: admin.tenantId, name, roles, secretHash: minted.secretHash, createdAt, createdBy: admin.actor.id, ...(owner && { owner }), ...(agent && { agentId: agent }) });
     this.logger.info({ tenantId: admin.tenantId, keyId: minted.keyId, name, roles, owner, actor: admin.actor }, 'api key created');
     void reply.header('cache-control', 'no-store');
-    return { keyId: minted.keyId, token: minted.token, tenantId: admin.tenantId, name, roles, ...(owner && { owner }), createdAt };
+    return { keyId: minted.keyId, token: minted.token, tenantId: admin.tenantId, name, roles, ...(owner && { owner }), ...(agent && { agentId: agent }), createdAt };
   }
 
   @Get()

@@ -7,6 +7,7 @@ import { LessonLifecycle1732190500000 } from './1732190500000-lesson-lifecycle';
 import { TenantAggregate1732190600000 } from './1732190600000-tenant-aggregate';
 import { ContentKeys1732190700000 } from './1732190700000-content-keys';
 import { UserTokenKeys1732190800000 } from './1732190800000-user-token-keys';
+import { AgentBoundKeys1732190900000 } from './1732190900000-agent-bound-keys';
 
 /** Every migration, in order. New ones are appended; applied ones are never edited. */
-export const ALL_MIGRATIONS = [InitialSchema1732190000000, ServingLessonViews1732190100000, DreamingRuns1732190200000, ApiKeys1732190300000, GovernancePolicy1732190400000, LessonLifecycle1732190500000, TenantAggregate1732190600000, ContentKeys1732190700000, UserTokenKeys1732190800000];
+export const ALL_MIGRATIONS = [InitialSchema1732190000000, ServingLessonViews1732190100000, DreamingRuns1732190200000, ApiKeys1732190300000, GovernancePolicy1732190400000, LessonLifecycle1732190500000, TenantAggregate1732190600000, ContentKeys1732190700000, UserTokenKeys1732190800000, AgentBoundKeys1732190900000];

@@ -11,6 +11,8 @@ export interface ApiKeyRecord {
   createdBy: string;
   /** The person accountable for what the key does (their actor id): may not approve lessons from its sessions. */
   owner?: string;
+  /** An agent key bound to one agent: it is served that agent's lessons only. */
+  agentId?: string;
   revokedAt?: string;
   revokedBy?: string;
 }
@@ -26,13 +28,14 @@ export interface ApiKeyStore {
 
 interface Row {
   key_id: string; tenant_id: string; name: string; roles: string[]; secret_hash: string;
-  created_at: Date; created_by: string; owner: string | null; revoked_at: Date | null; revoked_by: string | null;
+  created_at: Date; created_by: string; owner: string | null; agent_id: string | null; revoked_at: Date | null; revoked_by: string | null;
 }
 
 const toRecord = (r: Row): ApiKeyRecord => ({
   keyId: r.key_id, tenantId: r.tenant_id, name: r.name, roles: r.roles as Role[], secretHash: r.secret_hash,
   createdAt: r.created_at.toISOString(), createdBy: r.created_by,
   ...(r.owner ? { owner: r.owner } : {}),
+  ...(r.agent_id ? { agentId: r.agent_id } : {}),
   ...(r.revoked_at ? { revokedAt: r.revoked_at.toISOString(), revokedBy: r.revoked_by ?? '' } : {}),
 });
 
@@ -46,8 +49,8 @@ export class PgApiKeyStore implements ApiKeyStore {
 
   async create(k: ApiKeyRecord): Promise<void> {
     await this.ds.query(
-      `INSERT INTO api_keys (key_id, tenant_id, name, roles, secret_hash, created_at, created_by, owner) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-      [k.keyId, k.tenantId, k.name, k.roles, k.secretHash, k.createdAt, k.createdBy, k.owner ?? null],
+      `INSERT INTO api_keys (key_id, tenant_id, name, roles, secret_hash, created_at, created_by, owner, agent_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+      [k.keyId, k.tenantId, k.name, k.roles, k.secretHash, k.createdAt, k.createdBy, k.owner ?? null, k.agentId ?? null],
     );
   }
 

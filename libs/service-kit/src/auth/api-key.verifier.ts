@@ -34,11 +34,11 @@ export class ApiKeyVerifier implements CredentialVerifier {
   }
 }
 
-export function principalOfKey(record: Pick<ApiKeyRecord, 'keyId' | 'tenantId' | 'name' | 'roles' | 'owner'>): Principal {
+export function principalOfKey(record: Pick<ApiKeyRecord, 'keyId' | 'tenantId' | 'name' | 'roles' | 'owner' | 'agentId'>): Principal {
   return {
     tenantId: record.tenantId,
     actor: { kind: 'service', id: `key:${record.name}` },
     roles: new Set(record.roles),
-    credential: { type: 'api-key', keyId: record.keyId, name: record.name, ...(record.owner ? { owner: record.owner } : {}) },
+    credential: { type: 'api-key', keyId: record.keyId, name: record.name, ...(record.owner ? { owner: record.owner } : {}), ...(record.agentId ? { agentId: record.agentId } : {}) },
   };
 }

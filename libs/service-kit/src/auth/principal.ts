@@ -10,7 +10,7 @@ export interface Principal {
   /** The actor recorded on what this request causes: a person for a JWT, the key's name for an API key. */
   actor: { kind: 'user' | 'service'; id: string };
   roles: ReadonlySet<Role>;
-  credential: { type: 'api-key'; keyId: string; name: string; owner?: string } | { type: 'jwt'; issuer: string; subject: string };
+  credential: { type: 'api-key'; keyId: string; name: string; owner?: string; agentId?: string } | { type: 'jwt'; issuer: string; subject: string };
 }
 
 /**
@@ -18,6 +18,9 @@ export interface Principal {
  * person who owns the key. Ingest records them on every session event, and separation of duties
  * keeps each of them from approving a lesson that evidence supports.
  */
+/** The agent an agent key is bound to, if it is bound to one. */
+export const boundAgentOf = (p: Principal): string | undefined => (p.credential.type === 'api-key' ? p.credential.agentId : undefined);
+
 export function accountableIds(p: Principal): string[] {
   const owner = p.credential.type === 'api-key' ? p.credential.owner : undefined;
   return owner && owner !== p.actor.id ? [p.actor.id, owner] : [p.actor.id];
