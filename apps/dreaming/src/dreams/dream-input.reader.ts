@@ -105,7 +105,8 @@ export async function refreshSessionSignals(o: Options): Promise<DreamInputCount
       const t1 = timer.add('signals', t0);
       let failedChars = 0;
       if (signals.outcome === 'failure' || signals.errors.length > 0) {
-        for (const e of events) failedChars += JSON.stringify(e.event).length;
+        // What a naive LLM pipeline would send: the transcript as people wrote it, not its ciphertext.
+        for (const e of opened) failedChars += JSON.stringify(e).length;
         timer.add('naiveChars', t1);
       }
       done.set(sessionId, { signals, lastSeq: events[events.length - 1].seq, failedChars });
