@@ -146,6 +146,11 @@ describe('erasure reaches the log and what was derived from it', () => {
     expect(exported.lessons.map((l) => l.id)).toEqual([lesson.id]);
     expect(exported.servings).toEqual([expect.objectContaining({ type: 'LessonsServed', data: expect.objectContaining({ sessionId: 'erin-2' }) })]);
 
+    // Lessons' words are sealed on the log too (under the lesson's own key): the text is not in the LESSONS store files.
+    const lessonFiles = filesUnder(storeDir).filter((f) => f.file.includes(`${path.sep}LESSONS${path.sep}`));
+    expect(lessonFiles.length).toBeGreaterThan(0);
+    expect(lessonFiles.some((f) => f.text.includes(lesson.text))).toBe(false);
+
     // Before: the markers are in the log, readable by the services' cipher only.
     const cipher = apps['session-ingest'].app.get<SessionCipher>(SESSION_CIPHER);
     const store = new EventStore(nc, topology(''));

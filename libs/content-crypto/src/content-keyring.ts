@@ -199,7 +199,7 @@ export class PgContentKeyring implements ContentKeyring {
 
   async sessionsKeyedBefore(tenantId: string, before: string, limit: number): Promise<string[]> {
     const rows = await this.ds.query(
-      'SELECT session_id FROM content_data_keys WHERE tenant_id = $1 AND created_at < $2::timestamptz ORDER BY created_at LIMIT $3',
+      `SELECT session_id FROM content_data_keys WHERE tenant_id = $1 AND created_at < $2::timestamptz AND session_id NOT LIKE 'lesson:%' ORDER BY created_at LIMIT $3`,
       [tenantId, before, limit],
     ) as { session_id: string }[];
     return rows.map((r) => r.session_id);

@@ -1,4 +1,5 @@
 export { isSealed, kidOf, openString, sealString } from './sealed-string';
 export { ERASED, openSessionEvent, sealSessionEvent, sealedKids } from './session-content';
 export { contentMasterKey, KEY_CACHE_MS, PgContentKeyring, type ContentKeyring, type SessionKey } from './content-keyring';
-export { SessionCipher, userIdsOf } from './session-cipher';
+export { lessonKeyId, SessionCipher, userIdsOf } from './session-cipher';
+export { openLessonEvent, sealLessonEvent } from './lesson-content';

@@ -1,4 +1,5 @@
-import type { SessionEvent } from '@reverie/contracts';
+import type { LessonEvent, SessionEvent } from '@reverie/contracts';
+import { openLessonEvent, sealLessonEvent } from './lesson-content';
 import type { ContentKeyring } from './content-keyring';
 import { isSealed, kidOf, openString, sealString } from './sealed-string';
 import { ERASED, openSessionEvent, sealSessionEvent, sealedKids } from './session-content';
@@ -60,6 +61,57 @@ export class SessionCipher {
     return [...found].sort();
   }
 
+  /**
+   * Seals a lesson's events under the lesson's own key (`lesson:<id>` in the keyring): what its
+   * text and excerpts quote becomes unreadable everywhere once that key is shredded.
+   */
+  async sealLesson(tenantId: string, lessonId: string, events: readonly LessonEvent[]): Promise<LessonEvent[]> {
+    if (!events.length) return [];
+    const { kid, key } = await this.keyring.sessionKey(tenantId, lessonKeyId(lessonId));
+    return events.map((e) => sealLessonEvent(e, (plain) => sealString(plain, key, kid)));
+  }
+
+  /** Opens lesson events of one tenant (any lessons). */
+  async openLessons(tenantId: string, events: readonly LessonEvent[]): Promise<LessonEvent[]> {
+    const kids = new Set<string>();
+    for (const e of events) openLessonEvent(e, (v) => { const k = kidOf(v); if (k) kids.add(k); return v; });
+    if (!kids.size) return [...events];
+    const keys = await this.keyring.keys(tenantId, kids);
+    return events.map((e) => openLessonEvent(e, (sealed) => {
+      const key = keys.get(kidOf(sealed) as string);
+      return key ? openString(sealed, key) : undefined;
+    }));
+  }
+
+  /** Shreds lessons' keys: their texts, rationales, excerpts and diffs read ERASED everywhere. */
+  async shredLessons(tenantId: string, lessonIds: readonly string[]): Promise<number> {
+    const found = await this.keyring.kidsOf(tenantId, { sessionIds: lessonIds.map(lessonKeyId) });
+    return this.keyring.shred(tenantId, found.map((k) => k.kid));
+  }
+
+  /**
+   * Opens every sealed string anywhere in a read model's value (a lesson view, an audit entry, a
+   * served row): the read models keep content sealed as the log does and open it for an answer.
+   */
+  async openDeep<T>(tenantId: string, value: T): Promise<T> {
+    const sealed = new Set<string>();
+    const walk = (v: unknown): void => {
+      if (typeof v === 'string') { if (isSealed(v)) sealed.add(v); } else if (Array.isArray(v)) v.forEach(walk); else if (v && typeof v === 'object') Object.values(v).forEach(walk);
+    };
+    walk(value);
+    if (!sealed.size) return value;
+    const list = [...sealed];
+    const opened = new Map(list.map((s, i) => [s, i]));
+    const plain = await this.openValues(tenantId, list);
+    const rebuild = (v: unknown): unknown => {
+      if (typeof v === 'string') return opened.has(v) ? plain[opened.get(v) as number] : v;
+      if (Array.isArray(v)) return v.map(rebuild);
+      if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, rebuild(x)]));
+      return v;
+    };
+    return rebuild(value) as T;
+  }
+
   /** Opens sealed values kept outside events (a read model's user id); a value not sealed passes, a shredded one reads ERASED. */
   async openValues(tenantId: string, values: readonly (string | undefined)[]): Promise<(string | undefined)[]> {
     const kids = values.flatMap((v) => (v && kidOf(v) ? [kidOf(v) as string] : []));
@@ -83,3 +135,6 @@ export class SessionCipher {
     }));
   }
 }
+
+/** A lesson's key sits in the keyring beside sessions' keys, under this id. */
+export const lessonKeyId = (lessonId: string): string => `lesson:${lessonId}`;

@@ -3,6 +3,7 @@ import type { SessionEvent } from '@reverie/contracts';
 import { sessionEventSchema } from '@reverie/contracts';
 import { isSealed, kidOf, openString, sealString } from './sealed-string';
 import { ERASED, openSessionEvent, sealSessionEvent } from './session-content';
+import { openLessonEvent, sealLessonEvent } from './lesson-content';
 
 const key = randomBytes(32);
 const base = { schemaVersion: 1, tenantId: 'acme', streamId: 's1', occurredAt: '2026-01-01T00:00:00.000Z', recordedAt: '2026-01-01T00:00:00.000Z', correlationId: 's1' };
@@ -57,5 +58,28 @@ describe('session content', () => {
     expect(erased[0].data).not.toHaveProperty('metadata');
     expect(JSON.stringify(erased)).not.toMatch(/marker|"ana"/);
     expect(events.map((e) => openSessionEvent(e, () => undefined))).toEqual(events);
+  });
+});
+
+describe('lesson content', () => {
+  const lessonKey = randomBytes(32);
+  const base = { schemaVersion: 1, tenantId: 'acme', streamId: 'l1', occurredAt: '2026-01-01T00:00:00.000Z', recordedAt: '2026-01-01T00:00:00.000Z', correlationId: 'd1', actor: { kind: 'service' as const, id: 'dreaming' } };
+  const proposedEvent = {
+    ...base, id: 'p1', type: 'LessonProposed' as const,
+    data: {
+      kind: 'preference' as const, scope: { tenantId: 'acme', taskCluster: 'marker-cluster' }, text: 'Use marker-tool instead of npm', rationale: 'marker-rationale', fingerprint: 'fp',
+      support: { sessions: 3, distinctUsers: 3, occurrences: 3, firstSeen: base.occurredAt, lastSeen: base.occurredAt }, effectSize: null, confidence: 0.5,
+      evidence: { refs: [{ tenantId: 'acme', sessionId: 's1', eventId: 'e1', excerpt: 'no, use marker-tool' }], counts: {} }, dreamId: 'd1',
+    },
+  };
+  const approvedEvent = { ...base, id: 'a1', type: 'LessonApproved' as const, actor: { kind: 'reviewer' as const, id: 'ana' }, data: { reviewer: 'ana', version: 1, note: 'fine' } };
+
+  it('seals text, rationale, task cluster and excerpts, keeps decisions, ids and counts, and opens back', () => {
+    const sealed = [proposedEvent, approvedEvent].map((e) => sealLessonEvent(e, (p) => sealString(p, lessonKey, 'lk')));
+    expect(JSON.stringify(sealed)).not.toMatch(/marker/);
+    expect(sealed[1]).toEqual(approvedEvent);
+    expect(sealed[0].data).toMatchObject({ fingerprint: 'fp', kind: 'preference', support: { sessions: 3 } });
+    expect(sealed.map((e) => openLessonEvent(e, (s) => openString(s, lessonKey)))).toEqual([proposedEvent, approvedEvent]);
+    expect(JSON.stringify(openLessonEvent(sealed[0], () => undefined))).not.toMatch(/marker/);
   });
 });

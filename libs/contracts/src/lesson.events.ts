@@ -5,6 +5,8 @@ import { evidenceSchema, lessonClaimSchema, supportSchema } from './lesson.model
 /** LESSONS stream: one aggregate per lesson, subject `lessons.<tenant>.<lessonId>`. */
 export const LessonProposed = eventSchema('LessonProposed', lessonClaimSchema.extend({
   dreamId: z.string().min(1),
+  /** SHA-256 of the text as proposed (the text itself is sealed on the log; the hash is what approvals bind to). */
+  textHash: z.string().regex(/^[0-9a-f]{64}$/).optional(),
 }));
 
 /** New evidence for a pattern a lesson already covers: strengthens it instead of a twin proposal. */

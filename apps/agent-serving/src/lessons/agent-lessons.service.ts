@@ -3,7 +3,8 @@ import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import type { Actor, ServedLesson } from '@reverie/contracts';
 import type { EventStore } from '@reverie/event-store';
-import { DATA_SOURCE, EVENT_STORE } from '@reverie/service-kit';
+import type { SessionCipher } from '@reverie/content-crypto';
+import { DATA_SOURCE, EVENT_STORE, SESSION_CIPHER } from '@reverie/service-kit';
 import { CLOCK, LOGGER, type Clock } from '../app.tokens';
 import { drawServedLessons, lessonsServedEvent, type ActiveLessonRecord, type ServingDraw } from './served-lessons';
 
@@ -31,6 +32,7 @@ export class AgentLessonsService {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(SESSION_CIPHER) private readonly cipher: SessionCipher,
   ) {}
 
   /**
@@ -44,7 +46,9 @@ export class AgentLessonsService {
        ORDER BY approved_at, lesson_id`,
       [tenantId, agentId],
     );
-    return drawServedLessons(rows, { subject: sessionId ?? `agent:${agentId}`, now: this.clock().toISOString() });
+    // The served rows keep lessons' words sealed as the log does: opened for the agent's answer only.
+    const opened = await this.cipher.openDeep(tenantId, rows);
+    return drawServedLessons(opened, { subject: sessionId ?? `agent:${agentId}`, now: this.clock().toISOString() });
   }
 
   /**

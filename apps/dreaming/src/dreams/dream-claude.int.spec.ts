@@ -31,7 +31,7 @@ describe('dreaming with Claude writing the lessons (real SDK against a local fak
     expect(view.tokens!.input).toBe(usage);
     expect(view.tokens!.output).toBeGreaterThan(0);
 
-    const proposed = (await env.store.readSubject<LessonEvent>('lessons', env.nats.topology.tenantWildcard('lessons', tenant)))
+    const proposed = (await env.lessonEvents(tenant))
       .map((e) => e.event).filter((e): e is Extract<LessonEvent, { type: 'LessonProposed' }> => e.type === 'LessonProposed');
     expect(proposed.length).toBeGreaterThanOrEqual(1);
     expect(proposed.map((p) => p.streamId).sort()).toEqual([...view.proposedLessonIds].sort());

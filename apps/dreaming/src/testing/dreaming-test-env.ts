@@ -1,4 +1,5 @@
-import { createLogger, ROLES, type Role, type ServiceHandle } from '@reverie/service-kit';
+import type { SessionCipher } from '@reverie/content-crypto';
+import { createLogger, ROLES, SESSION_CIPHER, type Role, type ServiceHandle } from '@reverie/service-kit';
 import { CONSUMERS, EventStore, type StoredEvent } from '@reverie/event-store';
 import { eventually, natsTestEnv, pgTestEnv, TEST_NATS_URL, type NatsTestEnv, type PgTestEnv } from '@reverie/testing';
 import { newId, ROUTES, type DreamEvent, type DreamView, type Envelope, type LessonEvent, type SessionEvent } from '@reverie/contracts';
@@ -95,8 +96,11 @@ export async function startDreamingTestEnv(env: Record<string, string> = {}, opt
     async dreamEvents(tenantId, dreamId) {
       return (await store.readAggregate<DreamEvent>('dreams', tenantId, dreamId)).events.map((e) => e.event);
     },
+    /** LESSONS as the services read it: opened (the log holds lessons' words sealed). */
     async lessonEvents(tenantId) {
-      return store.readSubject<LessonEvent>('lessons', nats.topology.tenantWildcard('lessons', tenantId));
+      const stored = await store.readSubject<LessonEvent>('lessons', nats.topology.tenantWildcard('lessons', tenantId));
+      const opened = await app.app.get<SessionCipher>(SESSION_CIPHER).openLessons(tenantId, stored.map((s) => s.event));
+      return stored.map((s, i) => ({ ...s, event: opened[i] }));
     },
     async close() {
       await app.shutdown('test done');

@@ -1,5 +1,6 @@
 import { HttpException } from '@nestjs/common';
-import { lessonEventSchema, newId, type LessonClaim, type LessonProposalRequest } from '@reverie/contracts';
+import { lessonEventSchema, newId, type LessonClaim, type LessonEvent, type LessonProposalRequest } from '@reverie/contracts';
+import type { SessionCipher } from '@reverie/content-crypto';
 import { EventStore } from '@reverie/event-store';
 import { DEFAULT_DRIFT_CAPS, textHashOf, toEnvelopes, type ApproveLesson } from '@reverie/lesson-domain';
 import type { DriftGuard } from '../drift/drift-guard.service';
@@ -38,7 +39,9 @@ describe('LessonDecisionsService against a real LESSONS stream', () => {
   let store: HookedStore;
   const logs: string[] = [];
   const logger = { info: (_f: unknown, msg: string) => logs.push(msg), warn: (_f: unknown, msg: string) => logs.push(msg) } as unknown as Logger;
-  const service = (retries: number) => new LessonDecisionsService(store, { GOVERNANCE_DECISION_RETRIES: retries } as GovernanceConfig, logger);
+  // Sealing is content-crypto's (its own specs): here lessons are kept as they are.
+  const clear = { sealLesson: async (_t: string, _l: string, e: LessonEvent[]) => e, openLessons: async (_t: string, e: LessonEvent[]) => e } as unknown as SessionCipher;
+  const service = (retries: number) => new LessonDecisionsService(store, { GOVERNANCE_DECISION_RETRIES: retries } as GovernanceConfig, logger, clear);
   const proposeNew = async () => {
     const lessonId = newId();
     const [proposed, checked] = toEnvelopes(TENANT, lessonId, [

@@ -6,7 +6,8 @@ import {
   decide, evolveAll, evolveLessonView, initialLessonState, LessonDomainError, toEnvelopes, type EventIdFactory, type LessonCommand, type LessonCommandMetadata,
   type LessonEventRecord, type LessonState, type ProjectedLessonView,
 } from '@reverie/lesson-domain';
-import { EVENT_STORE } from '@reverie/service-kit';
+import type { SessionCipher } from '@reverie/content-crypto';
+import { EVENT_STORE, SESSION_CIPHER } from '@reverie/service-kit';
 import { GOVERNANCE_CONFIG, LOGGER } from '../app.tokens';
 import type { GovernanceConfig } from '../config/governance.config';
 import { publicLessonView } from './governance-lessons.plan';
@@ -45,8 +46,9 @@ export class LessonContendedError extends Error {
 
 /**
  * The one read-decide-append loop on LESSONS, for reviewers' commands (HTTP) and dreams' proposals
- * (NATS) alike: reads the lesson's events, lets the decision decide on them, and appends the
- * result expecting the subject's last sequence it read. Losing a race means re-reading and
+ * (NATS) alike: reads the lesson's events (opened: deciders read the words), lets the decision
+ * decide on them, and appends the result (sealed under the lesson's key) expecting the subject's
+ * last sequence it read. Losing a race means re-reading and
  * deciding again (the decision then sees the winner's event).
  */
 @Injectable()
@@ -55,6 +57,7 @@ export class LessonDecisionsService {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(GOVERNANCE_CONFIG) private readonly config: GovernanceConfig,
     @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(SESSION_CIPHER) private readonly cipher: SessionCipher,
   ) {}
 
   /**
@@ -91,7 +94,8 @@ export class LessonDecisionsService {
       const decided = decision.decide(history);
       const events = toEnvelopes(tenantId, lessonId, decided.records, decision.metadata, decision.eventId);
       try {
-        if (events.length) await this.store.appendToAggregate('lessons', events, lastSeq);
+        // The log holds what may quote people's words sealed under the lesson's own key.
+        if (events.length) await this.store.appendToAggregate('lessons', await this.cipher.sealLesson(tenantId, lessonId, events), lastSeq);
       } catch (err) {
         if (!(err instanceof ConcurrencyError)) throw err;
         this.logger.info({ tenantId, lessonId, attempt, command: decision.name }, 'lost a concurrent append; deciding again');
@@ -111,7 +115,7 @@ export class LessonDecisionsService {
       if (parsed.success) valid.push(parsed.data);
       else this.logger.warn({ tenantId, lessonId, seq: stored.seq, error: parsed.error.message.slice(0, 300) }, 'skipping an invalid event in LESSONS');
     }
-    return { events: valid, lastSeq };
+    return { events: await this.cipher.openLessons(tenantId, valid), lastSeq };
   }
 }
 

@@ -2,7 +2,8 @@ import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import type { LessonEvent, LessonView } from '@reverie/contracts';
 import type { ProjectedLessonView } from '@reverie/lesson-domain';
-import { DATA_SOURCE } from '@reverie/service-kit';
+import type { SessionCipher } from '@reverie/content-crypto';
+import { DATA_SOURCE, SESSION_CIPHER } from '@reverie/service-kit';
 import { publicLessonView } from './governance-lessons.plan';
 import { APPROVED_STATUSES, type ListLessonsQuery } from './lesson-requests';
 
@@ -54,7 +55,10 @@ export function servedSetChange(type: string, data: Record<string, unknown>): Pi
 /** Reads of the review read model (eventually consistent with LESSONS). */
 @Injectable()
 export class LessonQueriesService {
-  constructor(@Inject(DATA_SOURCE) private readonly ds: DataSource) {}
+  constructor(
+    @Inject(DATA_SOURCE) private readonly ds: DataSource,
+    @Inject(SESSION_CIPHER) private readonly cipher: SessionCipher,
+  ) {}
 
   async list(tenantId: string, query: ListLessonsQuery): Promise<LessonView[]> {
     const params: unknown[] = [tenantId, query.limit];
@@ -64,7 +68,8 @@ export class LessonQueriesService {
       `SELECT view FROM governance_lessons WHERE tenant_id = $1${byStatus} ORDER BY updated_at DESC, lesson_id LIMIT $2`,
       params,
     );
-    return rows.map((r) => publicLessonView(r.view));
+    // The read model keeps lessons' words sealed as the log does; they are opened for the answer only.
+    return this.cipher.openDeep(tenantId, rows.map((r) => publicLessonView(r.view)));
   }
 
   /** The changes to the tenant's served lessons since a date, oldest first (at most 1000). */
@@ -76,10 +81,10 @@ export class LessonQueriesService {
        ORDER BY a.occurred_at, a.stream_seq LIMIT 1000`,
       [tenantId, since, SERVED_SET_EVENTS],
     );
-    return rows.map((r) => ({
+    return this.cipher.openDeep(tenantId, rows.map((r) => ({
       at: r.occurred_at.toISOString(), lessonId: r.lesson_id, event: r.type, by: r.actor.id, kind: r.kind, text: r.text,
       ...servedSetChange(r.type, r.data), ...(r.agent ? { agentId: r.agent } : {}),
-    }));
+    })));
   }
 
   async get(tenantId: string, lessonId: string): Promise<LessonWithAudit> {
@@ -92,7 +97,7 @@ export class LessonQueriesService {
       `SELECT event_id, type, actor, occurred_at, stream_seq, data FROM governance_audit WHERE tenant_id = $1 AND lesson_id = $2 ORDER BY stream_seq`,
       [tenantId, lessonId],
     );
-    return {
+    return this.cipher.openDeep(tenantId, {
       ...publicLessonView(rows[0].view),
       audit: audit.map((a) => ({
         eventId: a.event_id,
@@ -102,6 +107,6 @@ export class LessonQueriesService {
         streamSeq: Number(a.stream_seq),
         data: a.data,
       })),
-    };
+    });
   }
 }

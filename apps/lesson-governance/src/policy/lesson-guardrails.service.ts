@@ -2,7 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { checkLesson, type GuardrailVerdict } from '@reverie/guardrails';
 import { shortOfRule, type PolicyCheck, type PolicySubject } from '@reverie/lesson-domain';
-import { DATA_SOURCE } from '@reverie/service-kit';
+import { ERASED, type SessionCipher } from '@reverie/content-crypto';
+import { DATA_SOURCE, SESSION_CIPHER } from '@reverie/service-kit';
 import { TenantPolicyStore } from './tenant-policy.store';
 
 /** What the policy checks of a lesson (a dry run of a text alone has no kind or support). */
@@ -22,6 +23,7 @@ export class LessonGuardrails {
   constructor(
     @Inject(TenantPolicyStore) private readonly policies: TenantPolicyStore,
     @Inject(DATA_SOURCE) private readonly ds: DataSource,
+    @Inject(SESSION_CIPHER) private readonly cipher: SessionCipher,
   ) {}
 
   /** `lessonId`: the lesson being checked, which must not contradict itself. */
@@ -45,7 +47,7 @@ export class LessonGuardrails {
        WHERE tenant_id = $1 AND view->'live' IS NOT NULL AND lesson_id <> $2`,
       [tenantId, except ?? ''],
     );
-    return rows.filter((r) => r.text);
+    return (await this.cipher.openDeep(tenantId, rows)).filter((r) => r.text && r.text !== ERASED);
   }
 }
 

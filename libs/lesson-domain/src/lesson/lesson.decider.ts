@@ -65,7 +65,8 @@ export function decide(command: LessonCommand, state: LessonState): LessonEventR
 
 function propose(command: ProposeLesson, state: LessonState): LessonEventRecord[] {
   const { policyCheck, ...claim } = command.data;
-  if (state.status === 'initial') return [{ type: 'LessonProposed', data: claim }, checked(1, textHashOf(claim.text), policyCheck)];
+  const textHash = textHashOf(claim.text);
+  if (state.status === 'initial') return [{ type: 'LessonProposed', data: { ...claim, textHash } }, checked(1, textHash, policyCheck)];
   if (state.evidenceDreamIds[0] === claim.dreamId && state.fingerprint === claim.fingerprint) {
     return []; // the same dream proposing again: a retry of a proposal already made
   }

@@ -62,7 +62,7 @@ export function evolve(state: LessonState, event: LessonEvent): LessonState {
     if (state.status !== 'initial') return state;
     const d = event.data;
     return {
-      status: 'proposed', kind: d.kind, fingerprint: d.fingerprint, version: 0, text: d.text, textVersion: 1, textHash: textHashOf(d.text), latestTextVersion: 1,
+      status: 'proposed', kind: d.kind, fingerprint: d.fingerprint, version: 0, text: d.text, textVersion: 1, textHash: d.textHash ?? textHashOf(d.text), latestTextVersion: 1,
       support: d.support, proposers: [event.actor.id], editors: [], evidenceDreamIds: [d.dreamId], approvals: [], violations: [],
     };
   }

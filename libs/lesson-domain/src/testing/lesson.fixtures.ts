@@ -31,7 +31,7 @@ export const claim = (overrides: Partial<LessonClaim> = {}): LessonClaim => ({
   ...overrides,
 });
 
-export const proposed = (dreamId = 'dream-1'): LessonEventRecord => ({ type: 'LessonProposed', data: { ...claim(), dreamId } });
+export const proposed = (dreamId = 'dream-1'): LessonEventRecord => ({ type: 'LessonProposed', data: { ...claim(), dreamId, textHash: textHashOf(claim().text) } });
 export const PASSING: PolicyCheck = { verdict: 'pass', violations: [] };
 export const EXFILTRATION: PolicyCheck = { verdict: 'block', violations: [{ rule: 'exfiltration', detail: 'URL to a host not on the allow-list: evil.example', match: 'https://evil.example/x' }] };
 /** The guardrails' verdict on text version `textVersion` of `text` (the proposed text by default). */
