@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import type { SessionEvent } from '@reverie/contracts';
+import type { LessonEvent, SessionEvent } from '@reverie/contracts';
 import { createDataSource } from '@reverie/persistence';
 import { pgTestEnv, type PgTestEnv } from '@reverie/testing';
 import { contentMasterKey, KEY_CACHE_MS, PgContentKeyring } from './content-keyring';
@@ -57,5 +57,26 @@ describe('PgContentKeyring and SessionCipher (real Postgres)', () => {
     expect((await other.open('acme', sealed)).map((e) => (e.data as { text: string }).text)).toEqual([ERASED, 'marker-cy', ERASED]);
     expect(await ds.query(`SELECT * FROM content_key_users WHERE user_id = 'bo'`)).toEqual([]);
     expect((await keyring.kidsOf('acme', { sessionIds: ['s3'] })).map((k) => k.sessionId)).toEqual(['s3']);
+  });
+
+  it('seals a lesson\'s words under its own key and each excerpt under its session\'s key: erasing the session erases the excerpt, shredding the lesson erases the words', async () => {
+    const cipher = new SessionCipher(new PgContentKeyring(ds, master));
+    await cipher.seal('acme', [message('s5', 'di', 'the session')]);
+    const proposed: LessonEvent = {
+      id: 'p1', type: 'LessonProposed', schemaVersion: 1, tenantId: 'acme', streamId: 'l1', occurredAt: at, recordedAt: at, actor: { kind: 'service', id: 'dreaming' }, correlationId: 'd1',
+      data: {
+        kind: 'mistake', scope: { tenantId: 'acme' }, text: 'marker-words', fingerprint: 'fp', effectSize: null, confidence: 0.5, dreamId: 'd1',
+        support: { sessions: 2, distinctUsers: 2, occurrences: 2, firstSeen: at, lastSeen: at },
+        evidence: { refs: [{ tenantId: 'acme', sessionId: 's5', eventId: 'e1', excerpt: 'marker-from-s5' }, { tenantId: 'acme', sessionId: 's6', eventId: 'e2', excerpt: 'marker-from-s6' }], counts: {} },
+      },
+    };
+    const [sealed] = await cipher.sealLesson('acme', 'l1', [proposed]);
+    expect(JSON.stringify(sealed)).not.toContain('marker');
+    const words = (e: LessonEvent) => { const d = e.data as { text: string; evidence: { refs: { excerpt?: string }[] } }; return [d.text, ...d.evidence.refs.map((r) => r.excerpt)]; };
+    expect(words((await cipher.openLessons('acme', [sealed]))[0])).toEqual(['marker-words', 'marker-from-s5', 'marker-from-s6']);
+    await cipher.shred('acme', { userIds: ['di'], sessionIds: [] });
+    expect(words((await cipher.openLessons('acme', [sealed]))[0])).toEqual(['marker-words', ERASED, 'marker-from-s6']);
+    expect(await cipher.shredLessons('acme', ['l1'])).toBe(1);
+    expect(words((await cipher.openLessons('acme', [sealed]))[0])).toEqual([ERASED, ERASED, 'marker-from-s6']);
   });
 });

@@ -6,9 +6,10 @@ import { ERASED } from './session-content';
  * The content of a lesson event that can carry people's words: the text and rationale (a quoted
  * error line, a user's statement, an example task), the task cluster, evidence excerpts, and an
  * edit's text and diff. Decisions, reasons, notes, ids, counts and hashes stay in the clear.
+ * `f` learns which session an excerpt was cut from (none for the lesson's own words).
  */
-function mapLessonContent(event: LessonEvent, f: (v: string) => string): LessonEvent {
-  const refs = <R extends { excerpt?: string }>(list: R[]) => list.map((r) => (r.excerpt === undefined ? r : { ...r, excerpt: f(r.excerpt) }));
+function mapLessonContent(event: LessonEvent, f: (v: string, sessionId?: string) => string): LessonEvent {
+  const refs = <R extends { excerpt?: string; sessionId: string }>(list: R[]) => list.map((r) => (r.excerpt === undefined ? r : { ...r, excerpt: f(r.excerpt, r.sessionId) }));
   switch (event.type) {
     case 'LessonProposed': {
       const d = event.data;
@@ -32,8 +33,16 @@ function mapLessonContent(event: LessonEvent, f: (v: string) => string): LessonE
   }
 }
 
-export function sealLessonEvent(event: LessonEvent, seal: (plain: string) => string): LessonEvent {
-  return mapLessonContent(event, (v) => (isSealed(v) ? v : seal(v)));
+/** Seals a lesson event; `seal` gets the session an excerpt was cut from, so it can use that session's key. */
+export function sealLessonEvent(event: LessonEvent, seal: (plain: string, sessionId?: string) => string): LessonEvent {
+  return mapLessonContent(event, (v, sessionId) => (isSealed(v) ? v : seal(v, sessionId)));
+}
+
+/** The sessions a lesson event's excerpts were cut from. */
+export function excerptSessionsOf(event: LessonEvent): string[] {
+  const out = new Set<string>();
+  mapLessonContent(event, (v, sessionId) => { if (sessionId) out.add(sessionId); return v; });
+  return [...out];
 }
 
 /** Opens a lesson event; content under a shredded key reads ERASED; content never sealed passes through. */

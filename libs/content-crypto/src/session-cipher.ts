@@ -1,5 +1,5 @@
 import type { LessonEvent, SessionEvent } from '@reverie/contracts';
-import { openLessonEvent, sealLessonEvent } from './lesson-content';
+import { excerptSessionsOf, openLessonEvent, sealLessonEvent } from './lesson-content';
 import type { ContentKeyring } from './content-keyring';
 import { isSealed, kidOf, openString, sealString } from './sealed-string';
 import { ERASED, openSessionEvent, sealSessionEvent, sealedKids } from './session-content';
@@ -36,9 +36,7 @@ export class SessionCipher {
    * sessions, and shreds their data keys. Returns the sessions whose content is now unreadable.
    */
   async shred(tenantId: string, selector: { userIds: readonly string[]; sessionIds: readonly string[] }): Promise<{ sessions: string[]; keys: number; userKeys: number }> {
-    const found = new Map<string, string>();
-    for (const userId of selector.userIds) for (const k of await this.keyring.kidsOf(tenantId, { userId })) found.set(k.kid, k.sessionId);
-    if (selector.sessionIds.length) for (const k of await this.keyring.kidsOf(tenantId, { sessionIds: selector.sessionIds })) found.set(k.kid, k.sessionId);
+    const found = await this.keysOf(tenantId, selector);
     const keys = await this.keyring.shred(tenantId, [...found.keys()]);
     const userKeys = await this.keyring.shredUsers(tenantId, selector.userIds);
     return { sessions: [...new Set(found.values())].sort(), keys, userKeys };
@@ -54,21 +52,34 @@ export class SessionCipher {
     return this.keyring.userTokens(tenantId, userIds, options);
   }
 
-  /** The sessions these users' and these sessions' keys cover, without shredding anything. */
-  async sessionsOf(tenantId: string, selector: { userIds: readonly string[]; sessionIds: readonly string[] }): Promise<string[]> {
-    const found = new Set<string>(selector.sessionIds);
-    for (const userId of selector.userIds) for (const k of await this.keyring.kidsOf(tenantId, { userId })) found.add(k.sessionId);
-    return [...found].sort();
+  /** The sessions these users' and these sessions' keys cover, and how many keys that is, without shredding anything. */
+  async sessionsOf(tenantId: string, selector: { userIds: readonly string[]; sessionIds: readonly string[] }): Promise<{ sessions: string[]; keys: number }> {
+    const found = await this.keysOf(tenantId, selector);
+    return { sessions: [...new Set([...selector.sessionIds, ...found.values()])].sort(), keys: found.size };
+  }
+
+  /** kid → session of the keys that cover these users' and these sessions' content. */
+  private async keysOf(tenantId: string, selector: { userIds: readonly string[]; sessionIds: readonly string[] }): Promise<Map<string, string>> {
+    const found = new Map<string, string>();
+    for (const userId of selector.userIds) for (const k of await this.keyring.kidsOf(tenantId, { userId })) found.set(k.kid, k.sessionId);
+    if (selector.sessionIds.length) for (const k of await this.keyring.kidsOf(tenantId, { sessionIds: selector.sessionIds })) found.set(k.kid, k.sessionId);
+    return found;
   }
 
   /**
-   * Seals a lesson's events under the lesson's own key (`lesson:<id>` in the keyring): what its
-   * text and excerpts quote becomes unreadable everywhere once that key is shredded.
+   * Seals a lesson's events: its own words (text, rationale, edits) under the lesson's key
+   * (`lesson:<id>` in the keyring), each evidence excerpt under the key of the session it was cut
+   * from, so erasing (or retention expiring) that session makes the excerpt unreadable in every
+   * lesson too, and shredding the lesson's key withdraws its words everywhere.
    */
   async sealLesson(tenantId: string, lessonId: string, events: readonly LessonEvent[]): Promise<LessonEvent[]> {
     if (!events.length) return [];
-    const { kid, key } = await this.keyring.sessionKey(tenantId, lessonKeyId(lessonId));
-    return events.map((e) => sealLessonEvent(e, (plain) => sealString(plain, key, kid)));
+    const own = lessonKeyId(lessonId);
+    const keys = await this.keyring.sessionKeys(tenantId, [own, ...new Set(events.flatMap(excerptSessionsOf))]);
+    return events.map((e) => sealLessonEvent(e, (plain, sessionId) => {
+      const { kid, key } = keys.get(sessionId ?? own) as { kid: string; key: Buffer };
+      return sealString(plain, key, kid);
+    }));
   }
 
   /** Opens lesson events of one tenant (any lessons). */

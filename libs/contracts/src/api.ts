@@ -99,6 +99,8 @@ export interface LessonView extends LessonClaim {
    * content): its wording may carry what those sources said, so a reviewer reads it as tainted.
    */
   tainted?: string[];
+  /** An erasure withdrew the lesson's words (they quoted erased data): they read "[erased]" and the lesson is closed for good. */
+  wordsErased?: true;
   dreamId: string;
   proposedAt: string;
   decidedAt?: string;

@@ -104,6 +104,13 @@ export const LessonEvidenceRevoked = eventSchema('LessonEvidenceRevoked', z.obje
   sources: z.array(quarantinedSourceSchema).min(1).max(100),
   support: supportSchema,
   removedSessions: z.number().int().nonnegative(),
+  /**
+   * An erasure found the lesson's words (text, rationale, an earlier version) quoting the erased
+   * content: its key is shredded, its words read "[erased]" everywhere, and it is closed for good
+   * (never approved, edited or reopened again); a later dream may propose the pattern afresh, in new
+   * words, from what is left.
+   */
+  wordsErased: z.literal(true).optional(),
 }));
 
 /** A canary lesson goes to every agent: by an approver, or by governance once the canary period is over. */

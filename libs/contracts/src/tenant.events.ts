@@ -21,8 +21,12 @@ export const revokedLessonSchema = z.object({
   fingerprint: z.string().min(1).max(200),
   before: z.object({ sessions: z.number().int().nonnegative(), users: z.number().int().nonnegative(), credentials: z.number().int().nonnegative() }),
   after: z.object({ sessions: z.number().int().nonnegative(), users: z.number().int().nonnegative(), credentials: z.number().int().nonnegative() }),
-  /** `rolled-back`: served, not enough support left, no longer served; `back-to-review`: served, enough left, withdrawn until approved again; `rejected`: in review, not enough left; `support-reduced`: only its support changed. */
-  action: z.enum(['rolled-back', 'back-to-review', 'rejected', 'support-reduced']),
+  /**
+   * `rolled-back`: served, not enough support left, no longer served; `back-to-review`: served, enough left, withdrawn until approved again;
+   * `rejected`: in review, not enough left; `support-reduced`: only its support changed; `words-erased`: its words quoted erased data,
+   * so they were shredded and the lesson closed whatever was left.
+   */
+  action: z.enum(['rolled-back', 'back-to-review', 'rejected', 'support-reduced', 'words-erased']),
   status: z.string().min(1).max(40),
 });
 
@@ -61,6 +65,16 @@ export type LessonsStreamEvent = z.infer<typeof lessonsStreamEventSchema>;
 export const isTenantEvent = (e: LessonsStreamEvent): e is TenantEvent => e.streamId === TENANT_STREAM_ID && (e.type === 'TenantPolicySet' || e.type === 'SourcesQuarantined' || e.type === 'DataErased');
 
 /** `reverie.cmd.lessons.erase.<tenant>` (session-ingest → lesson-governance): recount the lessons without erased data and record the erasure. */
+/**
+ * Salted fingerprints of what erased sessions said (content-crypto's quote-fingerprints): how
+ * governance finds a lesson whose words quote them without the words travelling. Never stored.
+ */
+export const quoteFingerprintsSchema = z.object({
+  salt: z.string().min(16).max(128),
+  packed: z.string().max(700_000),
+  overflow: z.literal(true).optional(),
+});
+
 export const lessonErasureRequestSchema = z.object({
   erasureId: z.string().min(1).max(200),
   /** User ids as the sessions hold them, and session ids: what the lessons' support must lose. */
@@ -70,11 +84,21 @@ export const lessonErasureRequestSchema = z.object({
   /** The admin who asked, as session-ingest verified their credential. */
   requestedBy: z.string().min(1).max(256),
   artifacts: z.record(z.string(), z.number().int().nonnegative()),
+  quotes: quoteFingerprintsSchema.optional(),
 });
 export type LessonErasureRequest = z.infer<typeof lessonErasureRequestSchema>;
 export type LessonErasureReply = { ok: true; lessons: z.infer<typeof revokedLessonSchema>[] } | { ok: false; error: string };
 
 /** `reverie.cmd.dreaming.erase.<tenant>` (session-ingest → dreaming): purge what dreaming derived from these sessions. */
-export const dreamingErasureRequestSchema = z.object({ erasureId: z.string().min(1).max(200), sessions: z.array(z.string().min(1).max(128)).max(10_000) });
+export const dreamingErasureRequestSchema = z.object({
+  erasureId: z.string().min(1).max(200),
+  sessions: z.array(z.string().min(1).max(128)).max(10_000),
+  /** Fresh for each erasure: dreaming answers with the fingerprints of the signals' words under it. */
+  quoteSalt: z.string().min(16).max(128).optional(),
+  /** false: only count and fingerprint (before governance acts); true (the default): delete the signals. */
+  purge: z.boolean().default(true),
+});
 export type DreamingErasureRequest = z.infer<typeof dreamingErasureRequestSchema>;
-export type DreamingErasureReply = { ok: true; signalRows: number; sessionsSentToLlm: number } | { ok: false; error: string };
+export type DreamingErasureReply =
+  | { ok: true; signalRows: number; sessionsSentToLlm: number; quotes?: z.infer<typeof quoteFingerprintsSchema> }
+  | { ok: false; error: string };

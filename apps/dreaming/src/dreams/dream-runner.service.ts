@@ -156,7 +156,8 @@ export class DreamRunner implements OnModuleDestroy {
         dreamId, causationId: started.id, now, action, lessonId, candidate, rejectedRegrowthFactor: thresholds.rejectedRegrowthFactor,
       });
       const applied: LessonProposalResult[] = [];
-      for (const c of written.candidates) applied.push(await propose('propose', lessonIdOf(tenantId, c.fingerprint), c));
+      const generations = new Map(plan.decisions.flatMap((d) => (d.action === 'propose' && d.generation ? [[d.candidate.fingerprint, d.generation] as const] : [])));
+      for (const c of written.candidates) applied.push(await propose('propose', lessonIdOf(tenantId, c.fingerprint, generations.get(c.fingerprint)), c));
       for (const d of plan.decisions) {
         if (d.action === 'reinforce' || d.action === 'reopen') applied.push(await propose(d.action, d.lessonId, d.candidate));
       }

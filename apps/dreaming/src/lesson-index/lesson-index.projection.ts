@@ -91,9 +91,9 @@ async function loadRows(manager: EntityManager, keys: [string, string][]): Promi
 
 /** Every lesson of a tenant, as the dedup decider wants it. */
 export async function existingLessons(manager: EntityManager, tenantId: string): Promise<ExistingLesson[]> {
-  const rows: { lesson_id: string; fingerprint: string; status: ExistingLesson['status']; support_sessions: number; support_at_rejection: number | null; evidence_event_ids: string[] }[] =
+  const rows: { lesson_id: string; fingerprint: string; status: ExistingLesson['status']; support_sessions: number; support_at_rejection: number | null; evidence_event_ids: string[]; words_erased: boolean | null }[] =
     await manager.query(
-      `SELECT lesson_id, fingerprint, status, support_sessions, support_at_rejection, evidence_event_ids
+      `SELECT lesson_id, fingerprint, status, support_sessions, support_at_rejection, evidence_event_ids, (state->>'wordsErased')::boolean AS words_erased
        FROM dreaming_lesson_index WHERE tenant_id = $1 ORDER BY lesson_id`,
       [tenantId],
     );
@@ -101,5 +101,6 @@ export async function existingLessons(manager: EntityManager, tenantId: string):
     id: r.lesson_id, fingerprint: r.fingerprint, status: r.status, supportSessions: r.support_sessions,
     ...(r.support_at_rejection !== null && { supportAtRejection: r.support_at_rejection }),
     evidenceEventIds: r.evidence_event_ids,
+    ...(r.words_erased && { wordsErased: true }),
   }));
 }

@@ -23,6 +23,7 @@ export const STATUS_BY_CODE: Record<LessonDomainErrorCode, number> = {
   'not-canary': HttpStatus.CONFLICT,
   'canary-not-over': HttpStatus.CONFLICT,
   'not-due': HttpStatus.CONFLICT,
+  'words-erased': HttpStatus.CONFLICT,
   'text-required': HttpStatus.UNPROCESSABLE_ENTITY,
   'unchanged-text': HttpStatus.UNPROCESSABLE_ENTITY,
   // Well-formed but meaningless requests.

@@ -1,11 +1,11 @@
 import { BadRequestException, Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
-import { deterministicId, newId, type LessonErasureReply, type LessonErasureRequest, type QuarantinedSource, type Support } from '@reverie/contracts';
+import { deterministicId, newId, type LessonErasureReply, type LessonEvent, type LessonErasureRequest, type QuarantinedSource, type Support } from '@reverie/contracts';
 import type { RevocationAction, SupportCount } from '@reverie/lesson-domain';
 import { ConcurrencyError } from '@reverie/event-store';
 import { decideRevocation, evolveAll, isQuarantined, type LessonCommandMetadata, type RevocationDecision } from '@reverie/lesson-domain';
-import type { SessionCipher } from '@reverie/content-crypto';
+import { quotesErased, type QuoteFingerprints, type SessionCipher } from '@reverie/content-crypto';
 import { API_KEY_STORE, DATA_SOURCE, SESSION_CIPHER, type ApiKeyStore, type Principal } from '@reverie/service-kit';
 import { CLOCK, LOGGER, type Clock } from '../app.tokens';
 import { decisionActor } from '../lessons/lesson-actor';
@@ -62,24 +62,36 @@ export class RevocationsService {
   async erase(tenantId: string, request: LessonErasureRequest): Promise<LessonErasureReply> {
     const sources: QuarantinedSource[] = [...request.users.map((id) => ({ kind: 'user' as const, id })), ...request.sessions.map((id) => ({ kind: 'session' as const, id }))];
     const metadata: LessonCommandMetadata = { now: this.clock().toISOString(), actor: { kind: 'reviewer', id: request.requestedBy }, correlationId: request.erasureId };
-    const lessons = sources.length ? await this.recount(tenantId, sources, `erasure: ${request.reason}`, request.erasureId, metadata) : [];
+    const lessons = sources.length ? await this.recount(tenantId, sources, `erasure: ${request.reason}`, request.erasureId, metadata, request.quotes) : [];
     const data = { erasureId: request.erasureId, reason: request.reason, scope: { users: request.users.length, sessions: request.sessions.length }, artifacts: request.artifacts, lessons };
     await this.record(tenantId, { type: 'DataErased', data }, metadata, deterministicId('erasure', tenantId, request.erasureId));
     this.logger.info({ tenantId, erasureId: request.erasureId, requestedBy: request.requestedBy, scope: data.scope, artifacts: request.artifacts, lessons: lessons.map((l) => `${l.lessonId}:${l.action}`) }, 'data erased');
     return { ok: true, lessons };
   }
 
-  /** Every lesson the sources supported, recounted without them through the lesson decider. */
-  private async recount(tenantId: string, sources: QuarantinedSource[], reason: string, id: string, metadata: LessonCommandMetadata): Promise<RevocationResult['lessons']> {
+  /**
+   * Every lesson the sources supported, recounted without them through the lesson decider. With an
+   * erasure's quote fingerprints, a lesson whose words (any version of its text or rationale) quote
+   * the erased content is closed and its key shredded: its words read "[erased]" everywhere,
+   * the LESSONS log included.
+   */
+  private async recount(
+    tenantId: string, sources: QuarantinedSource[], reason: string, id: string, metadata: LessonCommandMetadata, quotes?: QuoteFingerprints,
+  ): Promise<RevocationResult['lessons']> {
     const { corroboration } = await this.policies.get(tenantId);
     const lessons: RevocationResult['lessons'] = [];
     for (const { lessonId, fingerprint } of await this.supported(tenantId, sources)) {
+      let quoted = false;
       const { decision } = await this.decisions.decide<RevocationDecision>(tenantId, lessonId, {
         name: 'revocation',
-        decide: (history) => decideRevocation(tenantId, lessonId, evolveAll(history), { revocationId: id, sources, reason, rule: corroboration }, metadata),
+        decide: (history) => {
+          quoted = quotes !== undefined && quotesErased(lessonWords(history), quotes);
+          return decideRevocation(tenantId, lessonId, evolveAll(history), { revocationId: id, sources, reason, rule: corroboration, wordsQuoted: quoted }, metadata);
+        },
         metadata,
         eventId: (e) => deterministicId('revocation', tenantId, id, lessonId, e.type),
       });
+      if (quoted) await this.cipher.shredLessons(tenantId, [lessonId]);
       if (decision.outcome) lessons.push({ lessonId, fingerprint, ...decision.outcome });
     }
     return lessons;
@@ -126,4 +138,13 @@ export class RevocationsService {
       .filter((r) => (r.support.provenance ?? []).some((s) => isQuarantined(sources, s)))
       .map((r) => ({ lessonId: r.lesson_id, fingerprint: r.fingerprint }));
   }
+}
+
+/** A lesson's own words in every version (opened): what an erasure checks for quotes. Excerpts follow their sessions' keys. */
+function lessonWords(history: readonly LessonEvent[]): string[] {
+  return history.flatMap((e) => {
+    if (e.type === 'LessonProposed') return [e.data.text, e.data.rationale ?? '', e.data.scope.taskCluster ?? ''];
+    if (e.type === 'LessonEdited') return [e.data.text, e.data.rationale ?? ''];
+    return [];
+  });
 }

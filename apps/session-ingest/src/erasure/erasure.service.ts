@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { Inject, Injectable, ServiceUnavailableException } from '@nestjs/common';
 import { JSONCodec, type NatsConnection } from 'nats';
 import type { Logger } from 'pino';
@@ -51,22 +52,32 @@ export class ErasureService {
     return result;
   }
 
-  /** Erases by ids as ingest stored them (the retention job names sessions this way). */
+  /**
+   * Erases by ids as ingest stored them (the retention job names sessions this way). Governance acts
+   * first, while the content can still be fingerprinted: if anything after it fails, a retry finds
+   * the lessons already closed and the content still there to purge; nothing irreversible happens
+   * before the lessons that quote the content are closed.
+   */
   async eraseStored(tenantId: string, selector: { userIds: string[]; sessionIds: string[] }, reason: string, requestedBy: string): Promise<ErasureResult> {
     const erasureId = newId();
     const users = selector.userIds;
-    const sessions = await this.cipher.sessionsOf(tenantId, selector);
+    const { sessions, keys } = await this.cipher.sessionsOf(tenantId, selector);
     // Lessons name users by token: take them before the tokens' keys are shredded with the rest.
     const tokens = [...(await this.cipher.userTokens(tenantId, users, { create: false })).values()];
-    const dreaming = await this.ask<DreamingErasureReply>(this.topology.command('dreaming.erase', tenantId), { erasureId, sessions }, 'dreaming');
-    const shredded = await this.cipher.shred(tenantId, selector);
-    // TypeORM answers a DELETE with [rows, affected count].
-    const [, sessionRows] = await this.ds.query('DELETE FROM ingest_sessions WHERE tenant_id = $1 AND session_id = ANY($2::text[])', [tenantId, sessions]) as [unknown[], number];
+    // 1. What the sessions said, as fingerprints under a salt made for this erasure (dreaming purges nothing yet).
+    const quoteSalt = randomBytes(24).toString('base64url');
+    const seen = await this.ask<DreamingErasureReply>(this.topology.command('dreaming.erase', tenantId), { erasureId, sessions, quoteSalt, purge: false }, 'dreaming');
+    const [{ count }] = await this.ds.query('SELECT count(*)::int AS count FROM ingest_sessions WHERE tenant_id = $1 AND session_id = ANY($2::text[])', [tenantId, sessions]) as { count: number }[];
     // sessionsSentToLlm: how many of them a dream's writer ever sent (redacted facts and excerpts) to an LLM.
-    const artifacts = { sessionKeys: shredded.keys, userKeys: shredded.userKeys, sessionRows, signalRows: dreaming.signalRows, sessionsSentToLlm: dreaming.sessionsSentToLlm };
+    const artifacts = { sessionKeys: keys, userKeys: tokens.length, sessionRows: count, signalRows: seen.signalRows, sessionsSentToLlm: seen.sessionsSentToLlm };
+    // 2. Governance recounts the lessons, closes those quoting the content (shredding their words) and records the erasure.
     const governance = await this.ask<LessonErasureReply>(this.topology.command('lessons.erase', tenantId), {
-      erasureId, users: tokens, sessions, reason, requestedBy, artifacts,
+      erasureId, users: tokens, sessions, reason, requestedBy, artifacts, ...(seen.quotes && { quotes: seen.quotes }),
     }, 'lesson-governance');
+    // 3. The irreversible part: dreaming's signals, the data keys (the log keeps ciphertext nobody can read), the session rows.
+    await this.ask<DreamingErasureReply>(this.topology.command('dreaming.erase', tenantId), { erasureId, sessions, purge: true }, 'dreaming');
+    await this.cipher.shred(tenantId, selector);
+    await this.ds.query('DELETE FROM ingest_sessions WHERE tenant_id = $1 AND session_id = ANY($2::text[])', [tenantId, sessions]);
     return { erasureId, scope: { users: users.length, sessions: sessions.length }, artifacts, lessons: governance.lessons };
   }
 

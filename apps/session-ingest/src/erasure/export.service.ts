@@ -33,7 +33,7 @@ export class ExportService {
 
   async export(tenantId: string, user: string): Promise<UserExport> {
     const stored = this.redactors.for(tenantId).redactEvent({ data: { userId: user } }).data.userId as string;
-    const sessionIds = await this.cipher.sessionsOf(tenantId, { userIds: [stored], sessionIds: [] });
+    const { sessions: sessionIds } = await this.cipher.sessionsOf(tenantId, { userIds: [stored], sessionIds: [] });
     const token = (await this.cipher.userTokens(tenantId, [stored], { create: false })).get(stored);
     const sessions: UserExport['sessions'] = [];
     for (const sessionId of sessionIds) {

@@ -59,6 +59,13 @@ describe('dedupAgainst', () => {
     expect(ds.map((d) => d.action)).toEqual(['reinforce', 'propose']);
   });
 
+  it('proposes afresh (a new lesson, in new words) a pattern whose lesson an erasure closed, citing what is left', () => {
+    const erased: ExistingLesson = { ...lesson('a', 'rolled-back', 4, ['e1', 'e2']), wordsErased: true };
+    expect(dedupAgainst([candidate('a', 3, ['e1'])], [erased])).toEqual([{ action: 'propose', candidate: candidate('a', 3, ['e1']), generation: 1 }]);
+    // Next to it, a live lesson with the fingerprint still wins.
+    expect(dedupAgainst([candidate('a', 3, ['e1'])], [erased, { ...lesson('a', 'active', 3, ['e1']), id: 'L-new' }])[0]).toMatchObject({ action: 'skip', lessonId: 'L-new' });
+  });
+
   it('reopens exactly when the lesson decider lets the dreaming service reopen', () => {
     const metadata = { now: '2026-01-03T00:00:00.000Z', actor: { kind: 'service' as const, id: 'dreaming' }, correlationId: 'dream-9' };
     for (const factor of [1, 1.5, 2, 3]) {

@@ -11,10 +11,13 @@ export interface ExistingLesson {
   /** Support when it was rejected; the lesson is reopened only at `rejectedRegrowthFactor` × this (see `mayReopen`). */
   supportAtRejection?: number;
   evidenceEventIds: string[];
+  /** An erasure withdrew its words: the pattern is proposed afresh (a new lesson, new words) as if it did not exist. */
+  wordsErased?: boolean;
 }
 
 export type DedupDecision =
-  | { action: 'propose'; candidate: LessonCandidate }
+  /** `generation`: how many lessons of this pattern an erasure closed before (the new lesson needs an id of its own). */
+  | { action: 'propose'; candidate: LessonCandidate; generation?: number }
   /** New evidence for an existing lesson; `candidate.evidence.refs` holds only refs the lesson does not have yet. */
   | { action: 'reinforce'; lessonId: string; candidate: LessonCandidate }
   | { action: 'reopen'; lessonId: string; candidate: LessonCandidate }
@@ -29,12 +32,16 @@ export type DedupDecision =
  * - rejected lesson → reopen when lesson-domain's `mayReopen` lets the dreaming service reopen it
  *   (support ≥ ceil(factor × support at rejection)), else reinforce (it stays rejected; its evidence
  *   still grows) or skip when there is no new evidence;
- * - retired, expired or rolled-back lesson → never reopened by a dream (only a reviewer brings it back): reinforce or skip as above.
+ * - retired, expired or rolled-back lesson → never reopened by a dream (only a reviewer brings it back): reinforce or skip as above;
+ * - a lesson whose words an erasure withdrew does not count: the pattern, if what is left still
+ *   supports it, is proposed again as a new lesson in new words.
  */
 export function dedupAgainst(candidates: readonly LessonCandidate[], existing: readonly ExistingLesson[], thresholds?: Partial<DreamThresholds>): DedupDecision[] {
   const t = resolveThresholds(thresholds);
   const byFingerprint = new Map<string, ExistingLesson>();
-  for (const l of [...existing].sort((a, b) => (a.id < b.id ? -1 : 1))) {
+  const erasedOf = new Map<string, number>();
+  for (const l of existing) if (l.wordsErased) erasedOf.set(l.fingerprint, (erasedOf.get(l.fingerprint) ?? 0) + 1);
+  for (const l of [...existing].filter((x) => !x.wordsErased).sort((a, b) => (a.id < b.id ? -1 : 1))) {
     const prev = byFingerprint.get(l.fingerprint);
     // Several lessons with one fingerprint: the live one wins over the rejected/retired one.
     if (!prev || (isClosed(prev) && !isClosed(l))) byFingerprint.set(l.fingerprint, l);
@@ -76,7 +83,8 @@ export function dedupAgainst(candidates: readonly LessonCandidate[], existing: r
     } else if (lesson) {
       decisions.push({ action: 'reopen', lessonId: lesson.id, candidate: c });
     } else {
-      decisions.push({ action: 'propose', candidate: c });
+      const generation = erasedOf.get(c.fingerprint);
+      decisions.push({ action: 'propose', candidate: c, ...(generation && { generation }) });
     }
   });
   return decisions.sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : keyOf(a) > keyOf(b) ? 1 : 0));

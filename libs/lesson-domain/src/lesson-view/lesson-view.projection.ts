@@ -70,7 +70,7 @@ export function evolveLessonView(view: LessonView | undefined, event: LessonEven
       const gone = event.data.sources;
       const refs = view.evidence.refs.filter((r) => !gone.some((s) => (s.kind === 'session' && s.id === r.sessionId) || (s.kind === 'credential' && (r.ingestedBy ?? []).includes(s.id))));
       const { approvals: _void, tainted: _t, ...rest } = base;
-      return { ...rest, evidence: { ...view.evidence, refs }, ...taintOf(refs) };
+      return { ...rest, evidence: { ...view.evidence, refs }, ...taintOf(refs), ...(event.data.wordsErased && { wordsErased: true as const }) };
     }
     case 'LessonExpired':
       return decided(base, event, event.actor.id, `review-by date ${event.data.reviewBy} passed`);

@@ -30,7 +30,9 @@ export type DreamCandidateDecision =
   | { outcome: 'unchanged'; records: []; note: string };
 
 /** A new lesson's id comes from its fingerprint, so a re-run (or a concurrent twin) lands on the same aggregate. */
-export const lessonIdOf = (tenantId: string, fingerprint: string): string => deterministicId(tenantId, fingerprint);
+/** A pattern's lesson id; `generation` n > 0 for the lesson written afresh after an erasure closed n earlier ones. */
+export const lessonIdOf = (tenantId: string, fingerprint: string, generation = 0): string =>
+  (generation ? deterministicId(tenantId, fingerprint, `generation-${generation}`) : deterministicId(tenantId, fingerprint));
 
 /**
  * What a dream's candidate does to its lesson, decided against the lesson's current history (the

@@ -24,7 +24,8 @@ export type LessonDomainErrorCode =
   | 'not-due'
   | 'reason-required'
   | 'insufficient-support-growth'
-  | 'view-missing';
+  | 'view-missing'
+  | 'words-erased';
 
 export class LessonDomainError extends Error {
   override readonly name = 'LessonDomainError';

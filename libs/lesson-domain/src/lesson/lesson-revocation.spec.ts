@@ -2,7 +2,9 @@ import type { LessonEvent, QuarantinedSource, Support, SupportSession } from '@r
 import { decideRevocation, independentSources, shortOfRule, supportWithout, type CorroborationRule } from './lesson-revocation';
 import type { LessonEventRecord } from './lesson.event-records';
 import { evolveAll } from './lesson.state';
-import { alice, approved, checked, claim, meta, stored } from '../testing/lesson.fixtures';
+import { alice, approved, checked, claim, command, edited, meta, PASSING, stored } from '../testing/lesson.fixtures';
+import { decide } from './lesson.decider';
+import type { LessonCommand } from './lesson.commands';
 
 const session = (sessionId: string, user: string, key: string, extra: Partial<SupportSession> = {}): SupportSession => ({ sessionId, userIds: [user], ingestedBy: [key], ...extra });
 const support = (sessions: SupportSession[]): Support => ({
@@ -78,5 +80,41 @@ describe('decideRevocation', () => {
     const { records } = decideRevocation('acme', 'lesson-1', evolveAll(history), { revocationId: 'rev-1', sources: [{ kind: 'credential', id: 'key:attacker' }], reason: 'x', rule: RULE }, meta(alice));
     const after = evolveAll([...history, ...records.map((r) => stored(r))]);
     expect(after).toMatchObject({ status: 'in-review', approvals: [] });
+  });
+
+  describe('when an erasure finds the lesson\'s words quoting the erased data', () => {
+    const quoted = (events: LessonEventRecord[]) => {
+      const history = events.map((e) => stored(e));
+      const sources: QuarantinedSource[] = [{ kind: 'session', id: 't1' }];
+      const decision = decideRevocation('acme', 'lesson-1', evolveAll(history), { revocationId: 'er-1', sources, reason: 'erasure: request #42', rule: RULE, wordsQuoted: true }, meta(alice));
+      return { ...decision, after: evolveAll([...history, ...decision.records.map((r) => stored(r))]) };
+    };
+
+    it('withdraws a served lesson for good even when enough support is left, and closes it', () => {
+      const { records, outcome, after } = quoted([withSupport(HEALTHY), checked(), approved()]);
+      expect(records.map((r) => r.type)).toEqual(['LessonEvidenceRevoked', 'LessonRolledBack']);
+      expect(records[0].data).toMatchObject({ wordsErased: true });
+      expect(records[1].data).not.toHaveProperty('reviewAgain');
+      expect(records[1].data).not.toHaveProperty('toVersion');
+      expect(outcome).toMatchObject({ action: 'words-erased', status: 'rolled-back', after: { sessions: 3 } });
+      expect(after).toMatchObject({ status: 'rolled-back', wordsErased: true });
+    });
+
+    it('rejects a revision in review and then withdraws the served version it would replace', () => {
+      const { records, after } = quoted([withSupport(HEALTHY), checked(), approved(), edited('A better wording of it', 2), checked(PASSING, 'A better wording of it', 2)]);
+      expect(records.map((r) => r.type)).toEqual(['LessonEvidenceRevoked', 'LessonRejected', 'LessonRolledBack']);
+      expect(after.status).toBe('rolled-back');
+    });
+
+    it('rejects a lesson in review; a closed lesson is refused approval, edits and reopening', () => {
+      const { outcome, after } = quoted([withSupport(HEALTHY), checked()]);
+      expect(outcome).toMatchObject({ action: 'words-erased', status: 'rejected' });
+      const bob = { kind: 'reviewer' as const, id: 'bob' };
+      for (const c of [
+        command('ReopenLesson', { reason: 'try again', policyCheck: PASSING }, bob),
+        command('ApproveLesson', {}, bob),
+        command('EditLesson', { text: 'new words', policyCheck: PASSING }, bob),
+      ] as LessonCommand[]) expect(() => decide(c, after)).toThrow(expect.objectContaining({ code: 'words-erased' }));
+    });
   });
 });

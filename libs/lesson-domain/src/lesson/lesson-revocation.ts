@@ -74,7 +74,7 @@ export function supportWithout(support: Support, sources: readonly QuarantinedSo
   };
 }
 
-export type RevocationAction = 'rolled-back' | 'back-to-review' | 'rejected' | 'support-reduced';
+export type RevocationAction = 'rolled-back' | 'back-to-review' | 'rejected' | 'support-reduced' | 'words-erased';
 
 export interface RevocationDecision {
   records: LessonEventRecord[];
@@ -92,7 +92,8 @@ export function decideRevocation(
   tenantId: string,
   lessonId: string,
   state: LessonState,
-  input: { revocationId: string; sources: QuarantinedSource[]; reason: string; rule: CorroborationRule },
+  /** `wordsQuoted`: an erasure found the lesson's words quoting the erased content (they are shredded, the lesson closed). */
+  input: { revocationId: string; sources: QuarantinedSource[]; reason: string; rule: CorroborationRule; wordsQuoted?: boolean },
   metadata: LessonCommandMetadata,
 ): RevocationDecision {
   if (state.status === 'initial') return { records: [] };
@@ -104,7 +105,15 @@ export function decideRevocation(
     records.push(...r);
     for (const e of toEnvelopes(tenantId, lessonId, r, metadata, () => 'pending')) next = evolve(next, e);
   };
-  step(decide({ type: 'RevokeLessonEvidence', data: { revocationId: input.revocationId, sources: input.sources, support, removedSessions }, metadata }, next));
+  const wordsErased = input.wordsQuoted && !state.wordsErased ? { wordsErased: true as const } : {};
+  step(decide({ type: 'RevokeLessonEvidence', data: { revocationId: input.revocationId, sources: input.sources, support, removedSessions, ...wordsErased }, metadata }, next));
+  if (input.wordsQuoted) {
+    // Closed whatever support is left: a revision in review is rejected, then a served version withdrawn for good (its words went with the key).
+    const why = `revocation ${input.revocationId}: ${input.reason} (its words quoted the erased data)`;
+    if (next.status === 'in-review' || next.status === 'blocked') step(decide({ type: 'RejectLesson', data: { reason: why }, metadata }, next));
+    if (next.status === 'canary' || next.status === 'active') step(decide({ type: 'RollBackLesson', data: { reason: why, withdraw: 'for-good' }, metadata }, next));
+    return { records, outcome: { action: 'words-erased', before: countSupport(state.support), after: countSupport(support), status: next.status } };
+  }
   const short = shortOfRule(state.kind, support, input.rule);
   const why = `revocation ${input.revocationId}: ${input.reason}${short ? ` (left: ${short})` : ''}`;
   let action: RevocationAction = 'support-reduced';
@@ -117,3 +126,4 @@ export function decideRevocation(
   }
   return { records, outcome: { action, before: countSupport(state.support), after: countSupport(support), status: next.status } };
 }
+

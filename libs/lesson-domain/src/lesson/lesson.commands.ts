@@ -77,7 +77,7 @@ export type PromoteLesson = Command<'PromoteLesson', { reason: string }>;
  */
 export type RollBackLesson = Command<'RollBackLesson', { reason: string; withdraw?: 'for-good' | 'to-review' }>;
 /** Support from quarantined sources stops counting: `support` is what is left (see `supportWithout`). */
-export type RevokeLessonEvidence = Command<'RevokeLessonEvidence', { revocationId: string; sources: QuarantinedSource[]; support: Support; removedSessions: number }>;
+export type RevokeLessonEvidence = Command<'RevokeLessonEvidence', { revocationId: string; sources: QuarantinedSource[]; support: Support; removedSessions: number; wordsErased?: true }>;
 /** The review-by date passed (governance's clock decides when to ask; the decider checks it). */
 export type ExpireLesson = Command<'ExpireLesson', Record<string, never>>;
 

@@ -41,17 +41,17 @@ export function decide(command: LessonCommand, state: LessonState): LessonEventR
     case 'AddLessonEvidence':
       return addEvidence(command, existing(state, 'add evidence to'));
     case 'EditLesson':
-      return edit(command, existing(state, 'edit'));
+      return edit(command, intact(existing(state, 'edit'), 'edit'));
     case 'ApproveLesson':
-      return approve(command, existing(state, 'approve'));
+      return approve(command, intact(existing(state, 'approve'), 'approve'));
     case 'RejectLesson':
       return reject(command, existing(state, 'reject'));
     case 'ReopenLesson':
-      return reopen(command, existing(state, 'reopen'));
+      return reopen(command, intact(existing(state, 'reopen'), 'reopen'));
     case 'RetireLesson':
       return retire(command, existing(state, 'retire'));
     case 'PromoteLesson':
-      return promote(command, existing(state, 'promote'));
+      return promote(command, intact(existing(state, 'promote'), 'promote'));
     case 'RollBackLesson':
       return rollBack(command, existing(state, 'roll back'));
     case 'RevokeLessonEvidence':
@@ -217,6 +217,14 @@ const checked = (textVersion: number, textHash: string, check: PolicyCheck): Les
 
 function existing(state: LessonState, verb: string): Existing {
   if (state.status === 'initial') throw new LessonDomainError('not-found', `cannot ${verb} a lesson that was never proposed`);
+  return state;
+}
+
+/** A lesson whose words an erasure shredded is closed for good: a dream may propose the pattern afresh. */
+function intact(state: Existing, verb: string): Existing {
+  if (state.wordsErased) {
+    throw new LessonDomainError('words-erased', `cannot ${verb} this lesson: an erasure withdrew its words (they quoted erased data); a later dream may propose the pattern again in new words`);
+  }
   return state;
 }
 

@@ -40,6 +40,8 @@ export interface LessonFacts {
   live?: LiveVersion;
   /** The version served before `live`: what a rollback returns to. */
   previousLive?: LiveVersion;
+  /** An erasure shredded the lesson's words (they quoted erased content): closed for good. */
+  wordsErased?: true;
 }
 
 export type LessonState =
@@ -108,7 +110,7 @@ export function evolve(state: LessonState, event: LessonEvent): LessonState {
     }
     case 'LessonEvidenceRevoked':
       // Approvals given on the evidence as it was do not carry over.
-      return { ...state, support: event.data.support, approvals: [] };
+      return { ...state, support: event.data.support, approvals: [], ...(event.data.wordsErased && { wordsErased: true as const }) };
     case 'LessonExpired': {
       const { live: _expired, previousLive: _p, ...rest } = f;
       return { ...rest, status: 'expired' };
