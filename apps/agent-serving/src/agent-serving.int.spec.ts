@@ -8,6 +8,7 @@ import type { DataSource } from 'typeorm';
 import { createApp } from './app.factory';
 import { loadServingConfig } from './config/serving.config';
 import { activeLessonsProjection, resetActiveLessons } from './lessons/active-lessons.projection';
+import { estimateTokens } from './lessons/lesson-ranking';
 import { SERVED_EVENT_HEADER } from './lessons/agent-lessons.controller';
 
 /** Operator keys per tenant and role; an operator key's actor id is `key:env-<its position>` (service-kit). */
@@ -117,7 +118,7 @@ describe('agent-serving (real NATS and Postgres, decisions appended through the 
   it('serves nothing before any approval, and still records the serving', async () => {
     const res = await served('acme', 'coder');
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ agentId: 'coder', lessons: [] });
+    expect(res.body).toEqual({ agentId: 'coder', lessons: [], budget: { budgetTokens: 2000, usedTokens: 0, overBudget: [] } });
     expect(res.eventId).toBeTruthy();
   });
 
@@ -130,7 +131,7 @@ describe('agent-serving (real NATS and Postgres, decisions appended through the 
     }, { timeoutMs: 5000, intervalMs: 10, what: 'the approved lesson to be served' });
     // Reported, not asserted: the latency figures belong to bench/serving-latency.
     process.stdout.write(`agent-serving: approve → served in ${Date.now() - started} ms\n`);
-    expect(lessons).toEqual([{ id: ids.forCoder, kind: 'mistake', text: 'for coder', version: 1, scope: { tenantId: 'acme', agentId: 'coder' }, stage: 'active' }]);
+    expect(lessons).toEqual([expect.objectContaining({ id: ids.forCoder, kind: 'mistake', text: 'for coder', version: 1, scope: { tenantId: 'acme', agentId: 'coder' }, stage: 'active' })]);
   });
 
   it('serves the agent its own and tenant-wide lessons, never rejected ones or another tenant\'s', async () => {
@@ -151,7 +152,7 @@ describe('agent-serving (real NATS and Postgres, decisions appended through the 
     expect(spoofed.body.lessons.map((l) => l.id)).toEqual([ids.otherTenant]);
     expect(JSON.stringify(spoofed.body)).not.toMatch(/for coder|for everyone|"acme"/);
     const initech = await get('initechAgent', 'coder', '', { 'x-reverie-tenant': 'acme' });
-    expect(initech.body).toEqual({ agentId: 'coder', lessons: [] });
+    expect(initech.body).toMatchObject({ agentId: 'coder', lessons: [] });
     // What globex's agent was served is recorded under globex, never under acme.
     expect((await servingEvents('acme', 'coder')).some((e) => e.id === spoofed.eventId)).toBe(false);
     expect((await servingEvents('globex', 'coder')).find((e) => e.id === spoofed.eventId)).toMatchObject({ tenantId: 'globex', actor: { id: KEYS.globexAgent.actor } });
@@ -180,6 +181,20 @@ describe('agent-serving (real NATS and Postgres, decisions appended through the 
     const mentioned = events.flatMap((e) => LessonsServed.parse(e.event).data.lessons.map((l) => l.lessonId));
     expect(mentioned).toContain(ids.tenantWide);
     expect(mentioned).not.toContain(ids.otherTenant);
+  });
+
+  it('ranks for the task at hand and keeps within the budget; only what was handed over is recorded as served', async () => {
+    // Written for this agent first; a task in the tenant-wide lesson's words puts that one first.
+    expect((await served('acme', 'coder')).body.lessons.map((l) => l.id)).toEqual([ids.forCoder, ids.tenantWide]);
+    const forTask = await served('acme', 'coder', `?task=${encodeURIComponent('a change that everyone will see')}&tools=Bash,Read`);
+    expect(forTask.body.lessons.map((l) => l.id)).toEqual([ids.tenantWide, ids.forCoder]);
+    const budget = estimateTokens('for coder');
+    const one = await served('acme', 'coder', `?sessionId=sess-budget&budget=${budget}`);
+    expect(one.body).toMatchObject({ lessons: [{ id: ids.forCoder }], budget: { budgetTokens: budget, usedTokens: budget, overBudget: [{ id: ids.tenantWide }] } });
+    const recorded = (await servingEvents('acme', 'coder')).find((e) => e.id === one.eventId);
+    expect(recorded?.data.lessons.map((l) => l.lessonId)).toEqual([ids.forCoder]);
+    const bad = await served('acme', 'coder', '?budget=lots');
+    expect([bad.status, bad.body.detail]).toEqual([400, expect.stringMatching(/budget/)]);
   });
 
   it('stops serving a retired lesson', async () => {

@@ -18,4 +18,9 @@ describe('agent-serving configuration', () => {
     expect(() => loadServingConfig({ PORT: 'eighty' })).toThrow(ConfigError);
     expect(() => loadServingConfig({ PORT: 'eighty' })).toThrow(/PORT/);
   });
+
+  it('reads per-tenant token budgets and names a malformed one', () => {
+    expect(loadServingConfig({ REVERIE_SERVING_BUDGET_TOKENS: 'acme:1500, *:3000' }).REVERIE_SERVING_BUDGET_TOKENS).toEqual({ acme: 1500, '*': 3000 });
+    expect(() => loadServingConfig({ REVERIE_SERVING_BUDGET_TOKENS: 'acme:lots' })).toThrow(/REVERIE_SERVING_BUDGET_TOKENS[\s\S]*"acme:lots": expected tenant:value/);
+  });
 });

@@ -1,10 +1,16 @@
 import type { z } from 'zod';
-import { commonConfigSchema, loadConfig } from '@reverie/service-kit';
+import { commonConfigSchema, loadConfig, perTenantNumbers } from '@reverie/service-kit';
 
 export const SERVICE = 'agent-serving' as const;
 
+/** Lessons' text served per request when neither the request nor the tenant's setting says otherwise. */
+export const DEFAULT_TOKEN_BUDGET = 2000;
+
 /** The common variables (REVERIE_API_KEYS among them). There is no default tenant: the tenant of a request is its credential's. */
-export const servingConfigSchema = commonConfigSchema(SERVICE);
+export const servingConfigSchema = commonConfigSchema(SERVICE).extend({
+  /** Per-tenant default token budget of an answer, e.g. `acme:1500,*:3000` (a request's `budget` overrides it). */
+  REVERIE_SERVING_BUDGET_TOKENS: perTenantNumbers('acme:1500,*:3000'),
+});
 export type ServingConfig = z.infer<typeof servingConfigSchema>;
 
 export const loadServingConfig = (env: NodeJS.ProcessEnv = process.env): ServingConfig => loadConfig(servingConfigSchema, env);

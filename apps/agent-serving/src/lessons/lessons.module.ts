@@ -3,9 +3,10 @@ import { Module } from '@nestjs/common';
 import { AgentLessonsController } from './agent-lessons.controller';
 import { AgentLessonsService } from './agent-lessons.service';
 import { ActiveLessonsProjectionRunner } from './active-lessons-projection.runner';
+import { ActiveLessonsCache } from './active-lessons.cache';
 
 @Module({
   controllers: [AgentLessonsController, ServingsController],
-  providers: [AgentLessonsService, ActiveLessonsProjectionRunner],
+  providers: [AgentLessonsService, ActiveLessonsCache, ActiveLessonsProjectionRunner],
 })
 export class LessonsModule {}

@@ -7,9 +7,12 @@ export type LessonsServedEvent = z.infer<typeof LessonsServed>;
 
 export interface ActiveLessonRecord {
   lesson_id: string;
+  /** Null: served to every agent of the tenant. */
+  agent_id?: string | null;
   kind: ServedLesson['kind'];
   scope: ServedLesson['scope'];
   live: LiveLesson;
+  confidence?: number | null;
 }
 
 export interface ServingDraw {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { parseTenantRedactionRules, type RedactionRules } from '@reverie/redaction';
 import { DEFAULT_INGEST_LIMITS, type IngestLimits } from '@reverie/ingest-validation';
-import { commonConfigSchema, EnvKeyVerifier, loadConfig } from '@reverie/service-kit';
+import { commonConfigSchema, EnvKeyVerifier, loadConfig, perTenantNumbers } from '@reverie/service-kit';
 import { MIN_DEPLOYMENT_KEY_CHARS } from './pseudonym-keys';
 
 export const SERVICE = 'session-ingest' as const;
@@ -57,19 +57,7 @@ export const ingestConfigSchema = commonConfigSchema(SERVICE).extend({
    * Retention of session content per tenant: `acme:90,*:365` (days; `*` for every other tenant;
    * unset: kept until erased). Older sessions are erased as an admin's erasure would.
    */
-  REVERIE_RETENTION_DAYS: z.string().optional().transform((spec, ctx) => {
-    const out: Record<string, number> = {};
-    for (const item of (spec ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
-      const [tenant, days] = item.split(':');
-      const n = Number(days);
-      if (!tenant || !(n > 0)) {
-        ctx.addIssue({ code: 'custom', message: `"${item}": expected tenant:days with days above 0 (e.g. acme:90,*:365)` });
-        return z.NEVER;
-      }
-      out[tenant] = n;
-    }
-    return out;
-  }),
+  REVERIE_RETENTION_DAYS: perTenantNumbers('acme:90,*:365'),
   /** How often the retention job looks for sessions past their tenant's retention. */
   REVERIE_RETENTION_CHECK_SECONDS: z.coerce.number({ error: 'expected seconds' }).min(0).default(3600),
   /** Only `production` matters here: it makes REVERIE_PSEUDONYM_KEY required. */

@@ -2,7 +2,7 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy }
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import type { SessionCipher } from '@reverie/content-crypto';
-import { DATA_SOURCE, SESSION_CIPHER } from '@reverie/service-kit';
+import { DATA_SOURCE, forTenant, SESSION_CIPHER } from '@reverie/service-kit';
 import { CLOCK, INGEST_CONFIG, LOGGER, type Clock } from '../app.tokens';
 import type { IngestConfig } from '../config/ingest.config';
 import { ErasureService, type ErasureResult } from './erasure.service';
@@ -49,7 +49,7 @@ export class RetentionJob implements OnApplicationBootstrap, OnModuleDestroy {
     const tenants = (await this.ds.query('SELECT DISTINCT tenant_id FROM content_data_keys') as { tenant_id: string }[]).map((r) => r.tenant_id);
     const done: ErasureResult[] = [];
     for (const tenantId of tenants) {
-      const keep = days[tenantId] ?? days['*'];
+      const keep = forTenant(days, tenantId);
       if (!keep) continue;
       const before = new Date(this.clock().getTime() - keep * 24 * 3600 * 1000).toISOString();
       const sessions = await this.cipher.sessionsOlderThan(tenantId, before);

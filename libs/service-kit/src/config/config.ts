@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import { isProductionMode, productionProblems, type ProductionCheckInput } from './production-checks';
 
 export interface ConfigProblem {
@@ -83,3 +83,27 @@ export function describeValue(variable: string, value: string): string {
 export function maskUrlPassword(value: string): string {
   return value.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*):[^@/\s]*@/i, '$1:***@');
 }
+
+/**
+ * A per-tenant setting as `tenant:value,…` (`*` for every other tenant), e.g. `acme:90,*:365`:
+ * parsed into tenant → number, each value above `min`; unset is empty. Read a tenant's with `forTenant`.
+ */
+export function perTenantNumbers(example: string, min = 0) {
+  return z.string().optional().transform((spec, ctx) => {
+    const out: Record<string, number> = {};
+    for (const item of (spec ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+      const [tenant, value] = item.split(':');
+      const n = Number(value);
+      if (!tenant || !(n > min)) {
+        ctx.addIssue({ code: 'custom', message: `"${item}": expected tenant:value with a value above ${min} (e.g. ${example})` });
+        return z.NEVER;
+      }
+      out[tenant] = n;
+    }
+    return out;
+  });
+}
+
+/** A tenant's value of a per-tenant setting: its own, else `*`'s, else the fallback. */
+export const forTenant = (values: Readonly<Record<string, number>> | undefined, tenantId: string, fallback?: number): number | undefined =>
+  values?.[tenantId] ?? values?.['*'] ?? fallback;
