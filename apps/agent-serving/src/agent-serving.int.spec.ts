@@ -118,7 +118,7 @@ describe('agent-serving (real NATS and Postgres, decisions appended through the 
   it('serves nothing before any approval, and still records the serving', async () => {
     const res = await served('acme', 'coder');
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ agentId: 'coder', lessons: [], budget: { budgetTokens: 2000, usedTokens: 0, overBudget: [] } });
+    expect(res.body).toEqual({ agentId: 'coder', lessons: [], budget: { budgetTokens: 2000, usedTokens: 0, omitted: 0, nextBest: [] } });
     expect(res.eventId).toBeTruthy();
   });
 
@@ -190,7 +190,7 @@ describe('agent-serving (real NATS and Postgres, decisions appended through the 
     expect(forTask.body.lessons.map((l) => l.id)).toEqual([ids.tenantWide, ids.forCoder]);
     const budget = estimateTokens('for coder');
     const one = await served('acme', 'coder', `?sessionId=sess-budget&budget=${budget}`);
-    expect(one.body).toMatchObject({ lessons: [{ id: ids.forCoder }], budget: { budgetTokens: budget, usedTokens: budget, overBudget: [{ id: ids.tenantWide }] } });
+    expect(one.body).toMatchObject({ lessons: [{ id: ids.forCoder }], budget: { budgetTokens: budget, usedTokens: budget, omitted: 1, nextBest: [{ id: ids.tenantWide }] } });
     const recorded = (await servingEvents('acme', 'coder')).find((e) => e.id === one.eventId);
     expect(recorded?.data.lessons.map((l) => l.lessonId)).toEqual([ids.forCoder]);
     const bad = await served('acme', 'coder', '?budget=lots');

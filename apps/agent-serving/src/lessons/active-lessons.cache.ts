@@ -3,38 +3,58 @@ import type { DataSource } from 'typeorm';
 import type { SessionCipher } from '@reverie/content-crypto';
 import { DATA_SOURCE, SESSION_CIPHER } from '@reverie/service-kit';
 import { ACTIVE_LESSONS_PROJECTION } from './active-lessons.projection';
+import { reviewByMs } from '@reverie/lesson-domain';
+import { LessonRankingIndex, type RankableLesson } from './lesson-ranking';
 import type { ActiveLessonRecord } from './served-lessons';
 
-interface TenantLessons {
-  /** The serving projection's checkpoint when the rows were read: they hold while it has not moved. */
-  stamp: number;
-  rows: Promise<ActiveLessonRecord[]>;
+/** A tenant's live lessons, opened; each agent's ranking index is built on its first request. */
+export class TenantLessons {
+  private readonly indexes = new Map<string, LessonRankingIndex>();
+
+  constructor(readonly rows: readonly ActiveLessonRecord[]) {}
+
+  /** The lessons an agent is served (its own and tenant-wide ones), indexed for ranking. */
+  indexFor(agentId: string): LessonRankingIndex {
+    let index = this.indexes.get(agentId);
+    if (!index) {
+      index = new LessonRankingIndex(this.rows.filter((r) => !r.agent_id || r.agent_id === agentId).map(rankable), agentId);
+      this.indexes.set(agentId, index);
+    }
+    return index;
+  }
 }
 
+const rankable = (r: ActiveLessonRecord): RankableLesson => ({
+  id: r.lesson_id, kind: r.kind, text: r.live.text, version: r.live.version, scope: r.scope, stage: r.live.stage,
+  ...(r.live.share !== undefined && { share: r.live.share }), reviewByMs: reviewByMs(r.live),
+  ...(typeof r.confidence === 'number' && { confidence: r.confidence }),
+});
+
 /**
- * A tenant's live lessons, opened, held in memory while the serving projection has not moved: a
- * request costs one indexed read of the projection's checkpoint instead of reading and decrypting
- * every live lesson. The checkpoint is in Postgres, so every replica sees a change (an approval, a
- * rollback) on its next request, whichever replica's consumer projected it.
+ * A tenant's live lessons held in memory while the serving projection has not moved: a request
+ * costs one indexed read of the projection's checkpoint, no reading and decrypting of lessons, and
+ * no building of the ranking index. The checkpoint lives in Postgres, so every replica sees a
+ * change (an approval, a rollback) on its next request, whichever replica's consumer projected it.
+ * (Holding the checkpoint read for 100 ms was measured too: no gain worth the staleness.)
  */
 @Injectable()
 export class ActiveLessonsCache {
-  private readonly tenants = new Map<string, TenantLessons>();
+  private readonly tenants = new Map<string, { stamp: number; lessons: Promise<TenantLessons> }>();
 
   constructor(
     @Inject(DATA_SOURCE) private readonly ds: DataSource,
     @Inject(SESSION_CIPHER) private readonly cipher: SessionCipher,
   ) {}
 
-  async rows(tenantId: string): Promise<ActiveLessonRecord[]> {
+  async lessons(tenantId: string): Promise<TenantLessons> {
     // The stamp is read before the rows: rows newer than their stamp are only read again, never kept stale.
     const stamp = await this.stamp();
     const cached = this.tenants.get(tenantId);
-    if (cached && cached.stamp === stamp) return cached.rows;
-    const rows = this.load(tenantId);
-    this.tenants.set(tenantId, { stamp, rows });
-    rows.catch(() => { if (this.tenants.get(tenantId)?.rows === rows) this.tenants.delete(tenantId); });
-    return rows;
+    if (cached && cached.stamp >= stamp) return cached.lessons;
+    const lessons = this.load(tenantId);
+    this.tenants.set(tenantId, { stamp, lessons });
+    lessons.catch(() => { if (this.tenants.get(tenantId)?.lessons === lessons) this.tenants.delete(tenantId); });
+    return lessons;
   }
 
   private async stamp(): Promise<number> {
@@ -42,8 +62,8 @@ export class ActiveLessonsCache {
     return rows.length ? Number(rows[0].last_seq) : 0;
   }
 
-  private async load(tenantId: string): Promise<ActiveLessonRecord[]> {
-    const rows: ActiveLessonRecord[] = await this.ds.query(
+  private async load(tenantId: string): Promise<TenantLessons> {
+    const sealed: ActiveLessonRecord[] = await this.ds.query(
       `SELECT a.lesson_id, a.agent_id, a.kind, a.scope, a.live, (v.view->>'confidence')::float8 AS confidence
        FROM serving_active_lessons a LEFT JOIN serving_lesson_views v USING (tenant_id, lesson_id)
        WHERE a.tenant_id = $1 AND a.live IS NOT NULL
@@ -51,6 +71,6 @@ export class ActiveLessonsCache {
       [tenantId],
     );
     // The served rows keep lessons' words sealed as the log does: opened for agents' answers only.
-    return this.cipher.openDeep(tenantId, rows);
+    return new TenantLessons(await this.cipher.openDeep(tenantId, sealed));
   }
 }

@@ -6,8 +6,8 @@ import { EVENT_STORE, forTenant } from '@reverie/service-kit';
 import { CLOCK, LOGGER, SERVING_CONFIG, type Clock } from '../app.tokens';
 import { DEFAULT_TOKEN_BUDGET, type ServingConfig } from '../config/serving.config';
 import { ActiveLessonsCache } from './active-lessons.cache';
-import { rankLessons, type RankedLesson, type Ranking } from './lesson-ranking';
-import { drawServedLessons, lessonsServedEvent, type ServingDraw } from './served-lessons';
+import type { RankedLesson, Ranking } from './lesson-ranking';
+import { lessonsServedEvent } from './served-lessons';
 
 export interface ServeRequest {
   tenantId: string;
@@ -26,7 +26,7 @@ export interface ServeRequest {
 export interface AgentLessons {
   agentId: string;
   lessons: RankedLesson[];
-  budget: Pick<Ranking, 'budgetTokens' | 'usedTokens' | 'overBudget'>;
+  budget: Pick<Ranking, 'budgetTokens' | 'usedTokens' | 'omitted' | 'nextBest'>;
   /** Id of the LessonsServed event that recorded this answer. */
   servedEventId: string;
 }
@@ -43,32 +43,24 @@ export class AgentLessonsService {
   ) {}
 
   /**
-   * Lessons scoped to this agent and tenant-wide ones (no agent in scope), stable order, as drawn
-   * for this session (or the agent, when no session is named): canaries by their share.
-   */
-  async active(tenantId: string, agentId: string, sessionId?: string): Promise<ServingDraw & { confidence: Map<string, number> }> {
-    const rows = (await this.cache.rows(tenantId)).filter((r) => !r.agent_id || r.agent_id === agentId);
-    const confidence = new Map(rows.flatMap((r) => (typeof r.confidence === 'number' ? [[r.lesson_id, r.confidence] as const] : [])));
-    return { ...drawServedLessons(rows, { subject: sessionId ?? `agent:${agentId}`, now: this.clock().toISOString() }), confidence };
-  }
-
-  /**
    * One JetStream append, awaited: an answer whose serving was not recorded would make efficacy
    * measurement wrong, so a failed append fails the request (503) instead of being dropped. Only
-   * what is handed over is recorded as served; lessons left out by the budget are not.
+   * what is handed over is recorded as served; lessons left out by the budget are not. Lessons
+   * scoped to this agent and tenant-wide ones, drawn for this session (or the agent, when no
+   * session is named: canaries by their share), ranked for the task and tools.
    */
   async serve({ tenantId, agentId, sessionId, task, tools, budgetTokens, actor, correlationId }: ServeRequest): Promise<AgentLessons> {
-    const { lessons: drawn, withheld, confidence } = await this.active(tenantId, agentId, sessionId);
+    const index = (await this.cache.lessons(tenantId)).indexFor(agentId);
     const budget = budgetTokens ?? forTenant(this.config.REVERIE_SERVING_BUDGET_TOKENS, tenantId, DEFAULT_TOKEN_BUDGET) as number;
-    const ranking = rankLessons(drawn.map((l) => ({ ...l, ...(confidence.has(l.id) && { confidence: confidence.get(l.id) }) })), { agentId, task, tools, budgetTokens: budget });
-    const event = lessonsServedEvent({ tenantId, agentId, sessionId, lessons: ranking.lessons, withheld, actor, now: this.clock(), correlationId });
+    const now = this.clock();
+    const { lessons, withheld, ...spent } = index.serve({ task, tools, budgetTokens: budget, subject: sessionId ?? `agent:${agentId}`, nowMs: now.getTime() });
+    const event = lessonsServedEvent({ tenantId, agentId, sessionId, lessons, withheld, actor, now, correlationId });
     try {
       await this.store.append('serving', event);
     } catch (err) {
       this.logger.error({ err, tenantId, agentId }, 'recording LessonsServed failed');
       throw new ServiceUnavailableException('could not record what was served (SERVING stream unavailable); retry');
     }
-    const { budgetTokens: b, usedTokens, overBudget } = ranking;
-    return { agentId, lessons: ranking.lessons, budget: { budgetTokens: b, usedTokens, overBudget }, servedEventId: event.id };
+    return { agentId, lessons, budget: spent, servedEventId: event.id };
   }
 }

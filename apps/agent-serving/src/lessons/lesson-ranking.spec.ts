@@ -1,4 +1,5 @@
-import { estimateTokens, rankLessons, type RankableLesson } from './lesson-ranking';
+import { rolloutArm } from '@reverie/lesson-domain';
+import { estimateTokens, LessonRankingIndex, rankLessons, type RankableLesson } from './lesson-ranking';
 
 const lesson = (id: string, text: string, scope: Partial<RankableLesson['scope']> = {}, extra: Partial<RankableLesson> = {}): RankableLesson =>
   ({ id, kind: 'mistake', text, version: 1, scope: { tenantId: 'acme', ...scope }, ...extra });
@@ -28,7 +29,7 @@ describe('rankLessons', () => {
     const r = rankLessons(all, { agentId: 'release-bot', task: 'publish the npm package', tools: ['Bash'], budgetTokens: budget });
     expect(r.lessons.map((l) => l.id)).toEqual(['publish', 'pnpm']);
     expect(r.usedTokens).toBe(budget);
-    expect(r.overBudget).toEqual([{ id: 'rebook', tokens: estimateTokens(REBOOK.text) }]);
+    expect(r).toMatchObject({ omitted: 1, nextBest: [{ id: 'rebook', tokens: estimateTokens(REBOOK.text) }] });
     expect(rankLessons(all, { agentId: 'release-bot', budgetTokens: 10 }).lessons).toEqual([]);
   });
 
@@ -36,5 +37,41 @@ describe('rankLessons', () => {
     const r = rankLessons([lesson('x', 'one lesson text'), lesson('y', 'another lesson text'), lesson('z', 'a third lesson text')], { agentId: 'a', budgetTokens: 10_000 });
     expect(r.lessons.map((l) => l.id)).toEqual(['x', 'y', 'z']);
     expect(r.lessons[0]).not.toHaveProperty('confidence');
+  });
+});
+
+describe('LessonRankingIndex.serve (the draw, then the ranking)', () => {
+  const NOW = Date.parse('2025-03-02T00:00:00.000Z');
+  const canary = lesson('c1', 'Canary lesson text', { agentId: 'coder' }, { stage: 'canary', share: 0.5 });
+  const expired = lesson('x1', 'Expired lesson text', {}, { stage: 'active', reviewByMs: Date.parse('2025-03-01T12:00:00.000Z') });
+  const active = lesson('a1', 'Active lesson text', {}, { stage: 'active', reviewByMs: Date.parse('2025-06-01T00:00:00.000Z') });
+  const index = new LessonRankingIndex([canary, expired, active], 'coder');
+
+  it('draws a canary per session: served to its arm, withheld (the control) from the others; an expired version is neither', () => {
+    for (const s of Array.from({ length: 50 }, (_, i) => `s-${i}`)) {
+      const answer = index.serve({ subject: s, nowMs: NOW, budgetTokens: 10_000 });
+      const inCanary = rolloutArm('c1', s, 0.5) === 'canary';
+      expect(answer.lessons.map((l) => l.id)).toEqual(inCanary ? ['c1', 'a1'] : ['a1']);
+      expect(answer.withheld).toEqual(inCanary ? [] : [{ lessonId: 'c1', version: 1 }]);
+    }
+  });
+
+  it('answers the same as an index built for one answer', () => {
+    const context = { task: 'active canary text', tools: ['Bash'], budgetTokens: 10_000 };
+    const served = index.serve({ ...context, subject: 's-any', nowMs: Date.parse('2025-02-01T00:00:00.000Z') });
+    const drawn = [canary, expired, active].filter((l) => served.lessons.some((s) => s.id === l.id));
+    expect(rankLessons(drawn, { ...context, agentId: 'coder' }).lessons).toEqual(served.lessons);
+  });
+
+  it('takes the best few off a heap with the same answer as sorting them all', () => {
+    const many = Array.from({ length: 2000 }, (_, i) => lesson(`m${i}`, `Lesson ${i} about ${['build', 'deploy', 'schema', 'refund'][i % 4]} ${'x'.repeat(i % 90)}`, { ...(i % 3 === 0 && { agentId: 'coder' }), tools: [['Bash', 'Edit', 'Read'][i % 3]] }, { confidence: (i % 10) / 10 }));
+    const big = new LessonRankingIndex(many, 'coder');
+    const context = { task: 'deploy the schema', tools: ['Edit'] };
+    const all = big.rank({ ...context, budgetTokens: 10_000_000 }).lessons;
+    const small = big.rank({ ...context, budgetTokens: 900 });
+    let used = 0;
+    const expected = all.filter((l) => (used + l.tokens <= 900 ? (used += l.tokens, true) : false));
+    expect(small.lessons).toEqual(expected);
+    expect(small.omitted).toBe(2000 - expected.length);
   });
 });

@@ -1,6 +1,5 @@
 import { newId, type Actor, type LiveLesson, type ServedLesson } from '@reverie/contracts';
 import { LessonsServed } from '@reverie/contracts';
-import { servedLesson } from '@reverie/lesson-domain';
 import type { z } from 'zod';
 
 export type LessonsServedEvent = z.infer<typeof LessonsServed>;
@@ -15,33 +14,11 @@ export interface ActiveLessonRecord {
   confidence?: number | null;
 }
 
-export interface ServingDraw {
-  lessons: ServedLesson[];
-  /** Canary lessons the subject was not drawn for. */
-  withheld: { lessonId: string; version: number }[];
-}
-
-/**
- * What one request is served of the stored live lessons: lesson-domain's `servedLesson` decides
- * for each (canary draw, review-by date); the canaries it holds back are the control arm.
- */
-export function drawServedLessons(rows: ActiveLessonRecord[], request: { subject: string; now: string }): ServingDraw {
-  const draw: ServingDraw = { lessons: [], withheld: [] };
-  for (const row of rows) {
-    const served = servedLesson({ id: row.lesson_id, kind: row.kind, scope: row.scope, live: row.live }, request);
-    if (served) draw.lessons.push(served);
-    else if (row.live.stage === 'canary' && !(row.live.reviewBy && Date.parse(row.live.reviewBy) <= Date.parse(request.now))) {
-      draw.withheld.push({ lessonId: row.lesson_id, version: row.live.version });
-    }
-  }
-  return draw;
-}
-
 /**
  * The SERVING record of one answer: which lesson versions an agent (and session) was given, when,
  * and who asked (the verified caller: the agent's key, or a person looking at what it is served).
  */
-export function lessonsServedEvent(input: { tenantId: string; agentId: string; sessionId?: string; lessons: ServedLesson[]; withheld?: ServingDraw['withheld']; actor: Actor; now: Date; correlationId?: string; id?: string }): LessonsServedEvent {
+export function lessonsServedEvent(input: { tenantId: string; agentId: string; sessionId?: string; lessons: ServedLesson[]; withheld?: { lessonId: string; version: number }[]; actor: Actor; now: Date; correlationId?: string; id?: string }): LessonsServedEvent {
   const id = input.id ?? newId();
   const at = input.now.toISOString();
   return LessonsServed.parse({

@@ -2,7 +2,7 @@ import { TRUSTED_EVIDENCE, type LessonEvent, type LessonView, type ServedLesson 
 import { LessonDomainError } from '../lesson/lesson-domain.error';
 import { mergeEvidence } from '../lesson/lesson-evidence';
 import { evolve, initialLessonState, type LessonState } from '../lesson/lesson.state';
-import { rolloutArm } from './rollout-arm';
+import { reviewByMs, servingArm } from './rollout-arm';
 
 /**
  * A LessonView plus what folding needs: the ids of the events already folded into it (evidence
@@ -91,8 +91,7 @@ export function evolveLessonView(view: LessonView | undefined, event: LessonEven
 export function servedLesson(view: Pick<LessonView, 'id' | 'kind' | 'scope' | 'live'>, request: { subject: string; now: string }): ServedLesson | undefined {
   const live = view.live;
   if (!live) return undefined;
-  if (live.reviewBy && Date.parse(live.reviewBy) <= Date.parse(request.now)) return undefined;
-  if (live.stage === 'canary' && rolloutArm(view.id, request.subject, live.share ?? 0) !== 'canary') return undefined;
+  if (servingArm(view.id, { ...live, reviewByMs: reviewByMs(live) }, request.subject, Date.parse(request.now)) !== 'served') return undefined;
   return { id: view.id, kind: view.kind, text: live.text, version: live.version, scope: view.scope, stage: live.stage };
 }
 

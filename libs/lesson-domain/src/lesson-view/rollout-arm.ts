@@ -9,3 +9,16 @@ export function rolloutArm(lessonId: string, subject: string, share: number): 'c
   const h = createHash('sha256').update(`${lessonId}\u0000${subject}`).digest();
   return h.readUInt32BE(0) / 0x1_0000_0000 < share ? 'canary' : 'control';
 }
+
+/**
+ * What one request gets of a live version: `served`; `withheld` (a canary this subject was not
+ * drawn for: the control arm); or `expired` (its review-by date, as ms, passed: nobody is served it).
+ */
+export function servingArm(lessonId: string, live: { stage: 'canary' | 'active'; share?: number; reviewByMs: number }, subject: string, nowMs: number): 'served' | 'withheld' | 'expired' {
+  if (live.reviewByMs <= nowMs) return 'expired';
+  if (live.stage === 'canary' && rolloutArm(lessonId, subject, live.share ?? 0) !== 'canary') return 'withheld';
+  return 'served';
+}
+
+/** A live version's review-by date as ms (never, when it has none). */
+export const reviewByMs = (live: { reviewBy?: string }): number => (live.reviewBy ? Date.parse(live.reviewBy) : Number.POSITIVE_INFINITY);
