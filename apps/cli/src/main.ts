@@ -14,6 +14,7 @@ import { exportCommand } from './commands/export.command';
 import { revokeCommand } from './commands/revoke.command';
 import { policySetCommand, policyShowCommand, policyTestCommand, type PolicySetOptions } from './commands/policy.command';
 import { loginCommand } from './commands/login.command';
+import { mcpCommand } from './commands/mcp.command';
 
 /** Runs one command; returns its exit code. Errors print as one line (or `{ "error" }` with --json). */
 export async function run(argv: string[]): Promise<number> {
@@ -126,6 +127,10 @@ export async function run(argv: string[]): Promise<number> {
   jsonFlag(agent.command('lessons').description('the approved lessons an agent is served now').argument('<agentId>'))
     .option('--session <sessionId>', 'record the serving against this session')
     .action(act((config, out, agentId: string, opts: { session?: string }) => agentLessonsCommand(config, out, agentId, opts)));
+
+  program.command('mcp').description('Reverie\'s MCP server on stdin/stdout, for an MCP client to start (claude mcp add reverie -- reverie mcp --agent <id>)')
+    .option('--agent <agentId>', 'the agent the key speaks for (else REVERIE_AGENT_ID)')
+    .action(async (opts: { agent?: string }) => { exitCode = await mcpCommand(cliConfig(), opts); });
 
   try {
     await program.parseAsync(argv, { from: 'user' });

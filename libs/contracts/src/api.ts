@@ -42,6 +42,9 @@ export const ROUTES = {
   policy: '/v1/admin/policy',
   policyTest: '/v1/admin/policy/test',
   agentLessons: (agentId: string) => `/v1/agents/${agentId}/lessons`,
+  agentLessonExplanation: (agentId: string, lessonId: string) => `/v1/agents/${agentId}/lessons/${lessonId}/explanation`,
+  agentOutcomes: (agentId: string) => `/v1/agents/${agentId}/outcomes`,
+  mcp: '/mcp',
 } as const;
 
 export interface IngestRejection { index: number; eventId?: string; reason: string; }

@@ -1,6 +1,7 @@
-import { Controller, ForbiddenException, Get, Headers, Inject, Param, Query, Res } from '@nestjs/common';
+import { Body, Controller, ForbiddenException, Get, Headers, HttpCode, Inject, Param, Post, Query, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { SUBJECT_TOKEN } from '@reverie/contracts';
+import { SessionOutcome, SUBJECT_TOKEN } from '@reverie/contracts';
+import type { LessonExplanation } from '@reverie/lessons-mcp';
 import { z } from 'zod';
 import { Allow, boundAgentOf, CurrentPrincipal, parseRequest, type Principal } from '@reverie/service-kit';
 import { AgentLessonsService, type AgentLessons } from './agent-lessons.service';
@@ -10,6 +11,13 @@ export const SERVED_EVENT_HEADER = 'x-reverie-served-event-id';
 export const CORRELATION_HEADER = 'x-correlation-id';
 
 const agentIdParam = z.string().regex(SUBJECT_TOKEN, 'agent id must be 1-128 characters of A-Z a-z 0-9 _ -');
+const lessonIdParam = z.string().min(1).max(128).regex(/^[A-Za-z0-9_:.-]+$/, 'lesson id must be 1-128 characters of A-Z a-z 0-9 _ : . -');
+const outcomeBody = z.object({
+  sessionId: z.string().min(1).max(200),
+  outcome: SessionOutcome.optional(),
+  lessonId: z.string().min(1).max(128).optional(),
+  rating: z.enum(['up', 'down']).optional(),
+}).strict();
 const agentLessonsQuery = z.object({
   sessionId: z.string().min(1, 'must not be empty').max(200).optional(),
   /** The session's task, to rank by. */
@@ -39,9 +47,7 @@ export class AgentLessonsController {
     @Query() query: unknown,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Omit<AgentLessons, 'servedEventId'>> {
-    const agentId = parseRequest(agentIdParam, agentIdRaw, 'params');
-    const bound = boundAgentOf(principal);
-    if (bound !== undefined && bound !== agentId) throw new ForbiddenException(`this key is bound to agent ${bound}: it is served that agent's lessons only`);
+    const agentId = this.agentOf(principal, agentIdRaw);
     const { sessionId, task, tools, budget } = parseRequest(agentLessonsQuery, query, 'query');
     const served = await this.lessons.serve({
       tenantId: principal.tenantId, agentId, sessionId, task, tools, budgetTokens: budget, actor: principal.actor,
@@ -50,4 +56,31 @@ export class AgentLessonsController {
     void reply.header(SERVED_EVENT_HEADER, served.servedEventId);
     return { agentId: served.agentId, lessons: served.lessons, budget: served.budget };
   }
+
+  /** An agent's report on a session: how it ended, and/or a thumbs up or down on a lesson it was served. */
+  @Post(':agentId/outcomes')
+  @HttpCode(202)
+  @Allow('agent')
+  async report(@CurrentPrincipal() principal: Principal, @Param('agentId') agentIdRaw: string, @Body() body: unknown): Promise<{ recordedEventId: string }> {
+    const agentId = this.agentOf(principal, agentIdRaw);
+    const report = parseRequest(outcomeBody, body, 'body');
+    return this.lessons.reportOutcome({ tenantId: principal.tenantId, agentId, actor: principal.actor, report });
+  }
+
+  /** What a lesson the agent is served rests on: approval, support, the session events behind it (no excerpts). */
+  @Get(':agentId/lessons/:lessonId/explanation')
+  @Allow('agent', 'reviewer', 'approver', 'admin')
+  async explain(@CurrentPrincipal() principal: Principal, @Param('agentId') agentIdRaw: string, @Param('lessonId') lessonIdRaw: string): Promise<LessonExplanation> {
+    const agentId = this.agentOf(principal, agentIdRaw);
+    const lessonId = parseRequest(lessonIdParam, lessonIdRaw, 'params');
+    return this.lessons.explain(principal.tenantId, agentId, lessonId);
+  }
+
+  private agentOf(principal: Principal, raw: string): string {
+    const agentId = parseRequest(agentIdParam, raw, 'params');
+    const bound = boundAgentOf(principal);
+    if (bound !== undefined && bound !== agentId) throw new ForbiddenException(`this key is bound to agent ${bound}: it speaks for that agent only`);
+    return agentId;
+  }
 }
+

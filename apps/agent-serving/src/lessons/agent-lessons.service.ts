@@ -1,13 +1,17 @@
-import { Inject, Injectable, ServiceUnavailableException } from '@nestjs/common';
+import { Inject, Injectable, NotFoundException, ServiceUnavailableException } from '@nestjs/common';
 import type { Logger } from 'pino';
-import type { Actor } from '@reverie/contracts';
+import type { DataSource } from 'typeorm';
+import type { Actor, LessonView } from '@reverie/contracts';
+import type { SessionCipher } from '@reverie/content-crypto';
 import type { EventStore } from '@reverie/event-store';
-import { EVENT_STORE, forTenant } from '@reverie/service-kit';
+import type { LessonExplanation, OutcomeReport } from '@reverie/lessons-mcp';
+import { DATA_SOURCE, EVENT_STORE, forTenant, SESSION_CIPHER } from '@reverie/service-kit';
 import { CLOCK, LOGGER, SERVING_CONFIG, type Clock } from '../app.tokens';
 import { DEFAULT_TOKEN_BUDGET, type ServingConfig } from '../config/serving.config';
 import { ActiveLessonsCache } from './active-lessons.cache';
 import type { RankedLesson, Ranking } from './lesson-ranking';
-import { lessonsServedEvent } from './served-lessons';
+import { explanationOf } from './lesson-explanation';
+import { lessonsServedEvent, outcomeReportedEvent } from './served-lessons';
 
 export interface ServeRequest {
   tenantId: string;
@@ -40,6 +44,8 @@ export class AgentLessonsService {
     @Inject(SERVING_CONFIG) private readonly config: ServingConfig,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(DATA_SOURCE) private readonly ds: DataSource,
+    @Inject(SESSION_CIPHER) private readonly cipher: SessionCipher,
   ) {}
 
   /**
@@ -63,4 +69,25 @@ export class AgentLessonsService {
     }
     return { agentId, lessons, budget: spent, servedEventId: event.id };
   }
+
+  /** An agent's report on a session (outcome, or a rating of a lesson), recorded on SERVING under the agent. */
+  async reportOutcome(request: { tenantId: string; agentId: string; actor: Actor; report: OutcomeReport; correlationId?: string }): Promise<{ recordedEventId: string }> {
+    const event = outcomeReportedEvent({ ...request, now: this.clock() });
+    try {
+      await this.store.append('serving', event);
+    } catch (err) {
+      this.logger.error({ err, tenantId: request.tenantId, agentId: request.agentId }, 'recording OutcomeReported failed');
+      throw new ServiceUnavailableException('could not record the report (SERVING stream unavailable); retry');
+    }
+    return { recordedEventId: event.id };
+  }
+
+  /** What a lesson this agent is served rests on (404 for a lesson it is not served). */
+  async explain(tenantId: string, agentId: string, lessonId: string): Promise<LessonExplanation> {
+    const rows: { view: LessonView }[] = await this.ds.query('SELECT view FROM serving_lesson_views WHERE tenant_id = $1 AND lesson_id = $2', [tenantId, lessonId]);
+    const explanation = rows.length ? explanationOf(await this.cipher.openDeep(tenantId, rows[0].view), agentId) : undefined;
+    if (!explanation) throw new NotFoundException(`agent ${agentId} is not served a lesson ${lessonId}`);
+    return explanation;
+  }
 }
+

@@ -1,5 +1,7 @@
 import { newId, type Actor, type LiveLesson, type ServedLesson } from '@reverie/contracts';
-import { LessonsServed } from '@reverie/contracts';
+import { LessonsServed, OutcomeReported } from '@reverie/contracts';
+import { BadRequestException } from '@nestjs/common';
+import type { OutcomeReport } from '@reverie/lessons-mcp';
 import type { z } from 'zod';
 
 export type LessonsServedEvent = z.infer<typeof LessonsServed>;
@@ -38,4 +40,18 @@ export function lessonsServedEvent(input: { tenantId: string; agentId: string; s
       ...(input.withheld?.length && { withheld: input.withheld }),
     },
   });
+}
+
+/** The SERVING record of an agent's report on a session; a malformed report is refused naming what is wrong. */
+export function outcomeReportedEvent(input: { tenantId: string; agentId: string; report: OutcomeReport; actor: Actor; now: Date; correlationId?: string; id?: string }): z.infer<typeof OutcomeReported> {
+  const id = input.id ?? newId();
+  const at = input.now.toISOString();
+  const { sessionId, outcome, lessonId, rating } = input.report;
+  const parsed = OutcomeReported.safeParse({
+    id, type: 'OutcomeReported', schemaVersion: 1, tenantId: input.tenantId, streamId: input.agentId, occurredAt: at, recordedAt: at,
+    actor: input.actor, correlationId: input.correlationId ?? id,
+    data: { agentId: input.agentId, sessionId, ...(outcome && { outcome }), ...(lessonId && { lessonId }), ...(rating && { rating }) },
+  });
+  if (!parsed.success) throw new BadRequestException(`the report is not valid: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'report'}: ${i.message}`).join('; ')}`);
+  return parsed.data;
 }
