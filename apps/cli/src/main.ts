@@ -15,6 +15,7 @@ import { revokeCommand } from './commands/revoke.command';
 import { policySetCommand, policyShowCommand, policyTestCommand, type PolicySetOptions } from './commands/policy.command';
 import { loginCommand } from './commands/login.command';
 import { mcpCommand } from './commands/mcp.command';
+import { hookSessionEndCommand, hookSessionStartCommand, hooksInstallCommand, type HooksInstallOptions } from './commands/hooks.command';
 
 /** Runs one command; returns its exit code. Errors print as one line (or `{ "error" }` with --json). */
 export async function run(argv: string[]): Promise<number> {
@@ -127,6 +128,21 @@ export async function run(argv: string[]): Promise<number> {
   jsonFlag(agent.command('lessons').description('the approved lessons an agent is served now').argument('<agentId>'))
     .option('--session <sessionId>', 'record the serving against this session')
     .action(act((config, out, agentId: string, opts: { session?: string }) => agentLessonsCommand(config, out, agentId, opts)));
+
+  const hooks = program.command('hooks').description('Claude Code hooks: lessons into each session, transcripts to ingest');
+  jsonFlag(hooks.command('install').description('write Reverie\'s SessionStart and SessionEnd hooks into Claude Code\'s settings (merged, idempotent)'))
+    .option('--agent <agentId>', 'the agent the sessions belong to (else REVERIE_AGENT_ID)')
+    .option('--project', 'the project\'s .claude/settings.json (the default)')
+    .option('--user', 'your ~/.claude/settings.json')
+    .option('--dry-run', 'print the change as a diff, write nothing')
+    .option('--command <path>', 'how the hooks run the CLI', 'reverie')
+    .action(act((config, out, opts: HooksInstallOptions) => hooksInstallCommand(config, out, opts)));
+  hooks.command('session-start').description('(run by Claude Code) print the agent\'s lessons as additional context')
+    .option('--agent <agentId>', 'the agent')
+    .action(async (opts: { agent?: string }) => { exitCode = await hookSessionStartCommand(cliConfig(), opts); });
+  hooks.command('session-end').description('(run by Claude Code) send the session\'s transcript to ingest')
+    .option('--agent <agentId>', 'the agent')
+    .action(async (opts: { agent?: string }) => { exitCode = await hookSessionEndCommand(cliConfig(), opts); });
 
   program.command('mcp').description('Reverie\'s MCP server on stdin/stdout, for an MCP client to start (claude mcp add reverie -- reverie mcp --agent <id>)')
     .option('--agent <agentId>', 'the agent the key speaks for (else REVERIE_AGENT_ID)')
