@@ -11,6 +11,8 @@ import { agentLessonsCommand, lessonsActionCommand, lessonsDecideCommand, lesson
 import { keysCreateCommand, keysListCommand, keysRevokeCommand } from './commands/keys.command';
 import { eraseCommand } from './commands/erase.command';
 import { exportCommand } from './commands/export.command';
+import { exportLessonsCommand, type ExportLessonsOptions } from './commands/export-lessons.command';
+import { EXPORT_FORMATS } from './commands/lesson-export';
 import { revokeCommand } from './commands/revoke.command';
 import { policySetCommand, policyShowCommand, policyTestCommand, type PolicySetOptions } from './commands/policy.command';
 import { loginCommand } from './commands/login.command';
@@ -86,10 +88,19 @@ export async function run(argv: string[]): Promise<number> {
     .option('--session <id...>', 'a session id (repeatable)')
     .requiredOption('--reason <text>', 'why (kept in the erasure record)')
     .action(act((config, out, opts: { user?: string[]; session?: string[]; reason: string }) => eraseCommand(config, out, opts)));
-  jsonFlag(program.command('export').description('everything Reverie holds about a user, as JSON: sessions, lessons citing them, servings to them (admin)'))
-    .requiredOption('--user <id>', 'the user id as your agents send it')
-    .option('--out <file>', 'write the JSON there (mode 0600) instead of standard output')
-    .action(act((config, out, opts: { user: string; out?: string }) => exportCommand(config, out, opts)));
+  jsonFlag(program.command('export').description('export lessons (`export lessons --format …`), or everything Reverie holds about a user (`export --user <id>`, admin)'))
+    .argument('[what]', '`lessons`: the active lessons; omitted: a user\'s data (with --user)')
+    .option('--user <id>', 'the user id as your agents send it')
+    .option('--out <file>', 'write the user\'s JSON there (mode 0600) instead of standard output')
+    .option('--format <format>', `for lessons: ${EXPORT_FORMATS.join(', ')}`, 'claude-md')
+    .option('--file <path>', 'for lessons: the file to update (default CLAUDE.md or AGENTS.md) or write')
+    .option('--agent <agentId>', 'for lessons: the lessons this agent is served (its own and tenant-wide)')
+    .option('--memory-store <id>', 'for anthropic-memory-store: the memory store to sync (ANTHROPIC_API_KEY)')
+    .action(act(async (config, out, what: string | undefined, opts: { user?: string; out?: string } & ExportLessonsOptions) => {
+      if (what === 'lessons') return exportLessonsCommand(config, out, opts);
+      if (what !== undefined) throw new CliError(`export what? \`reverie export lessons\` or \`reverie export --user <id>\`; got "${what}"`);
+      return exportCommand(config, out, opts);
+    }));
   jsonFlag(program.command('revoke').description('quarantine sessions, users or keys and withdraw every lesson they supported, in one action (approver or admin)'))
     .option('--session <id...>', 'a session to quarantine (repeatable)')
     .option('--user <id...>', 'a user, as sessions name them (repeatable)')
