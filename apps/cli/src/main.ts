@@ -6,6 +6,7 @@ import { createOutput } from './output';
 import { setupCommand } from './commands/setup.command';
 import { statusCommand } from './commands/status.command';
 import { ingestCommand, FORMATS } from './commands/ingest.command';
+import { ingestManagedAgentsCommand } from './commands/ingest-managed-agents.command';
 import { dreamCommand } from './commands/dream.command';
 import { agentLessonsCommand, lessonsActionCommand, lessonsDecideCommand, lessonsDiffCommand, lessonsEditCommand, lessonsHistoryCommand, lessonsListCommand, lessonsShowCommand } from './commands/lessons.command';
 import { keysCreateCommand, keysListCommand, keysRevokeCommand } from './commands/keys.command';
@@ -38,13 +39,23 @@ export async function run(argv: string[]): Promise<number> {
     .action(act((config, out) => setupCommand(config, out)));
   jsonFlag(program.command('status').description('health of every service (exit code 0 only when all are healthy)'))
     .action(act((config, out) => statusCommand(config, out)));
-  jsonFlag(program.command('ingest').description('import agent logs (files or directories) into Reverie'))
-    .argument('<path...>', 'files or directories, e.g. ~/.claude/projects')
+  jsonFlag(program.command('ingest').description('import agent logs (files or directories), or Anthropic Managed Agents sessions (--from managed-agents), into Reverie'))
+    .argument('[path...]', 'files or directories, e.g. ~/.claude/projects')
+    .option('--from <source>', 'managed-agents: read finished sessions through Anthropic\'s API (ANTHROPIC_API_KEY) instead of files')
     .option('--format <format>', `one of ${FORMATS.join(', ')}`, 'auto')
-    .option('--agent <agentId>', 'agent id for the imported sessions')
+    .option('--agent <agentId>', 'agent id for the imported sessions (with --from managed-agents: the Managed Agents agent whose sessions are read)')
+    .option('--since <time>', 'with --from managed-agents: sessions created since this date or ISO date-time')
     .option('--user <userId>', 'user id for the imported sessions')
     .option('--batch <n>', 'events per request', '500')
-    .action(act((config, out, paths: string[], opts: Record<string, string>) => ingestCommand(config, out, paths, opts)));
+    .action(act((config, out, paths: string[], opts: Record<string, string>) => {
+      if (opts.from === 'managed-agents') {
+        if (paths.length) throw new CliError('--from managed-agents reads Anthropic\'s API: give no paths');
+        return ingestManagedAgentsCommand(config, out, opts);
+      }
+      if (opts.from !== undefined) throw new CliError(`--from must be managed-agents; got "${opts.from}"`);
+      if (!paths.length) throw new CliError('give the files or directories to import, or --from managed-agents');
+      return ingestCommand(config, out, paths, opts);
+    }));
   jsonFlag(program.command('dream').description('run a dream over the sessions since the last one'))
     .option('--wait', 'wait for the dream to finish and print its proposals')
     .option('--timeout <seconds>', 'how long --wait waits', '300')

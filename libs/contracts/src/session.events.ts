@@ -9,7 +9,7 @@ import { eventSchema, isoDateTime, subjectToken } from './envelope';
 const seq = z.number().int().nonnegative();
 
 export const SessionSource = z.enum([
-  'native', 'claude-code', 'anthropic', 'openai', 'tau-bench', 'tau2', 'swe-agent', 'otel', 'specstory', 'mini-swe-agent',
+  'native', 'claude-code', 'anthropic', 'openai', 'tau-bench', 'tau2', 'swe-agent', 'otel', 'specstory', 'mini-swe-agent', 'managed-agents',
 ]);
 export type SessionSource = z.infer<typeof SessionSource>;
 
