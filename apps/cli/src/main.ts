@@ -8,7 +8,7 @@ import { statusCommand } from './commands/status.command';
 import { ingestCommand, FORMATS } from './commands/ingest.command';
 import { ingestManagedAgentsCommand } from './commands/ingest-managed-agents.command';
 import { dreamCommand } from './commands/dream.command';
-import { agentLessonsCommand, lessonsActionCommand, lessonsDecideCommand, lessonsDiffCommand, lessonsEditCommand, lessonsHistoryCommand, lessonsListCommand, lessonsShowCommand } from './commands/lessons.command';
+import { agentLessonsCommand, lessonsActionCommand, lessonsEfficacyCommand, lessonsDecideCommand, lessonsDiffCommand, lessonsEditCommand, lessonsHistoryCommand, lessonsListCommand, lessonsShowCommand } from './commands/lessons.command';
 import { keysCreateCommand, keysListCommand, keysRevokeCommand } from './commands/keys.command';
 import { eraseCommand } from './commands/erase.command';
 import { exportCommand } from './commands/export.command';
@@ -89,6 +89,8 @@ export async function run(argv: string[]): Promise<number> {
       .requiredOption('--reason <text>', 'why (kept in the audit trail)')
       .action(act((config, out, id: string, opts: { reason: string }) => lessonsActionCommand(config, out, id, action, opts)));
   }
+  jsonFlag(lessons.command('efficacy').description('per served lesson: sessions served it and not, recurrence of its pattern in each, the effect and the verdict'))
+    .action(act((config, out) => lessonsEfficacyCommand(config, out)));
   jsonFlag(lessons.command('diff').description('what changed in the lessons agents are served since a date'))
     .requiredOption('--since <date>', 'a date (2026-11-01) or an ISO date-time')
     .action(act((config, out, opts: { since: string }) => lessonsDiffCommand(config, out, opts)));
@@ -138,6 +140,7 @@ export async function run(argv: string[]): Promise<number> {
     .option('--canary-hours <hours>', 'how long the canary lasts before it goes to all')
     .option('--review-after-days <days>', 'an approval holds this long; then the lesson expires until reviewed again')
     .option('--corroboration <count>', 'independent sources counted as users (as asserted), credentials, or both (the smaller)')
+    .option('--efficacy-rollback <never|harmful>', 'withdraw to review, automatically, a lesson measured harmful beyond doubt (harmful), or only show the verdict (never)')
     .option('--guardrails <file>', 'a JSON file with the guardrails: { allow: { hosts, emails, paths }, deny, rules, workspaceRoots }')
     .action(act((config, out, opts: PolicySetOptions) => policySetCommand(config, out, opts)));
   jsonFlag(policy.command('test').description('dry-run a text against your tenant\'s guardrails (nothing is recorded)').argument('<text>'))

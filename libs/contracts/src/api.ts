@@ -3,6 +3,7 @@
  * and the ingest client. Every service also answers `GET /health` with `HealthReport`.
  */
 import type { LessonClaim, LessonKind } from './lesson.model';
+import type { LessonEfficacyRecord } from './dream.events';
 
 export const DEFAULT_PORTS = {
   'session-ingest': 4101,
@@ -104,6 +105,8 @@ export interface LessonView extends LessonClaim {
   tainted?: string[];
   /** An erasure withdrew the lesson's words (they quoted erased data): they read "[erased]" and the lesson is closed for good. */
   wordsErased?: true;
+  /** Does the served version change what agents do: the latest dream's measurement of it (absent until one). */
+  efficacy?: LessonEfficacyRecord & { measuredAt: string; dreamId: string };
   dreamId: string;
   proposedAt: string;
   decidedAt?: string;

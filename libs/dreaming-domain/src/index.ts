@@ -21,3 +21,5 @@ export { dedupAgainst, type ExistingLesson, type DedupDecision } from './dedup/d
 export { planDream, type DreamPlan } from './plan-dream';
 export * from './synthetic';
 export { withConversationRoots } from './mining/conversations';
+export { DEFAULT_EFFICACY_RULES, efficacyOf, wilsonInterval, type ArmCounts, type Efficacy, type EfficacyRules, type EfficacyVerdict } from './efficacy/efficacy';
+export { measureEfficacy, type LessonEfficacy, type LiveLessonRef, type ServingArm } from './efficacy/measure-efficacy';

@@ -10,6 +10,11 @@ export const DEFAULT_TOKEN_BUDGET = 2000;
 export const servingConfigSchema = commonConfigSchema(SERVICE).extend({
   /** Per-tenant default token budget of an answer, e.g. `acme:1500,*:3000` (a request's `budget` overrides it). */
   REVERIE_SERVING_BUDGET_TOKENS: perTenantNumbers('acme:1500,*:3000'),
+  /**
+   * Per-tenant share of sessions an active lesson is held out of (withheld, recorded as such), the
+   * randomized control efficacy compares with, e.g. `acme:0.1`; unset: none (only canaries have one).
+   */
+  REVERIE_HOLDOUT_SHARE: perTenantNumbers('acme:0.1,*:0.05').refine((v) => Object.values(v).every((x) => x < 0.5), 'a holdout share is below 0.5: most sessions are served'),
 });
 export type ServingConfig = z.infer<typeof servingConfigSchema>;
 

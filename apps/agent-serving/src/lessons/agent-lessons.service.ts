@@ -59,7 +59,9 @@ export class AgentLessonsService {
     const index = (await this.cache.lessons(tenantId)).indexFor(agentId);
     const budget = budgetTokens ?? forTenant(this.config.REVERIE_SERVING_BUDGET_TOKENS, tenantId, DEFAULT_TOKEN_BUDGET) as number;
     const now = this.clock();
-    const { lessons, withheld, ...spent } = index.serve({ task, tools, budgetTokens: budget, subject: sessionId ?? `agent:${agentId}`, nowMs: now.getTime() });
+    // The holdout draws sessions: without one, an agent would be held out of a lesson for good.
+    const holdout = sessionId ? forTenant(this.config.REVERIE_HOLDOUT_SHARE, tenantId, 0) : 0;
+    const { lessons, withheld, ...spent } = index.serve({ task, tools, budgetTokens: budget, subject: sessionId ?? `agent:${agentId}`, nowMs: now.getTime(), holdout });
     const event = lessonsServedEvent({ tenantId, agentId, sessionId, lessons, withheld, actor, now, correlationId });
     try {
       await this.store.append('serving', event);

@@ -74,4 +74,16 @@ describe('LessonRankingIndex.serve (the draw, then the ranking)', () => {
     expect(small.lessons).toEqual(expected);
     expect(small.omitted).toBe(2000 - expected.length);
   });
+
+  it('holds an active lesson out of a share of sessions (stable per session), recorded as withheld', () => {
+    const sessions = Array.from({ length: 400 }, (_, i) => `s-${i}`);
+    const answers = sessions.map((s) => index.serve({ subject: s, nowMs: NOW, budgetTokens: 10_000, holdout: 0.3 }));
+    const heldOut = answers.filter((a) => a.withheld.some((w) => w.lessonId === 'a1'));
+    expect(heldOut.length / sessions.length).toBeGreaterThan(0.22);
+    expect(heldOut.length / sessions.length).toBeLessThan(0.38);
+    for (const a of heldOut) expect(a.lessons.map((l) => l.id)).not.toContain('a1');
+    expect(index.serve({ subject: sessions[0], nowMs: NOW, budgetTokens: 10_000, holdout: 0.3 })).toEqual(answers[0]);
+    expect(sessions.every((s) => !index.serve({ subject: s, nowMs: NOW, budgetTokens: 10_000 }).withheld.some((w) => w.lessonId === 'a1'))).toBe(true);
+  });
 });
+

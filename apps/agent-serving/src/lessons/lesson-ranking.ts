@@ -115,11 +115,11 @@ export class LessonRankingIndex {
    * What one request is served: lesson-domain's `servingArm` draws canaries per subject (a session,
    * else the agent) and drops versions past their review-by date; the rest is ranked and budgeted.
    */
-  serve(context: RankingContext & { subject: string; nowMs: number }): ServingAnswer {
+  serve(context: RankingContext & { subject: string; nowMs: number; holdout?: number }): ServingAnswer {
     const withheld: ServingAnswer['withheld'] = [];
     const eligible = new Uint8Array(this.lessons.length);
     for (let i = 0; i < this.lessons.length; i++) {
-      const arm = servingArm(this.lessons[i].id, this.arms[i], context.subject, context.nowMs);
+      const arm = servingArm(this.lessons[i].id, this.arms[i], context.subject, context.nowMs, context.holdout);
       if (arm === 'served') eligible[i] = 1;
       else if (arm === 'withheld') withheld.push({ lessonId: this.lessons[i].id, version: this.lessons[i].version });
     }

@@ -1,7 +1,7 @@
 import { ROUTES, type LessonView, type ServedLesson } from '@reverie/contracts';
 import type { CliConfig } from '../cli-config';
 import { callService, CliError } from '../http';
-import { wrap, type Output } from '../output';
+import { table, wrap, type Output } from '../output';
 
 export function renderLesson(l: LessonView): string {
   const refs = l.evidence.refs.slice(0, 3).map((r) => `      ${r.sessionId} / ${r.eventId}${r.excerpt ? `: ${oneLine(r.excerpt, 80)}` : ''}`);
@@ -114,4 +114,29 @@ export async function lessonsDiffCommand(config: CliConfig, out: Output, opts: {
   out.result(changes, () => changes.length
     ? changes.map((c) => `${MARK[c.change] ?? '?'} ${c.at}  ${c.lessonId}${c.version ? ` v${c.version}` : ''} ${c.change} by ${c.by}${c.agentId ? ` (agent ${c.agentId})` : ''}${c.reason ? `: ${oneLine(c.reason, 80)}` : ''}\n    ${oneLine(c.text, 110)}`).join('\n')
     : `No change to the served lessons since ${opts.since}.`);
+}
+
+const pct = (n: number, of: number) => (of ? `${Math.round((100 * n) / of)}%` : '-');
+
+/**
+ * `reverie lessons efficacy`: per served lesson, does it change what agents do? Sessions served
+ * it and not (canary control and holdout), how often its pattern recurred in each, the effect with
+ * its 95% interval, and the verdict of the latest dream's measurement.
+ */
+export async function lessonsEfficacyCommand(config: CliConfig, out: Output): Promise<void> {
+  const lessons = (await callService<LessonView[]>(config, 'lesson-governance', `${ROUTES.lessons}?status=approved&limit=500`))
+    .sort((a, b) => (a.efficacy?.verdict ?? 'zz').localeCompare(b.efficacy?.verdict ?? 'zz') || a.id.localeCompare(b.id));
+  const rows = lessons.map((l) => {
+    const e = l.efficacy;
+    return [
+      l.id.slice(0, 8), `v${l.live?.version ?? l.version}`, e?.verdict ?? 'not measured',
+      e ? `${e.served.sessions} (${pct(e.served.recurred, e.served.sessions)} recur, ${pct(e.served.failed, e.served.sessions)} fail)` : '-',
+      e ? `${e.control.sessions} (${pct(e.control.recurred, e.control.sessions)} recur, ${pct(e.control.failed, e.control.sessions)} fail)` : '-',
+      e ? `${e.effect >= 0 ? '-' : '+'}${Math.abs(Math.round(e.effect * 100))} pts [${Math.round(e.interval[0] * 100)}, ${Math.round(e.interval[1] * 100)}]` : '-',
+      l.text.length > 60 ? `${l.text.slice(0, 57)}...` : l.text,
+    ];
+  });
+  out.result(lessons.map((l) => ({ id: l.id, version: l.live?.version ?? l.version, text: l.text, efficacy: l.efficacy ?? null })), () => (rows.length
+    ? `${table(rows, ['lesson', 'ver', 'verdict', 'served', 'not served', 'recurrence when served', 'text'])}\n\nRecurrence: how often the pattern the lesson targets came back. "not served" is the canary's control arm and the holdout (REVERIE_HOLDOUT_SHARE on agent-serving).`
+    : 'No served lessons yet.'));
 }

@@ -13,11 +13,12 @@ export interface TenantPolicy {
   guardrails: { allow: { hosts: string[]; emails: string[]; paths: string[] }; deny: string[]; rules: { name: string; pattern: string }[]; workspaceRoots?: string[] };
   corroboration: { counts: string; minSessions: number; minIndependent: Record<string, number> };
   drift: Record<string, number>;
+  efficacy?: { autoRollback: 'never' | 'harmful' };
   updatedAt?: string;
   updatedBy?: string;
 }
 
-export interface PolicySetOptions { requiredApprovals?: string; canaryShare?: string; canaryHours?: string; reviewAfterDays?: string; guardrails?: string; corroboration?: string }
+export interface PolicySetOptions { requiredApprovals?: string; canaryShare?: string; canaryHours?: string; reviewAfterDays?: string; guardrails?: string; corroboration?: string; efficacyRollback?: string }
 
 interface PolicyCheck { verdict: 'pass' | 'block'; violations: { rule: string; detail: string; match: string }[] }
 
@@ -32,6 +33,7 @@ const describe = (p: TenantPolicy) => {
     `                denied terms: ${g.deny.length}; extra rules: ${g.rules.map((r) => r.name).join(', ') || 'none'}`,
     `  corroboration ${p.corroboration.minSessions} independent sessions; independent sources counted as ${p.corroboration.counts}: ${Object.entries(p.corroboration.minIndependent).map(([k, v]) => `${k} ${v}`).join(', ')}`,
     `  drift         per day: ${p.drift.maxApprovalsPerDay} approvals, ${p.drift.maxRetirementsPerDay} retirements, ${p.drift.maxActiveChangesPerDay} changes, ${Math.round(p.drift.maxActiveShareChangedPerDay * 100)}% of the served set; ${p.drift.maxProposalsPerDream} proposals per dream`,
+    `  efficacy      ${p.efficacy?.autoRollback === 'harmful' ? 'a lesson measured harmful beyond doubt is withdrawn to review automatically' : 'verdicts are shown to reviewers; nothing is withdrawn automatically'}`,
     p.updatedAt ? `Set by ${p.updatedBy} at ${p.updatedAt}.` : 'These are the defaults: no admin has set a policy yet.',
   ].join('\n');
 };
@@ -62,6 +64,10 @@ export async function policySetCommand(config: CliConfig, out: Output, opts: Pol
     const current = (await callService<TenantPolicy>(config, 'lesson-governance', ROUTES.policy)).corroboration;
     body.corroboration = { ...current, counts: opts.corroboration };
   }
+  if (opts.efficacyRollback !== undefined) {
+    if (!['never', 'harmful'].includes(opts.efficacyRollback)) throw new CliError(`--efficacy-rollback is never or harmful, not "${opts.efficacyRollback}"`);
+    body.efficacy = { autoRollback: opts.efficacyRollback };
+  }
   const days = number('--review-after-days', opts.reviewAfterDays);
   if (days !== undefined) body.reviewAfterDays = days;
   if (opts.guardrails !== undefined) {
@@ -71,7 +77,7 @@ export async function policySetCommand(config: CliConfig, out: Output, opts: Pol
       throw new CliError(`--guardrails ${opts.guardrails}: ${(err as Error).message}`);
     }
   }
-  if (!Object.keys(body).length) throw new CliError('nothing to set: give --required-approvals, --canary-share, --canary-hours, --review-after-days, --corroboration or --guardrails');
+  if (!Object.keys(body).length) throw new CliError('nothing to set: give --required-approvals, --canary-share, --canary-hours, --review-after-days, --corroboration, --efficacy-rollback or --guardrails');
   const policy = await callService<TenantPolicy>(config, 'lesson-governance', ROUTES.policy, { method: 'PATCH', body });
   out.result(policy, () => describe(policy));
 }

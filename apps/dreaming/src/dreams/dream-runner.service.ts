@@ -4,7 +4,7 @@ import {
   newId, SUBJECT_TOKEN, dreamEventSchema, type DreamEvent, type DreamView, type LessonCandidate, type LessonProposalRequest, type LessonProposalResult, type LessonWriter,
   type LessonWriterResult,
 } from '@reverie/contracts';
-import { ANALYZER_VERSION, planDream, withoutQuarantined } from '@reverie/dreaming-domain';
+import { ANALYZER_VERSION, measureEfficacy, planDream, withoutQuarantined } from '@reverie/dreaming-domain';
 import type { EventStore } from '@reverie/event-store';
 import { DreamDomainError, dreamViewOf, evolveDream, evolveDreamAll, initialDreamState, lessonIdOf, type DreamState } from '@reverie/lesson-domain';
 import { estimateNaiveTokens } from '@reverie/synthesis';
@@ -17,6 +17,7 @@ import { allSessionSignals, PhaseTimer, refreshSessionSignals } from './dream-in
 import { decideDreamEvents, dreamCommandMetadata } from './dream-events';
 import { LessonProposalsClient } from './lesson-proposals.client';
 import { TenantStateRepository } from './tenant-state.repository';
+import { liveLessons, servingArms } from '../efficacy/serving-arms.reader';
 
 export type DreamTriggerName = 'manual' | 'schedule' | 'session-count';
 
@@ -163,6 +164,12 @@ export class DreamRunner implements OnModuleDestroy {
       }
       for (const a of applied.filter((x) => x.outcome === 'refused')) this.logger.warn({ tenantId, dreamId, lessonId: a.lessonId, note: a.note }, 'lesson decision refused');
 
+      mark = timer.add('proposals', mark);
+      // Does each live lesson change what agents do? Its pattern in the sessions served it against those withheld from it.
+      const live = await liveLessons(this.ds, tenantId);
+      const efficacy = measureEfficacy(live, await servingArms(this.store, tenantId, live), signals, plan.candidates);
+      mark = timer.add('efficacy', mark);
+
       const outcome = (o: LessonProposalResult['outcome']) => applied.filter((a) => a.outcome === o);
       const counts: Record<string, number> = {
         windowSessions: input.windowSessions, windowEvents: input.windowEvents, sessionsReadWhole: input.sessionsReadWhole,
@@ -179,6 +186,7 @@ export class DreamRunner implements OnModuleDestroy {
           proposedLessonIds: [...outcome('proposed'), ...outcome('reopened')].map((a) => a.lessonId),
           reinforcedLessonIds: outcome('reinforced').map((a) => a.lessonId),
           ...(written.sentSessions?.length && { sentToLlm: { writer: written.writer, sessions: written.sentSessions.slice(0, 20_000) } }),
+          ...(efficacy.length && { efficacy: efficacy.slice(0, 10_000) }),
         },
         metadata: dreamCommandMetadata(dreamId, this.now(), started.id),
       });

@@ -37,9 +37,28 @@ export const governanceDreamsProjection: Projection<DreamEvent> = {
        ON CONFLICT (tenant_id, dream_id) DO UPDATE SET view = EXCLUDED.view, last_event_id = EXCLUDED.last_event_id`,
       params,
     );
+    await recordEfficacy(manager, events);
   },
 };
 
+/** Each dream's efficacy measurements: the latest one per lesson is kept (a replay in order ends on the same rows). */
+async function recordEfficacy(manager: EntityManager, events: StoredEvent<DreamEvent>[]): Promise<void> {
+  for (const { event } of events) {
+    if (event.type !== 'DreamCompleted' || !event.data.efficacy?.length) continue;
+    const { sql, params } = multiRowValues(
+      event.data.efficacy.map((e) => [event.tenantId, e.lessonId, e.version, event.streamId, event.occurredAt, JSON.stringify(e)]),
+      ['', '', '::integer', '', '::timestamptz', '::jsonb'],
+    );
+    await manager.query(
+      `INSERT INTO governance_lesson_efficacy (tenant_id, lesson_id, version, dream_id, measured_at, efficacy) VALUES ${sql}
+       ON CONFLICT (tenant_id, lesson_id) DO UPDATE SET version = EXCLUDED.version, dream_id = EXCLUDED.dream_id, measured_at = EXCLUDED.measured_at, efficacy = EXCLUDED.efficacy
+       WHERE governance_lesson_efficacy.measured_at <= EXCLUDED.measured_at`,
+      params,
+    );
+  }
+}
+
 export async function resetGovernanceDreams(manager: EntityManager): Promise<void> {
   await manager.query('DELETE FROM governance_dreams');
+  await manager.query('DELETE FROM governance_lesson_efficacy');
 }

@@ -1,21 +1,24 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import { newId } from '@reverie/contracts';
+import { newId, type LessonEfficacyRecord } from '@reverie/contracts';
 import type { LessonCommand } from '@reverie/lesson-domain';
 import { DATA_SOURCE, type Logger } from '@reverie/service-kit';
 import { CLOCK, GOVERNANCE_CONFIG, LOGGER, type Clock } from '../app.tokens';
 import type { GovernanceConfig } from '../config/governance.config';
 import { GOVERNANCE_CLOCK_ACTOR } from './lesson-actor';
 import { LessonDecisionsService } from './lesson-decisions.service';
+import { TenantPolicyStore } from '../policy/tenant-policy.store';
 
-/** What is due now: canaries whose period is over, served lessons past their review-by date. */
-export interface DueLesson { tenantId: string; lessonId: string; command: 'PromoteLesson' | 'ExpireLesson' }
+/** What is due now: canaries whose period is over, served lessons past their review-by date, harmful ones where the policy withdraws them. */
+export interface DueLesson { tenantId: string; lessonId: string; command: 'PromoteLesson' | 'ExpireLesson' | 'RollBackLesson'; reason?: string }
 
 /**
  * Governance's clock: every GOVERNANCE_CLOCK_SECONDS it promotes the canaries whose period is over
  * and expires the lessons past their review-by date, each through the decider (which checks the
  * date again, so a replica that loses the race is refused and nothing happens twice). Serving does
- * not wait for it: it stops serving an expired lesson at its review-by date by itself.
+ * not wait for it: it stops serving an expired lesson at its review-by date by itself. Where a
+ * tenant's policy says so (`efficacy.autoRollback: harmful`), it also withdraws to review the
+ * served lessons a dream measured harmful beyond doubt.
  */
 @Injectable()
 export class LessonClock implements OnApplicationBootstrap, OnModuleDestroy {
@@ -28,6 +31,7 @@ export class LessonClock implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(GOVERNANCE_CONFIG) private readonly config: GovernanceConfig,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(TenantPolicyStore) private readonly policies: TenantPolicyStore,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -52,7 +56,9 @@ export class LessonClock implements OnApplicationBootstrap, OnModuleDestroy {
       const metadata = { now, actor: GOVERNANCE_CLOCK_ACTOR, correlationId: newId() };
       const command: LessonCommand = due.command === 'PromoteLesson'
         ? { type: 'PromoteLesson', data: { reason: 'the canary period is over' }, metadata }
-        : { type: 'ExpireLesson', data: {}, metadata };
+        : due.command === 'RollBackLesson'
+          ? { type: 'RollBackLesson', data: { reason: due.reason ?? 'measured harmful', withdraw: 'to-review' }, metadata }
+          : { type: 'ExpireLesson', data: {}, metadata };
       try {
         await this.decisions.execute(due.tenantId, due.lessonId, command);
         done.push(due);
@@ -73,6 +79,28 @@ export class LessonClock implements OnApplicationBootstrap, OnModuleDestroy {
        ORDER BY tenant_id, lesson_id LIMIT 500`,
       [now],
     );
-    return rows.map((r) => ({ tenantId: r.tenant_id, lessonId: r.lesson_id, command: r.expire ? 'ExpireLesson' : 'PromoteLesson' }));
+    const timed: DueLesson[] = rows.map((r) => ({ tenantId: r.tenant_id, lessonId: r.lesson_id, command: r.expire ? 'ExpireLesson' : 'PromoteLesson' }));
+    return [...timed, ...await this.harmful()];
+  }
+
+  /** Served lessons whose live version a dream measured harmful beyond doubt, in tenants whose policy withdraws them. */
+  private async harmful(): Promise<DueLesson[]> {
+    const rows: { tenant_id: string; lesson_id: string; efficacy: LessonEfficacyRecord }[] = await this.ds.query(
+      `SELECT g.tenant_id, g.lesson_id, e.efficacy FROM governance_lessons g
+       JOIN governance_lesson_efficacy e ON e.tenant_id = g.tenant_id AND e.lesson_id = g.lesson_id AND e.version = (g.view->'live'->>'version')::int
+       WHERE g.status IN ('canary', 'active') AND (e.efficacy->>'rollBack')::boolean
+       ORDER BY g.tenant_id, g.lesson_id LIMIT 500`,
+    );
+    const due: DueLesson[] = [];
+    for (const r of rows) {
+      if ((await this.policies.get(r.tenant_id)).efficacy.autoRollback !== 'harmful') continue;
+      const e = r.efficacy;
+      const rate = (a: { sessions: number; failed: number }) => `${a.failed}/${a.sessions}`;
+      due.push({
+        tenantId: r.tenant_id, lessonId: r.lesson_id, command: 'RollBackLesson',
+        reason: `efficacy: sessions served version ${e.version} failed more (${rate(e.served)} against ${rate(e.control)} not served, p=${e.pHarms}); withdrawn to review by the tenant's policy`,
+      });
+    }
+    return due;
   }
 }

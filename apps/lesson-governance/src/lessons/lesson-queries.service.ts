@@ -52,6 +52,13 @@ export function servedSetChange(type: string, data: Record<string, unknown>): Pi
   }
 }
 
+type MeasuredEfficacy = NonNullable<LessonView['efficacy']>;
+
+/** The latest efficacy measured for the version served now (a measurement of an earlier version says nothing of this one). */
+const EFFICACY_COLUMN = `CASE WHEN e.version = (g.view->'live'->>'version')::int THEN e.efficacy || jsonb_build_object('measuredAt', e.measured_at, 'dreamId', e.dream_id) END AS efficacy`;
+const EFFICACY_JOIN = 'LEFT JOIN governance_lesson_efficacy e ON e.tenant_id = g.tenant_id AND e.lesson_id = g.lesson_id';
+const withEfficacy = <V extends object>(view: V, efficacy: MeasuredEfficacy | null): V => (efficacy ? { ...view, efficacy } : view);
+
 /** Reads of the review read model (eventually consistent with LESSONS). */
 @Injectable()
 export class LessonQueriesService {
@@ -63,13 +70,13 @@ export class LessonQueriesService {
   async list(tenantId: string, query: ListLessonsQuery): Promise<LessonView[]> {
     const params: unknown[] = [tenantId, query.limit];
     const statuses = query.status === 'approved' ? APPROVED_STATUSES : query.status ? [query.status] : undefined;
-    const byStatus = statuses ? ` AND status = ANY($${params.push(statuses)}::text[])` : '';
-    const rows: { view: ProjectedLessonView }[] = await this.ds.query(
-      `SELECT view FROM governance_lessons WHERE tenant_id = $1${byStatus} ORDER BY updated_at DESC, lesson_id LIMIT $2`,
+    const byStatus = statuses ? ` AND g.status = ANY($${params.push(statuses)}::text[])` : '';
+    const rows: { view: ProjectedLessonView; efficacy: MeasuredEfficacy | null }[] = await this.ds.query(
+      `SELECT g.view, ${EFFICACY_COLUMN} FROM governance_lessons g ${EFFICACY_JOIN} WHERE g.tenant_id = $1${byStatus} ORDER BY g.updated_at DESC, g.lesson_id LIMIT $2`,
       params,
     );
     // The read model keeps lessons' words sealed as the log does; they are opened for the answer only.
-    return this.cipher.openDeep(tenantId, rows.map((r) => publicLessonView(r.view)));
+    return this.cipher.openDeep(tenantId, rows.map((r) => withEfficacy(publicLessonView(r.view), r.efficacy)));
   }
 
   /** The changes to the tenant's served lessons since a date, oldest first (at most 1000). */
@@ -88,8 +95,8 @@ export class LessonQueriesService {
   }
 
   async get(tenantId: string, lessonId: string): Promise<LessonWithAudit> {
-    const rows: { view: ProjectedLessonView }[] = await this.ds.query(
-      `SELECT view FROM governance_lessons WHERE tenant_id = $1 AND lesson_id = $2`,
+    const rows: { view: ProjectedLessonView; efficacy: MeasuredEfficacy | null }[] = await this.ds.query(
+      `SELECT g.view, ${EFFICACY_COLUMN} FROM governance_lessons g ${EFFICACY_JOIN} WHERE g.tenant_id = $1 AND g.lesson_id = $2`,
       [tenantId, lessonId],
     );
     if (!rows.length) throw new NotFoundException(`no lesson ${lessonId} in tenant ${tenantId}`);
@@ -98,7 +105,7 @@ export class LessonQueriesService {
       [tenantId, lessonId],
     );
     return this.cipher.openDeep(tenantId, {
-      ...publicLessonView(rows[0].view),
+      ...withEfficacy(publicLessonView(rows[0].view), rows[0].efficacy),
       audit: audit.map((a) => ({
         eventId: a.event_id,
         type: a.type,

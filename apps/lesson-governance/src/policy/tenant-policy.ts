@@ -28,6 +28,12 @@ export interface TenantPolicy {
   corroboration: CorroborationRule;
   /** Bounded drift: how much the served lessons may change per dream and per day, for the tenant and for each agent. */
   drift: DriftCaps;
+  /**
+   * What happens to a lesson measured harmful beyond doubt (served sessions fail more: see
+   * dreaming-domain's `efficacyOf`): `never` (the default) only shows the verdict to reviewers;
+   * `harmful` withdraws it to review automatically.
+   */
+  efficacy: { autoRollback: 'never' | 'harmful' };
   /** When and by whom the policy was last set; absent while the tenant runs on the defaults. */
   updatedAt?: string;
   updatedBy?: string;
@@ -42,6 +48,7 @@ export const defaultPolicy = (tenantId: string): TenantPolicy => ({
   guardrails: DEFAULT_GUARDRAIL_POLICY,
   corroboration: { counts: 'both', minSessions: 2, minIndependent: { mistake: 1, workflow: 1, preference: 2 } },
   drift: DEFAULT_DRIFT_CAPS,
+  efficacy: { autoRollback: 'never' },
 });
 
 /** The policy the tenant's aggregate holds, completed with the defaults for what it does not say. */
@@ -99,8 +106,9 @@ export const policyPatchBody = z.strictObject({
   guardrails: guardrails.optional(),
   corroboration: corroboration.optional(),
   drift: drift.optional(),
+  efficacy: z.strictObject({ autoRollback: z.enum(['never', 'harmful'], { error: 'expected never or harmful' }) }).optional(),
   tenantId: z.never({ error: 'not accepted: the policy is the tenant of the admin who sets it' }).optional(),
-}, { error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown field(s) ${issue.keys.join(', ')}: expected requiredApprovals, rollout, reviewAfterDays, guardrails, corroboration, drift` : undefined) });
+}, { error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown field(s) ${issue.keys.join(', ')}: expected requiredApprovals, rollout, reviewAfterDays, guardrails, corroboration, drift, efficacy` : undefined) });
 export type PolicyPatch = z.infer<typeof policyPatchBody>;
 
 /** A policy as TenantPolicySet stores it (validated when it was set; parsed again when read). */

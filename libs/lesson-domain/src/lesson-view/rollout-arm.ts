@@ -11,12 +11,15 @@ export function rolloutArm(lessonId: string, subject: string, share: number): 'c
 }
 
 /**
- * What one request gets of a live version: `served`; `withheld` (a canary this subject was not
- * drawn for: the control arm); or `expired` (its review-by date, as ms, passed: nobody is served it).
+ * What one request gets of a live version: `served`; `withheld` (the control arm: a canary this
+ * subject was not drawn for, or an active lesson held out of a `holdout` share of sessions, a draw
+ * of its own so that it does not pick the canary's sessions); or `expired` (its review-by date, as
+ * ms, passed: nobody is served it). Efficacy compares the served arm with the withheld one.
  */
-export function servingArm(lessonId: string, live: { stage: 'canary' | 'active'; share?: number; reviewByMs: number }, subject: string, nowMs: number): 'served' | 'withheld' | 'expired' {
+export function servingArm(lessonId: string, live: { stage: 'canary' | 'active'; share?: number; reviewByMs: number }, subject: string, nowMs: number, holdout = 0): 'served' | 'withheld' | 'expired' {
   if (live.reviewByMs <= nowMs) return 'expired';
   if (live.stage === 'canary' && rolloutArm(lessonId, subject, live.share ?? 0) !== 'canary') return 'withheld';
+  if (live.stage === 'active' && holdout > 0 && rolloutArm(lessonId, `holdout\u0000${subject}`, holdout) === 'canary') return 'withheld';
   return 'served';
 }
 
