@@ -3,12 +3,13 @@ import { serviceAppModule, startServiceApp, type Clock, type CreateAppOptions, t
 import { SERVING_CONFIG } from './app.tokens';
 import { SERVICE, type ServingConfig } from './config/serving.config';
 import { LessonsModule } from './lessons/lessons.module';
+import { ForensicsModule } from './forensics/forensics.module';
 
 export type { CreateAppOptions };
 
 /** The module tree of the service for one configuration. */
 export function servingAppModule(config: ServingConfig, logger: Logger, clock: Clock): Type<unknown> {
-  return serviceAppModule({ service: SERVICE, config, configToken: SERVING_CONFIG, logger, clock, imports: [LessonsModule] });
+  return serviceAppModule({ service: SERVICE, config, configToken: SERVING_CONFIG, logger, clock, imports: [LessonsModule, ForensicsModule] });
 }
 
 /**

@@ -18,6 +18,7 @@ import { revokeCommand } from './commands/revoke.command';
 import { policySetCommand, policyShowCommand, policyTestCommand, type PolicySetOptions } from './commands/policy.command';
 import { loginCommand } from './commands/login.command';
 import { mcpCommand } from './commands/mcp.command';
+import { investigateAgentCommand, investigateLessonCommand } from './commands/investigate.command';
 import { hookSessionEndCommand, hookSessionStartCommand, hooksInstallCommand, type HooksInstallOptions } from './commands/hooks.command';
 
 /** Runs one command; returns its exit code. Errors print as one line (or `{ "error" }` with --json). */
@@ -153,6 +154,14 @@ export async function run(argv: string[]): Promise<number> {
   jsonFlag(agent.command('lessons').description('the approved lessons an agent is served now').argument('<agentId>'))
     .option('--session <sessionId>', 'record the serving against this session')
     .action(act((config, out, agentId: string, opts: { session?: string }) => agentLessonsCommand(config, out, agentId, opts)));
+
+  const investigate = program.command('investigate').description('forensics: what an agent was served at a time; where a lesson went and where it came from');
+  jsonFlag(investigate.command('agent').description('what the agent was served at a time (texts as they were) and what was live for it').argument('<agentId>'))
+    .requiredOption('--at <time>', 'a date-time (2026-11-30T14:00:00Z) or a date')
+    .option('--session <sessionId>', 'that session\'s last answer at or before the time')
+    .action(act((config, out, agentId: string, opts: { at?: string; session?: string }) => investigateAgentCommand(config, out, agentId, opts)));
+  jsonFlag(investigate.command('lesson').description('every session a lesson reached (its blast radius) and its lineage back to the session events').argument('<lessonId>'))
+    .action(act((config, out, lessonId: string) => investigateLessonCommand(config, out, lessonId)));
 
   const hooks = program.command('hooks').description('Claude Code hooks: lessons into each session, transcripts to ingest');
   jsonFlag(hooks.command('install').description('write Reverie\'s SessionStart and SessionEnd hooks into Claude Code\'s settings (merged, idempotent)'))

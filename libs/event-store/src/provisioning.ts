@@ -26,6 +26,7 @@ export const CONSUMERS: ConsumerSpec[] = [
   { stream: 'lessons', app: 'lesson-governance', purpose: 'lessons-projection' },
   { stream: 'dreams', app: 'lesson-governance', purpose: 'dreams-projection' },
   { stream: 'lessons', app: 'agent-serving', purpose: 'active-lessons' },
+  { stream: 'serving', app: 'agent-serving', purpose: 'served-log' },
 ];
 
 export interface StreamSettings {

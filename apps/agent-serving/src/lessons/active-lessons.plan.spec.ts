@@ -28,14 +28,14 @@ describe('planActiveLessons', () => {
     const plan = planActiveLessons(new Map(), [proposed('l1', 'coder')]);
     expect(plan.views).toHaveLength(1);
     expect(plan.upserts).toEqual([]);
-    expect(plan.removals).toEqual([{ tenantId: 'acme', lessonId: 'l1' }]);
+    expect(plan.removals).toEqual([{ tenantId: 'acme', lessonId: 'l1', at: expect.any(String) }]);
   });
 
   it('an approval serves the proposed text at the approved version, to its agent or tenant-wide', () => {
     const plan = planActiveLessons(new Map(), [proposed('l1', 'coder'), approved('l1'), proposed('l2'), approved('l2')]);
     expect(plan.upserts).toEqual([
       { tenantId: 'acme', lessonId: 'l1', agentId: 'coder', kind: 'mistake', text: 'Run the build before publishing.', version: 1, scope: { tenantId: 'acme', agentId: 'coder' }, approvedAt: '2025-03-01T11:00:00.000Z',
-        live: expect.objectContaining({ version: 1, stage: 'active', text: 'Run the build before publishing.', since: '2025-03-01T11:00:00.000Z' }) },
+        live: expect.objectContaining({ version: 1, stage: 'active', text: 'Run the build before publishing.', since: '2025-03-01T11:00:00.000Z' }), at: '2025-03-01T11:00:00.000Z' },
       expect.objectContaining({ lessonId: 'l2', agentId: null, version: 1 }),
     ]);
   });
@@ -48,13 +48,13 @@ describe('planActiveLessons', () => {
     const second = planActiveLessons(existing, [p, a]);
     expect(second.upserts.map((u) => [u.lessonId, u.version])).toEqual([['l1', 1]]);
     const again = planActiveLessons(new Map([[lessonKey('acme', 'l1'), second.views[0].view]]), [p, a]);
-    expect(again).toEqual({ views: [], upserts: [], removals: [] });
+    expect(again).toEqual({ views: [], upserts: [], removals: [], versionChanges: [] });
   });
 
   it('a rollback of a first version removes the lesson; a canary is stored with its share for the per-request draw', () => {
     const back = planActiveLessons(new Map(), [proposed('l1'), approved('l1'), stored('l1', { type: 'LessonRolledBack', data: { fromVersion: 1, reason: 'worse' } })]);
     expect(back.upserts).toEqual([]);
-    expect(back.removals).toEqual([{ tenantId: 'acme', lessonId: 'l1' }]);
+    expect(back.removals).toEqual([{ tenantId: 'acme', lessonId: 'l1', at: expect.any(String) }]);
     const canary = planActiveLessons(new Map(), [proposed('l2'), stored('l2', { type: 'LessonApproved', data: { reviewer: 'alice', version: 1, rollout: { stage: 'canary', share: 0.1, promoteAt: '2025-03-02T00:00:00.000Z' } } })]);
     expect(canary.upserts[0].live).toMatchObject({ stage: 'canary', share: 0.1, promoteAt: '2025-03-02T00:00:00.000Z' });
   });
@@ -62,6 +62,14 @@ describe('planActiveLessons', () => {
   it('a retirement removes the lesson', () => {
     const plan = planActiveLessons(new Map(), [proposed('l1'), approved('l1'), retired('l1')]);
     expect(plan.upserts).toEqual([]);
-    expect(plan.removals).toEqual([{ tenantId: 'acme', lessonId: 'l1' }]);
+    expect(plan.removals).toEqual([{ tenantId: 'acme', lessonId: 'l1', at: expect.any(String) }]);
+  });
+
+  it('records every change of the live version in order, even when one batch holds a lesson\'s whole history (a replay)', () => {
+    const edited = stored('l1', { type: 'LessonEdited', data: { textVersion: 2, text: 'Run the build first.', textHash: 'b'.repeat(64), previousTextHash: 'a'.repeat(64), diff: '-' } });
+    const plan = planActiveLessons(new Map(), [proposed('l1', 'coder'), approved('l1'), edited, approved('l1', 2), retired('l1')]);
+    expect(plan.versionChanges.map((c) => (c.live ? [c.live, c.version, c.text] : [c.live]))).toEqual([[true, 1, 'Run the build before publishing.'], [true, 2, 'Run the build first.'], [false]]);
+    expect(plan.upserts).toEqual([]);
   });
 });
+

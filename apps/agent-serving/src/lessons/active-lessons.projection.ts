@@ -53,11 +53,33 @@ export const activeLessonsProjection: Projection<LessonsStreamEvent> = {
         [plan.removals.map((r) => r.tenantId), plan.removals.map((r) => r.lessonId)],
       );
     }
+    await recordVersions(manager, plan);
   },
 };
+
+/**
+ * Every version that went live and until when: a new live version ends the one before it, a
+ * removal ends the live one. A version that comes back (a rollback to it) is live again from then:
+ * its row keeps its latest period. The texts stay sealed as the log has them.
+ */
+async function recordVersions(manager: EntityManager, plan: ReturnType<typeof planActiveLessons>): Promise<void> {
+  for (const c of plan.versionChanges) {
+    await manager.query(
+      'UPDATE serving_lesson_versions SET live_until = $3::timestamptz WHERE tenant_id = $1 AND lesson_id = $2 AND live_until IS NULL',
+      [c.tenantId, c.lessonId, c.at],
+    );
+    if (!c.live) continue;
+    await manager.query(
+      `INSERT INTO serving_lesson_versions (tenant_id, lesson_id, version, agent_id, kind, text, live_from) VALUES ($1, $2, $3, $4, $5, $6, $7::timestamptz)
+       ON CONFLICT (tenant_id, lesson_id, version) DO UPDATE SET live_from = EXCLUDED.live_from, live_until = NULL`,
+      [c.tenantId, c.lessonId, c.version, c.agentId, c.kind, c.text, c.at],
+    );
+  }
+}
 
 /** Empties the serving index before a rebuild by replay. */
 export async function resetActiveLessons(manager: EntityManager): Promise<void> {
   await manager.query('DELETE FROM serving_active_lessons');
   await manager.query('DELETE FROM serving_lesson_views');
+  await manager.query('DELETE FROM serving_lesson_versions');
 }
