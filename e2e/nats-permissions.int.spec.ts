@@ -186,12 +186,13 @@ describe('NATS users and permissions (deploy/nats/nats-server.conf)', () => {
     // Served means recorded in SERVING by the serving user: wait for it, then nothing was refused.
     const jsm = await (await as('admin')).jetstreamManager();
     await eventually(async () => (await jsm.streams.info('SERVING')).state.messages > 1, { what: 'LessonsServed recorded' });
-    // The `{}` published to SESSIONS above is no session event: both of its consumers dead-lettered it.
+    // The `{}` published to SESSIONS above is no session event: both of its consumers dead-lettered it;
+    // the `{}` the serving user published to SERVING went the same way through agent-serving's forensics consumer.
     const deadlettered = await eventually(async () => {
       const subjects = (await jsm.streams.info('DEADLETTER', { subjects_filter: '>' })).state.subjects ?? {};
-      return Object.keys(subjects).length >= 2 ? subjects : undefined;
-    }, { what: 'poison message dead-lettered' });
-    expect(Object.keys(deadlettered).sort()).toEqual(['dlq.dreaming--session-signals', 'dlq.session-ingest--sessions-projection']);
+      return Object.keys(subjects).length >= 3 ? subjects : undefined;
+    }, { what: 'poison messages dead-lettered' });
+    expect(Object.keys(deadlettered).sort()).toEqual(['dlq.agent-serving--served-log', 'dlq.dreaming--session-signals', 'dlq.session-ingest--sessions-projection']);
     for (const s of SERVICE_NAMES) expect((await fetch(`${apps[s].url}/health`)).status).toBe(200);
     expect(violations(serverLog.slice(logFrom))).toEqual([]);
   });

@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
+import { Controller, Get, Inject, NotFoundException, Param, Query } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { z } from 'zod';
 import { SUBJECT_TOKEN } from '@reverie/contracts';
@@ -32,7 +32,10 @@ export class ForensicsController {
 
   @Get('lessons/:lessonId/servings')
   @Allow('reviewer', 'approver', 'admin')
-  blastRadius(@CurrentPrincipal() principal: Principal, @Param('lessonId') lessonId: string): Promise<BlastRadius> {
-    return this.forensics.blastRadius(principal.tenantId, parseRequest(lessonIdParam, lessonId, 'params'));
+  async blastRadius(@CurrentPrincipal() principal: Principal, @Param('lessonId') lessonId: string): Promise<BlastRadius> {
+    const radius = await this.forensics.blastRadius(principal.tenantId, parseRequest(lessonIdParam, lessonId, 'params'));
+    // A lesson never served nor live in the caller's tenant is none of its business: the same answer as one that does not exist.
+    if (!radius.versions.length && !radius.sessions.length) throw new NotFoundException(`no lesson ${lessonId} was ever live or served in tenant ${principal.tenantId}`);
+    return radius;
   }
 }
