@@ -17,6 +17,8 @@ async function* tsFiles(dir) {
     const p = path.join(dir, e.name);
     if (e.isDirectory()) {
       if (e.name === 'node_modules' || e.name === '__fixtures__') continue;
+      // The reviewer console is a browser page: Vite builds it (package.json's build), not swc.
+      if (p === path.join(root, 'apps', 'console')) continue;
       yield* tsFiles(p);
     } else if (e.name.endsWith('.ts') && !e.name.endsWith('.d.ts') && !e.name.endsWith('.spec.ts')) {
       yield p;

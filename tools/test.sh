@@ -9,6 +9,9 @@ export NX_DAEMON=false NX_NO_CLOUD=true
 npx nx show projects >/dev/null            # the boundary rule reads Nx's project graph
 npx eslint . --max-warnings=-1
 npx tsc -p tsconfig.json
+npx tsc -p apps/console/tsconfig.json        # the reviewer console (a browser page: DOM types)
+# The console's browser tests drive Debian's Chromium (Playwright's playwright-core).
+command -v chromium >/dev/null || { command -v apt-get >/dev/null && { apt-get install -y chromium >/dev/null 2>&1 || { apt-get update >/dev/null 2>&1 && apt-get install -y chromium >/dev/null 2>&1; }; } || true; }
 npm run --silent build                      # the e2e tests run the compiled CLI and services
 mkdir -p .reverie
 status=0

@@ -7,6 +7,7 @@ import { DreamsModule } from './dreams/dreams.module';
 import { LessonsModule } from './lessons/lessons.module';
 import { PolicyModule } from './policy/policy.module';
 import { RevocationsModule } from './revocations/revocations.module';
+import { consolePlugin } from './console/console.plugin';
 
 export type { CreateAppOptions };
 
@@ -25,5 +26,6 @@ export function createApp(config: GovernanceConfig, options: CreateAppOptions = 
   return startServiceApp({
     ...options, service: SERVICE, config,
     module: ({ logger, clock }) => governanceAppModule(config, logger, clock),
+    plugins: [consolePlugin(config.REVERIE_CONSOLE_DIR)],
   });
 }

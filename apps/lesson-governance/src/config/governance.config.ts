@@ -12,6 +12,12 @@ export const governanceConfigSchema = commonConfigSchema(SERVICE).extend({
   GOVERNANCE_DECISION_RETRIES: z.coerce.number({ error: 'expected a whole number' }).int('expected a whole number').min(0).max(20).default(3),
   /** How often governance promotes canaries whose period is over and expires lessons past their review-by date (0: never). */
   GOVERNANCE_CLOCK_SECONDS: z.coerce.number({ error: 'expected seconds' }).min(0).max(86_400).default(30),
+  /** Where the reviewer console's built files are (`npm run build` writes them); served under /console. */
+  REVERIE_CONSOLE_DIR: z.string().min(1).default('dist/console'),
+  /** The other services as a reviewer's browser reaches them: what the console calls. */
+  REVERIE_INGEST_URL: z.url({ error: 'expected an http(s):// URL' }).default('http://localhost:4101'),
+  REVERIE_DREAMING_URL: z.url({ error: 'expected an http(s):// URL' }).default('http://localhost:4102'),
+  REVERIE_SERVING_URL: z.url({ error: 'expected an http(s):// URL' }).default('http://localhost:4104'),
 });
 export type GovernanceConfig = z.infer<typeof governanceConfigSchema>;
 

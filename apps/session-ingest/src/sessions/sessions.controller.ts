@@ -1,9 +1,10 @@
 import { BadRequestException, Controller, Get, Inject, NotFoundException, Param, Query } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import { SUBJECT_TOKEN } from '@reverie/contracts';
+import { SUBJECT_TOKEN, type SessionEvent } from '@reverie/contracts';
+import type { EventStore } from '@reverie/event-store';
 import { SESSIONS_ROUTE, type IngestSessionView } from '@reverie/ingest-client';
 import type { SessionCipher } from '@reverie/content-crypto';
-import { Allow, CurrentPrincipal, DATA_SOURCE, SESSION_CIPHER, type Principal } from '@reverie/service-kit';
+import { Allow, CurrentPrincipal, DATA_SOURCE, EVENT_STORE, SESSION_CIPHER, type Principal } from '@reverie/service-kit';
 import { countSessions, findSession, listSessions } from './sessions.repository';
 
 export const DEFAULT_SESSIONS_LIMIT = 50;
@@ -19,6 +20,7 @@ export class SessionsController {
   constructor(
     @Inject(DATA_SOURCE) private readonly ds: DataSource,
     @Inject(SESSION_CIPHER) private readonly cipher: SessionCipher,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
 
   /** The read model keeps user ids sealed as the log holds them; they are opened for the answer only. */
@@ -46,4 +48,21 @@ export class SessionsController {
     if (!session) throw new NotFoundException(`no session ${id} for this tenant`);
     return (await this.opened(tenantId, [session]))[0];
   }
+
+  /**
+   * A session's events, opened (redacted at ingest; erased content reads "[erased]"): what a reviewer
+   * reads around a lesson's evidence. At most MAX_SESSION_EVENTS, in order.
+   */
+  @Get(`${SESSIONS_ROUTE}/:id/events`)
+  @Allow('reviewer', 'approver', 'admin')
+  async events(@CurrentPrincipal() { tenantId }: Principal, @Param('id') id: string): Promise<{ sessionId: string; events: SessionEvent[]; truncated: boolean }> {
+    if (!SUBJECT_TOKEN.test(id)) throw new BadRequestException('the session id must be 1-128 characters of A-Z a-z 0-9 _ -');
+    const { events } = await this.store.readAggregate<SessionEvent>('sessions', tenantId, id);
+    if (!events.length) throw new NotFoundException(`no session ${id} for this tenant`);
+    const opened = await this.cipher.open(tenantId, events.slice(0, MAX_SESSION_EVENTS).map((e) => e.event));
+    return { sessionId: id, events: opened, truncated: events.length > MAX_SESSION_EVENTS };
+  }
 }
+
+const MAX_SESSION_EVENTS = 5000;
+

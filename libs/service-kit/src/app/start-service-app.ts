@@ -1,6 +1,6 @@
 import type { Type } from '@nestjs/common';
 import type { ServiceName } from '@reverie/contracts';
-import { bootstrapService, type ServiceHandle, type ShutdownHook } from '../bootstrap/bootstrap-service';
+import { bootstrapService, type BootstrapOptions, type ServiceHandle, type ShutdownHook } from '../bootstrap/bootstrap-service';
 import type { CommonConfig } from '../config/common-config';
 import { createLogger, type Logger } from '../logging/logger';
 import { systemClock, type Clock } from './service.tokens';
@@ -21,6 +21,8 @@ export interface StartServiceAppOptions extends CreateAppOptions {
   config: CommonConfig;
   /** The service's module tree, built once the logger and clock are settled. */
   module: (context: { logger: Logger; clock: Clock }) => Type<unknown>;
+  /** Fastify plugins of the service's own, registered before its routes. */
+  plugins?: BootstrapOptions['plugins'];
   /** Default 1 MiB. */
   bodyLimit?: number;
 }
@@ -37,6 +39,8 @@ export async function startServiceApp(options: StartServiceAppOptions): Promise<
     host: config.HOST,
     bodyLimit: options.bodyLimit,
     rateLimitPerMinute: config.REVERIE_RATE_LIMIT_PER_MINUTE,
+    corsOrigins: config.REVERIE_CONSOLE_ORIGINS,
+    plugins: options.plugins,
     handleSignals: options.handleSignals ?? true,
     onShutdown: options.onShutdown,
   });

@@ -3,6 +3,8 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Logger } from 'pino';
 import { ProblemDetailsFilter } from '../http/problem-details.filter';
+import cors from '@fastify/cors';
+import type { FastifyInstance } from 'fastify';
 import { registerRateLimit } from '../http/rate-limit';
 import { DEFAULT_RATE_LIMIT_PER_MINUTE } from '../config/common-config';
 import { assertEveryRouteHasPolicy } from '../auth/route-policies';
@@ -24,6 +26,10 @@ export interface ServiceAppOptions {
   rateLimitPerMinute?: number;
   /** The rate limit's window; default one minute (tests shorten it). */
   rateLimitWindowMs?: number;
+  /** Browser origins allowed to call the service (the reviewer console); none: no CORS. */
+  corsOrigins?: string[];
+  /** Fastify plugins of the service's own (static files), registered before Nest adds its routes. */
+  plugins?: ((fastify: FastifyInstance) => Promise<void>)[];
 }
 
 export interface BootstrapOptions extends ServiceAppOptions {
@@ -56,6 +62,14 @@ export async function createServiceApp(options: ServiceAppOptions): Promise<Nest
   const adapter = new FastifyAdapter({ logger: false, bodyLimit: options.bodyLimit ?? 1024 * 1024 });
   installHttpTracing(adapter.getInstance());
   // Before Nest adds the routes: the plugin attaches its hook to each route as it is added.
+  if (options.corsOrigins?.length) {
+    // The console signs in with a key in a header: no cookies, so no credentials mode.
+    await adapter.getInstance().register(cors, {
+      origin: options.corsOrigins, methods: ['GET', 'POST', 'PATCH', 'DELETE'],
+      allowedHeaders: ['x-api-key', 'authorization', 'content-type', 'x-correlation-id'], exposedHeaders: ['x-reverie-served-event-id', 'retry-after'], maxAge: 600,
+    });
+  }
+  for (const plugin of options.plugins ?? []) await plugin(adapter.getInstance() as unknown as FastifyInstance);
   await registerRateLimit(adapter.getInstance(), {
     perMinute: options.rateLimitPerMinute ?? DEFAULT_RATE_LIMIT_PER_MINUTE,
     windowMs: options.rateLimitWindowMs,

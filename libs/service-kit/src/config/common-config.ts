@@ -72,6 +72,20 @@ export function commonConfigSchema(service: ServiceName) {
       .int('expected a whole number of requests per minute (0 turns the limit off)')
       .min(0, 'expected a whole number of requests per minute (0 turns the limit off)')
       .default(DEFAULT_RATE_LIMIT_PER_MINUTE),
+    /**
+     * Origins whose pages may call this service from a browser (the reviewer console's, e.g.
+     * `http://localhost:4103`), comma-separated; unset: none (no CORS headers at all).
+     */
+    REVERIE_CONSOLE_ORIGINS: z.string().optional().transform((s, ctx) => {
+      const origins = (s ?? '').split(',').map((o) => o.trim()).filter(Boolean);
+      for (const o of origins) {
+        if (!/^https?:\/\/[^/\s]+$/.test(o)) {
+          ctx.addIssue({ code: 'custom', message: `"${o}" is not an origin (scheme://host[:port], no path)` });
+          return z.NEVER;
+        }
+      }
+      return origins;
+    }),
     /** The master key of session content (32 bytes, base64): wraps each tenant's key-encryption key. Production requires it. */
     REVERIE_CONTENT_KEY: z.string().optional(),
     /** Operator keys, `key:tenant[:role+role],…` (EnvKeyVerifier): the first admin's way in. */

@@ -1,0 +1,2 @@
+// Vite bundles the stylesheets the page imports.
+declare module '*.css';
