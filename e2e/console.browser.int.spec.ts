@@ -47,7 +47,11 @@ const session = (id: string, user: string, day: number): SessionEvent[] => {
 /** Serious or critical accessibility violations on the page, as axe-core reports them. */
 async function axeViolations(page: Page): Promise<{ id: string; impact: string; help: string; nodes: number }[]> {
   await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
-  const result = await page.evaluate(async () => (window as unknown as { axe: { run(ctx: unknown, opts: unknown): Promise<{ violations: { id: string; impact: string; help: string; nodes: unknown[] }[] }> } }).axe.run(document, { resultTypes: ['violations'] }));
+  // Runs in the page (the DOM's globals, which this Node-typed file does not declare).
+  const result = await page.evaluate(async () => {
+    const g = globalThis as unknown as { document: unknown; axe: { run(ctx: unknown, opts: unknown): Promise<{ violations: { id: string; impact: string; help: string; nodes: unknown[] }[] }> } };
+    return g.axe.run(g.document, { resultTypes: ['violations'] });
+  });
   return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.length }));
 }
 

@@ -41,6 +41,8 @@ start() {
   ensure_admin_key
   REVERIE_API_KEYS=$(service_keys)
   export REVERIE_API_KEYS
+  # The reviewer console (lesson-governance's /console/) calls every service from the browser.
+  export REVERIE_CONSOLE_ORIGINS="${REVERIE_CONSOLE_ORIGINS:-http://localhost:4103,http://127.0.0.1:4103}"
   for s in "${SERVICES[@]}"; do
     if running "$s"; then echo "  $s already running (pid $(cat "$STATE/pids/$s.pid"))"; continue; fi
     # A larger young generation: ingest keeps ~2,000 events alive while their publishes are acked,

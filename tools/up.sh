@@ -72,6 +72,7 @@ cat <<NEXT
 Reverie is running (logs in .reverie/logs, stop with \`npm run down\`). The CLI acts with the local
 admin key in $ADMIN_KEY_FILE: export it once in your shell (or save it: node bin/reverie login --key - < $ADMIN_KEY_FILE)
   export REVERIE_API_KEY=\$(cat $ADMIN_KEY_FILE)
+Reviewer console: http://localhost:4103/console/ (sign in with the key in $ADMIN_KEY_FILE)
 Next:
   node bin/reverie lessons list --status in-review     review what was proposed
   node bin/reverie lessons approve <id>               approve one (reject with --reason)
