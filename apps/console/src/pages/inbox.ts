@@ -11,13 +11,15 @@ export function attention(l: Lesson): number {
 }
 
 const POLL_MS = 5000;
+/** Rows on one page of the inbox: a reviewer reads the top of the queue; thousands of rows in the page would make every key slow. */
+export const PAGE_ROWS = 100;
 
 /** Lessons waiting for a decision, most urgent first; filters; j/k to move, Enter to open, a to approve, r to reject. */
 export async function inboxPage(show: () => Promise<void>): Promise<{ view: TemplateResult; stop: () => void }> {
   const load = async () => {
     const [review, blocked] = await Promise.all([
-      api<Lesson[]>('lesson-governance', '/v1/lessons?status=in-review&limit=500'),
-      api<Lesson[]>('lesson-governance', '/v1/lessons?status=blocked&limit=500'),
+      api<Lesson[]>('lesson-governance', '/v1/lessons?status=in-review&limit=5000'),
+      api<Lesson[]>('lesson-governance', '/v1/lessons?status=blocked&limit=5000'),
     ]);
     return [...blocked, ...review].sort((a, b) => attention(b) - attention(a) || a.proposedAt.localeCompare(b.proposedAt));
   };
@@ -25,6 +27,7 @@ export async function inboxPage(show: () => Promise<void>): Promise<{ view: Temp
   const known = new Set(lessons.map((l) => l.id));
   let fresh = 0;
   let selected = 0;
+  let pageIndex = 0;
   let filter = { kind: '', status: '', text: '' };
   let message = '';
   const visible = () => lessons.filter((l) => (!filter.kind || l.kind === filter.kind) && (!filter.status || l.status === filter.status) && (!filter.text || l.text.toLowerCase().includes(filter.text.toLowerCase())));
@@ -42,8 +45,17 @@ export async function inboxPage(show: () => Promise<void>): Promise<{ view: Temp
     draw();
   };
   const view = (): TemplateResult => {
-    const list = visible();
+    const all = visible();
+    const pages = Math.max(1, Math.ceil(all.length / PAGE_ROWS));
+    pageIndex = Math.min(pageIndex, pages - 1);
+    const first = pageIndex * PAGE_ROWS;
+    const list = all.slice(first, first + PAGE_ROWS);
     selected = Math.min(selected, Math.max(0, list.length - 1));
+    const pager = pages > 1 ? html`<nav aria-label="Inbox pages"><ul>
+        <li><button class="outline" ?disabled=${pageIndex === 0} @click=${() => { pageIndex--; selected = 0; draw(); }}>Previous</button></li>
+        <li><span>${first + 1}–${first + list.length} of ${all.length}</span></li>
+        <li><button class="outline" ?disabled=${pageIndex >= pages - 1} @click=${() => { pageIndex++; selected = 0; draw(); }}>Next</button></li>
+      </ul></nav>` : nothing;
     return html`
       <h1>Inbox</h1>
       <p class="new-proposals" aria-live="polite">${fresh ? html`<button class="secondary" @click=${async () => { fresh = 0; lessons = await load(); lessons.forEach((l) => known.add(l.id)); draw(); }}>${fresh} new proposal(s): show</button>` : nothing}</p>
@@ -51,13 +63,15 @@ export async function inboxPage(show: () => Promise<void>): Promise<{ view: Temp
       <form role="search" class="grid" @input=${(e: Event) => {
         const f = new FormData((e.currentTarget as HTMLFormElement));
         filter = { kind: String(f.get('kind') ?? ''), status: String(f.get('status') ?? ''), text: String(f.get('text') ?? '') };
+        pageIndex = 0;
+        selected = 0;
         draw();
       }} @submit=${(e: Event) => e.preventDefault()}>
         <label>Kind <select name="kind"><option value="">all</option><option>mistake</option><option>workflow</option><option>preference</option></select></label>
         <label>Status <select name="status"><option value="">all</option><option>in-review</option><option>blocked</option></select></label>
         <label>Text <input name="text" type="search" placeholder="words in the lesson" /></label>
       </form>
-      <p class="muted"><small>${list.length} lesson(s) waiting. Keys: <kbd>j</kbd>/<kbd>k</kbd> move, <kbd>Enter</kbd> open, <kbd>a</kbd> approve${approver ? '' : ' (needs the approver role)'}, <kbd>r</kbd> reject.</small></p>
+      <p class="muted"><small><span id="waiting">${all.length}</span> lesson(s) waiting. Keys: <kbd>j</kbd>/<kbd>k</kbd> move, <kbd>Enter</kbd> open, <kbd>a</kbd> approve${approver ? '' : ' (needs the approver role)'}, <kbd>r</kbd> reject.</small></p>
       <div class="overflow-auto"><table class="striped">
         <thead><tr><th scope="col">Lesson</th><th scope="col">Kind</th><th scope="col">Scope</th><th scope="col">Support</th><th scope="col">Confidence</th><th scope="col">Policy</th><th scope="col">Age</th><th scope="col">Decide</th></tr></thead>
         <tbody>${list.map((l, i) => html`
@@ -76,12 +90,13 @@ export async function inboxPage(show: () => Promise<void>): Promise<{ view: Temp
           </tr>`)}
         </tbody>
       </table></div>
+      ${pager}
       ${list.length ? nothing : html`<p>Nothing waits for a decision. New proposals appear here as dreams make them.</p>`}`;
   };
   const draw = () => rerender(view());
   const onKey = (e: KeyboardEvent) => {
     if ((e.target as HTMLElement).closest('input, select, textarea')) return;
-    const list = visible();
+    const list = visible().slice(pageIndex * PAGE_ROWS, (pageIndex + 1) * PAGE_ROWS);
     if (e.key === 'j') { selected = Math.min(selected + 1, list.length - 1); draw(); }
     else if (e.key === 'k') { selected = Math.max(selected - 1, 0); draw(); }
     else if (e.key === 'Enter' && list[selected]) location.hash = `#/lesson/${list[selected].id}`;

@@ -35,7 +35,7 @@ export const LESSON_STATUS_FILTERS = [...LESSON_STATUSES, 'approved'] as const;
 export const APPROVED_STATUSES: readonly LessonStatus[] = ['canary', 'active'];
 export const listLessonsQuery = z.object({
   status: z.enum(LESSON_STATUS_FILTERS, { error: `expected one of ${LESSON_STATUS_FILTERS.join(', ')}` }).optional(),
-  limit: z.coerce.number({ error: 'expected a number' }).int('expected a whole number').min(1).max(500).default(50),
+  limit: z.coerce.number({ error: 'expected a number' }).int('expected a whole number').min(1).max(5000).default(50),
 });
 export type ListLessonsQuery = z.infer<typeof listLessonsQuery>;
 

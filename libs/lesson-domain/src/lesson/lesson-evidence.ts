@@ -1,7 +1,7 @@
 import { MAX_SUPPORT_SESSIONS, MAX_SUPPORT_SOURCES, type Evidence, type Support, type SupportSession } from '@reverie/contracts';
 
-/** The contract caps a lesson's evidence references at 50. */
-export const MAX_EVIDENCE_REFS = 50;
+/** What a lesson's view keeps of its evidence, across every dream that added some (each event carries at most 50). */
+export const MAX_EVIDENCE_REFS = 500;
 
 /**
  * Dreams are incremental (each reads only the sessions since the previous one), so the support a
