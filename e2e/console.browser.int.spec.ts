@@ -44,6 +44,16 @@ const session = (id: string, user: string, day: number): SessionEvent[] => {
   return b.end('success').map(({ tenantId: _t, recordedAt: _r, ...e }) => e as SessionEvent);
 };
 
+/** Push rejected, pull with rebase, push again: another pattern, for a second dream. */
+const pushSession = (id: string, user: string, day: number): SessionEvent[] => {
+  const b = new SessionBuilder('acme', id, 'release-bot', user, Date.UTC(2026, 10, day, 9));
+  b.start('Push the release branch');
+  b.tool('Bash', { command: 'git push' }, '! [rejected] main -> main (fetch first) error: failed to push some refs', true);
+  b.tool('Bash', { command: 'git pull --rebase' }, 'Successfully rebased and updated refs/heads/main.', false);
+  b.tool('Bash', { command: 'git push' }, 'main -> main', false);
+  return b.end('success').map(({ tenantId: _t, recordedAt: _r, ...e }) => e as SessionEvent);
+};
+
 /** Serious or critical accessibility violations on the page, as axe-core reports them. */
 async function axeViolations(page: Page): Promise<{ id: string; impact: string; help: string; nodes: number }[]> {
   await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
@@ -170,6 +180,15 @@ describe('reviewer console (headless Chromium, real services)', () => {
       await page.getByRole('heading', { name: heading, exact: true }).waitFor();
       await checkPage(page, name);
     }
+    // New proposals appear without a reload: the open inbox announces them.
+    await page.goto(`${urls['lesson-governance']}/console/#/inbox`);
+    await page.getByRole('heading', { name: 'Inbox' }).waitFor();
+    for (let i = 0; i < 4; i++) expect((await call('session-ingest', 'POST', ROUTES.ingestEvents, i % 2 ? KEYS.ingestB.key : KEYS.ingestA.key, { events: pushSession(`p-${i}`, `user-${i}`, i + 10) })).status).toBe(202);
+    const again = await call<DreamView>('dreaming', 'POST', ROUTES.dreams, KEYS.ops.key, { trigger: 'manual' });
+    await eventually(async () => (await call<DreamView>('dreaming', 'GET', ROUTES.dream(again.body.id), KEYS.ops.key)).body.status === 'completed', { what: 'the second dream', timeoutMs: 60_000 });
+    await page.getByRole('button', { name: /new proposal\(s\): show/ }).waitFor({ timeout: 20_000 });
+    await page.getByRole('button', { name: /new proposal\(s\): show/ }).click();
+    await page.getByRole('row').filter({ hasText: 'git pull --rebase' }).first().waitFor();
     expect(problems).toEqual([]);
     await page.close();
   });
