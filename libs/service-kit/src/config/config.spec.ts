@@ -28,8 +28,15 @@ describe('loadConfig', () => {
       REVERIE_ALLOW_PUBLIC_BIND: false,
       REVERIE_PRODUCTION: false,
       REVERIE_RATE_LIMIT_PER_MINUTE: 1200,
+      REVERIE_CONSOLE_ORIGINS: [],
     });
     expect(loadConfig(commonConfigSchema('agent-serving'), {}).PORT).toBe(4104);
+  });
+
+  it('reads the console\'s origins and names one that is not an origin', () => {
+    expect(loadConfig(commonConfigSchema('dreaming'), { REVERIE_CONSOLE_ORIGINS: 'http://localhost:4103, https://review.example.com' }).REVERIE_CONSOLE_ORIGINS)
+      .toEqual(['http://localhost:4103', 'https://review.example.com']);
+    expect(() => loadConfig(commonConfigSchema('dreaming'), { REVERIE_CONSOLE_ORIGINS: 'http://localhost:4103/console/' })).toThrow(/REVERIE_CONSOLE_ORIGINS[\s\S]*is not an origin/);
   });
 
   it('reads and coerces set variables; empty ones count as unset', () => {
