@@ -11,7 +11,7 @@ const common = {
   rootDir: __dirname,
   testEnvironment: 'node',
   transform: { '^.+\\.(t|j|mj)s$': ['@swc/jest', swcOptions()] },
-  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|@nats-io|cookie|jose)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|@nats-io|cookie|jose|@fastify/static|content-disposition)/)'],
   moduleNameMapper,
   setupFiles: ['reflect-metadata'],
 };
