@@ -5,6 +5,7 @@ import { backoffMs as defaultBackoff } from './backoff';
 import { decodeJson } from './codec';
 import { deadletterAndTerm } from './deadletter';
 import { PoisonMessageError } from './errors';
+import { holdWhileDown, isTransientFailure } from './transient-failure';
 import type { EventStore, StoredEvent } from './event-store';
 import { extractTraceContext } from './trace-context';
 
@@ -67,6 +68,7 @@ export async function runConsumer<E extends Envelope>(opts: ConsumerRunnerOption
     await deadletterAndTerm(store, durable, m, reason);
   };
 
+  let stopping = false;
   const done = (async () => {
     for await (const m of messages) {
       const parsed = parseMessage(m, parser);
@@ -77,12 +79,24 @@ export async function runConsumer<E extends Envelope>(opts: ConsumerRunnerOption
       const count = m.info.redeliveryCount;
       const span = tracer.startSpan(`${durable} process`, { kind: SpanKind.CONSUMER, attributes: { 'messaging.system': 'nats', 'messaging.destination.name': m.subject, 'reverie.event.type': parsed.event.type, 'reverie.event.id': parsed.event.id } }, extractTraceContext(m.headers));
       try {
-        await context.with(trace.setSpan(context.active(), span), () => opts.handle({ event: parsed.event, seq: m.seq, subject: m.subject }, { count }));
+        for (let attempt = 1; ; attempt++) {
+          try {
+            await context.with(trace.setSpan(context.active(), span), () => opts.handle({ event: parsed.event, seq: m.seq, subject: m.subject }, { count }));
+            break;
+          } catch (err) {
+            // What the handler needs is down: hold the message (it keeps its deliveries) and try again, however long it takes.
+            if (!isTransientFailure(err) || stopping) throw err;
+            if (attempt === 1 || attempt % 10 === 0) logger.warn('consumer waits for what it depends on', { durable, seq: m.seq, attempt, error: (err as Error).message });
+            await holdWhileDown(() => [m], backoff(attempt), () => stopping);
+            if (stopping) throw err;
+          }
+        }
         m.ack();
       } catch (err) {
         span.recordException(err as Error);
         span.setStatus({ code: SpanStatusCode.ERROR });
-        if (err instanceof PoisonMessageError) await poison(m, err.message);
+        if (stopping && isTransientFailure(err)) m.nak();
+        else if (err instanceof PoisonMessageError) await poison(m, err.message);
         else if (maxDeliver > 0 && count >= maxDeliver) await poison(m, `gave up after ${count} deliveries: ${(err as Error).message}`);
         else {
           logger.warn('transient failure, will retry', { durable, seq: m.seq, deliveries: count, error: (err as Error).message });
@@ -97,6 +111,7 @@ export async function runConsumer<E extends Envelope>(opts: ConsumerRunnerOption
   return {
     done,
     async stop() {
+      stopping = true;
       await messages.close();
       await done.catch(() => undefined);
     },

@@ -10,3 +10,4 @@ export * from './replay';
 export * from './backoff';
 export * from './deadletter';
 export * from './ack-publisher';
+export * from './transient-failure';

@@ -5,6 +5,7 @@ import type { Envelope, StreamKey } from '@reverie/contracts';
 import { backoffMs as defaultBackoff } from './backoff';
 import { parseMessage, silentLogger, type EventParser, type RunnerLogger, type RunningConsumer } from './consumer-runner';
 import { deadletterAndTerm } from './deadletter';
+import { holdWhileDown, isTransientFailure } from './transient-failure';
 import { PoisonMessageError } from './errors';
 import type { EventStore, StoredEvent } from './event-store';
 import { claimSequences, pruneClaims, readCheckpoint, writeCheckpoint } from './checkpoint';
@@ -89,6 +90,9 @@ export async function runProjection<E extends Envelope>(opts: ProjectionRunnerOp
   };
 
   let commits = 0;
+  let stopping = false;
+  /** The batch being read while another commits: held too while Postgres is down. */
+  let reading: { m: JsMsg }[] = [];
   const prune = async () => {
     const ackFloor = (await consumer.info()).ack_floor.stream_seq;
     await dataSource.transaction((manager) => pruneClaims(manager, projection.name, ackFloor));
@@ -112,13 +116,28 @@ export async function runProjection<E extends Envelope>(opts: ProjectionRunnerOp
     const newest = batch[batch.length - 1].m;
     const span = tracer.startSpan(`${durable} batch`, { kind: SpanKind.CONSUMER, attributes: { 'messaging.system': 'nats', 'messaging.batch.message_count': batch.length } }, extractTraceContext(newest.headers));
     try {
-      await context.with(trace.setSpan(context.active(), span), async () => {
-        const last = await commit(batch);
-        await opts.afterCommit?.(last);
-      });
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await context.with(trace.setSpan(context.active(), span), async () => {
+            const last = await commit(batch);
+            await opts.afterCommit?.(last);
+          });
+          break;
+        } catch (err) {
+          // Postgres down or restarting: hold the batch (it keeps its deliveries) and try again, however long it takes.
+          if (!isTransientFailure(err) || stopping) throw err;
+          if (attempt === 1 || attempt % 10 === 0) logger.warn('projection waits for what it depends on', { durable, seqs: [batch[0].m.seq, newest.seq], attempt, error: (err as Error).message });
+          await holdWhileDown(() => [...batch.map((b) => b.m), ...reading.map((b) => b.m)], backoff(attempt), () => stopping);
+          if (stopping) throw err;
+        }
+      }
       for (const { m } of batch) m.ack();
     } catch (err) {
       span.setStatus({ code: SpanStatusCode.ERROR, message: (err as Error).message });
+      if (stopping && isTransientFailure(err)) {
+        for (const { m } of batch) m.nak();
+        return;
+      }
       if (batch.length === 1) {
         logger.warn('projection batch failed', { durable, seq: batch[0].m.seq, error: (err as Error).message });
         await fail(batch, err);
@@ -163,6 +182,7 @@ export async function runProjection<E extends Envelope>(opts: ProjectionRunnerOp
       } else {
         batch.push({ m, stored: { event: parsed.event, seq: m.seq, subject: m.subject } });
       }
+      reading = batch;
       if (batch.length >= batchSize) {
         while (committing) await committing;
         if (batch.length) startCommit();
@@ -184,6 +204,7 @@ export async function runProjection<E extends Envelope>(opts: ProjectionRunnerOp
   return {
     done,
     async stop() {
+      stopping = true;
       await messages.close();
       await done.catch(() => undefined);
     },

@@ -1,2 +1,3 @@
 export * from './test-env';
 export * from './operator-keys';
+export * from './tcp-proxy';
