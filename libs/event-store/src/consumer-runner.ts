@@ -6,6 +6,7 @@ import { decodeJson } from './codec';
 import { deadletterAndTerm } from './deadletter';
 import { PoisonMessageError } from './errors';
 import { holdWhileDown, isTransientFailure } from './transient-failure';
+import { endWhenConsumerGone } from './consumer-gone';
 import type { EventStore, StoredEvent } from './event-store';
 import { extractTraceContext } from './trace-context';
 
@@ -62,6 +63,7 @@ export async function runConsumer<E extends Envelope>(opts: ConsumerRunnerOption
   const consumer = await store.js.consumers.get(streamName, durable);
   const maxDeliver = (await consumer.info(true)).config.max_deliver ?? -1;
   const messages: ConsumerMessages = await consumer.consume({ max_messages: opts.maxMessages ?? 100 });
+  const gone = endWhenConsumerGone(messages, durable);
 
   const poison = async (m: JsMsg, reason: string) => {
     logger.warn('dead-lettering message', { durable, seq: m.seq, subject: m.subject, reason });
@@ -106,6 +108,7 @@ export async function runConsumer<E extends Envelope>(opts: ConsumerRunnerOption
         span.end();
       }
     }
+    if (gone.reason && !stopping) throw new Error(gone.reason);
   })();
 
   return {

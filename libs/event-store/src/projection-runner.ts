@@ -6,6 +6,7 @@ import { backoffMs as defaultBackoff } from './backoff';
 import { parseMessage, silentLogger, type EventParser, type RunnerLogger, type RunningConsumer } from './consumer-runner';
 import { deadletterAndTerm } from './deadletter';
 import { holdWhileDown, isTransientFailure } from './transient-failure';
+import { endWhenConsumerGone } from './consumer-gone';
 import { PoisonMessageError } from './errors';
 import type { EventStore, StoredEvent } from './event-store';
 import { claimSequences, pruneClaims, readCheckpoint, writeCheckpoint } from './checkpoint';
@@ -73,6 +74,7 @@ export async function runProjection<E extends Envelope>(opts: ProjectionRunnerOp
   const consumer = await store.js.consumers.get(store.topology.streamName(opts.stream), durable);
   const maxDeliver = (await consumer.info(true)).config.max_deliver ?? -1;
   const messages: ConsumerMessages = await consumer.consume({ max_messages: batchSize });
+  const gone = endWhenConsumerGone(messages, durable);
 
   const commit = async (batch: { m: JsMsg; stored: StoredEvent<E> }[]): Promise<number> => {
     let last = 0;
@@ -199,6 +201,7 @@ export async function runProjection<E extends Envelope>(opts: ProjectionRunnerOp
     if (failure) throw failure.err;
     // Stopped with a partial batch: hand it back now rather than after the ack wait.
     for (const { m } of batch) m.nak();
+    if (gone.reason && !stopping) throw new Error(gone.reason);
   })();
 
   return {

@@ -28,7 +28,7 @@ export function uniqueNamespace(prefix = 't'): string {
 
 export interface NatsTestEnv { nc: NatsConnection; topology: Topology; cleanup(): Promise<void>; }
 
-const TEST_RETENTION = { serving: { maxAgeDays: 1, maxBytes: 8 * 1024 * 1024 }, deadletter: { maxAgeDays: 1, maxBytes: 8 * 1024 * 1024 } };
+export const TEST_RETENTION = { serving: { maxAgeDays: 1, maxBytes: 8 * 1024 * 1024 }, deadletter: { maxAgeDays: 1, maxBytes: 8 * 1024 * 1024 } };
 
 /** Connects to the real NATS server and provisions every stream (and the given consumers) in a new namespace. */
 export async function natsTestEnv(options: { consumers?: ConsumerSpec[]; duplicateWindowSeconds?: number } = {}): Promise<NatsTestEnv> {

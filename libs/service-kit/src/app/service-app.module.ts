@@ -4,7 +4,10 @@ import type { DataSource } from 'typeorm';
 import type { ServiceName } from '@reverie/contracts';
 import { consumerSpecsOf, type ConsumerSpec } from '@reverie/event-store';
 import type { CommonConfig } from '../config/common-config';
+import { consumersCheck } from '../health/consumers-check';
 import { HealthModule } from '../health/health.module';
+import type { HealthCheckResult } from '../health/health.options';
+import { ManagedConsumers } from '../infrastructure/managed-consumers';
 import { infrastructureChecks, InfrastructureModule } from '../infrastructure/infrastructure.module';
 import { DATA_SOURCE, NATS_CONNECTION } from '../infrastructure/infrastructure.tokens';
 import type { Logger } from '../logging/logger';
@@ -40,13 +43,14 @@ export interface ServiceAppModuleOptions {
 export function serviceAppModule(options: ServiceAppModuleOptions): Type<unknown> {
   const { service, config, configToken, logger, clock, providers = [] } = options;
   // The health options are a value, created before Nest has the connections: a holder bridges them.
-  const connections: { nc?: NatsConnection; ds?: DataSource } = {};
+  const connections: { nc?: NatsConnection; ds?: DataSource; consumers?: ManagedConsumers } = {};
 
   @Injectable()
   class HealthConnections {
-    constructor(@Inject(NATS_CONNECTION) nc: NatsConnection, @Inject(DATA_SOURCE) ds: DataSource) {
+    constructor(@Inject(NATS_CONNECTION) nc: NatsConnection, @Inject(DATA_SOURCE) ds: DataSource, @Inject(ManagedConsumers) consumers: ManagedConsumers) {
       connections.nc = nc;
       connections.ds = ds;
+      connections.consumers = consumers;
     }
   }
 
@@ -75,14 +79,17 @@ export function serviceAppModule(options: ServiceAppModuleOptions): Type<unknown
         namespace: config.REVERIE_NAMESPACE,
         consumers: options.consumers ?? consumerSpecsOf(service),
         contentKey: config.REVERIE_CONTENT_KEY,
+        logger,
       }),
       ServiceCoreModule,
       HealthModule.forRoot({
         service,
-        checks: async () =>
-          connections.nc && connections.ds
-            ? infrastructureChecks(connections.nc, connections.ds)
-            : { startup: { status: 'down', detail: 'connections not ready' } },
+        checks: async (): Promise<Record<string, HealthCheckResult>> => {
+          if (!connections.nc || !connections.ds) return { startup: { status: 'down', detail: 'connections not ready' } };
+          const checks: Record<string, HealthCheckResult> = await infrastructureChecks(connections.nc, connections.ds);
+          if (connections.consumers) checks.consumers = consumersCheck(await connections.consumers.status(), config.REVERIE_READY_MAX_LAG);
+          return checks;
+        },
       }),
       ...options.imports,
     ],

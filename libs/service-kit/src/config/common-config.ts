@@ -86,6 +86,8 @@ export function commonConfigSchema(service: ServiceName) {
       }
       return origins;
     }),
+    /** Readiness fails when a consumer has more than this many messages waiting for it. */
+    REVERIE_READY_MAX_LAG: z.coerce.number({ error: 'expected a whole number of messages' }).int().min(1).default(10_000),
     /** The master key of session content (32 bytes, base64): wraps each tenant's key-encryption key. Production requires it. */
     REVERIE_CONTENT_KEY: z.string().optional(),
     /** Operator keys, `key:tenant[:role+role],…` (EnvKeyVerifier): the first admin's way in. */

@@ -29,6 +29,7 @@ describe('loadConfig', () => {
       REVERIE_PRODUCTION: false,
       REVERIE_RATE_LIMIT_PER_MINUTE: 1200,
       REVERIE_CONSOLE_ORIGINS: [],
+      REVERIE_READY_MAX_LAG: 10_000,
     });
     expect(loadConfig(commonConfigSchema('agent-serving'), {}).PORT).toBe(4104);
   });

@@ -7,7 +7,7 @@ import { assertProvisioned, EventStore, type ConsumerSpec } from '@reverie/event
 import { connectMigrated } from '@reverie/persistence';
 import { DATA_SOURCE, EVENT_STORE, NATS_CONNECTION, TOPOLOGY, SESSION_CIPHER } from './infrastructure.tokens';
 import { contentMasterKey, PgContentKeyring, SessionCipher } from '@reverie/content-crypto';
-import { ManagedConsumers } from './managed-consumers';
+import { ManagedConsumers, type SupervisorLogger } from './managed-consumers';
 import { ProjectionRunners } from './projection-runners';
 
 export interface InfrastructureOptions {
@@ -24,6 +24,8 @@ export interface InfrastructureOptions {
   poolSize?: number;
   /** REVERIE_CONTENT_KEY: the master key of session content (absent: the development key). */
   contentKey?: string;
+  /** Where the consumer supervisor logs a loop that stopped and its restart. */
+  logger?: SupervisorLogger;
 }
 
 class InfrastructureLifecycle implements BeforeApplicationShutdown, OnApplicationShutdown {
@@ -86,7 +88,7 @@ export class InfrastructureModule {
           inject: [DATA_SOURCE],
           useFactory: (ds: DataSource) => new SessionCipher(new PgContentKeyring(ds, contentMasterKey({ REVERIE_CONTENT_KEY: options.contentKey }).key)),
         },
-        ManagedConsumers,
+        { provide: ManagedConsumers, useFactory: () => new ManagedConsumers(options.logger) },
         {
           provide: ProjectionRunners,
           inject: [EVENT_STORE, DATA_SOURCE, TOPOLOGY, ManagedConsumers],

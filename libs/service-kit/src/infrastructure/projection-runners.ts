@@ -25,16 +25,21 @@ export class ProjectionRunners {
 
   start<E extends Envelope>(spec: ProjectionStart<E>): Promise<RunningConsumer> {
     const { service, store, dataSource, topology, managed } = this.deps;
-    return managed.start(runProjection({
-      store,
-      dataSource,
-      stream: spec.stream,
-      durable: topology.consumerName(service, spec.purpose),
-      parser: spec.parser,
-      projection: spec.projection,
-      batchSize: spec.batchSize,
-      afterCommit: spec.afterCommit,
-      logger: runnerLogger(spec.logger.child({ projection: spec.projection.name })),
-    }));
+    const durable = topology.consumerName(service, spec.purpose);
+    return managed.start({
+      name: durable,
+      start: () => runProjection({
+        store,
+        dataSource,
+        stream: spec.stream,
+        durable,
+        parser: spec.parser,
+        projection: spec.projection,
+        batchSize: spec.batchSize,
+        afterCommit: spec.afterCommit,
+        logger: runnerLogger(spec.logger.child({ projection: spec.projection.name })),
+      }),
+      lag: async () => (await store.js.consumers.get(topology.streamName(spec.stream), durable).then((c) => c.info(true))).num_pending,
+    });
   }
 }
