@@ -22,3 +22,4 @@ export * from './app/projection-runner';
 export * from './auth';
 export * from './testing/local-issuer';
 export * from './nats/command-responder';
+export * from './metrics/service-metrics';

@@ -1,11 +1,12 @@
-import { Inject, Injectable, NotFoundException, ServiceUnavailableException } from '@nestjs/common';
+import { Inject, Injectable, NotFoundException, Optional, ServiceUnavailableException } from '@nestjs/common';
+import type { Counter } from 'prom-client';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import type { Actor, LessonView } from '@reverie/contracts';
 import type { SessionCipher } from '@reverie/content-crypto';
 import type { EventStore } from '@reverie/event-store';
 import type { LessonExplanation, OutcomeReport } from '@reverie/lessons-mcp';
-import { DATA_SOURCE, EVENT_STORE, forTenant, SESSION_CIPHER } from '@reverie/service-kit';
+import { DATA_SOURCE, EVENT_STORE, forTenant, METRICS, SESSION_CIPHER, type ServiceMetrics } from '@reverie/service-kit';
 import { CLOCK, LOGGER, SERVING_CONFIG, type Clock } from '../app.tokens';
 import { DEFAULT_TOKEN_BUDGET, type ServingConfig } from '../config/serving.config';
 import { ActiveLessonsCache } from './active-lessons.cache';
@@ -46,7 +47,12 @@ export class AgentLessonsService {
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(DATA_SOURCE) private readonly ds: DataSource,
     @Inject(SESSION_CIPHER) private readonly cipher: SessionCipher,
-  ) {}
+    @Optional() @Inject(METRICS) metrics?: ServiceMetrics,
+  ) {
+    this.served = metrics?.counter('reverie_lessons_served_total', 'Lessons handed to agents, and lessons withheld from them (canary control, holdout)', ['arm']);
+  }
+
+  private readonly served?: Counter<'arm'>;
 
   /**
    * One JetStream append, awaited: an answer whose serving was not recorded would make efficacy
@@ -69,6 +75,8 @@ export class AgentLessonsService {
       this.logger.error({ err, tenantId, agentId }, 'recording LessonsServed failed');
       throw new ServiceUnavailableException('could not record what was served (SERVING stream unavailable); retry');
     }
+    this.served?.inc({ arm: 'served' }, lessons.length);
+    this.served?.inc({ arm: 'withheld' }, withheld.length);
     return { agentId, lessons, budget: spent, servedEventId: event.id };
   }
 

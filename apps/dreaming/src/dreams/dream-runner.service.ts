@@ -1,4 +1,5 @@
-import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Optional, type OnModuleDestroy } from '@nestjs/common';
+import type { Counter, Histogram } from 'prom-client';
 import type { DataSource } from 'typeorm';
 import {
   newId, SUBJECT_TOKEN, dreamEventSchema, type DreamEvent, type DreamView, type LessonCandidate, type LessonProposalRequest, type LessonProposalResult, type LessonWriter,
@@ -9,7 +10,7 @@ import type { EventStore } from '@reverie/event-store';
 import { DreamDomainError, dreamViewOf, evolveDream, evolveDreamAll, initialDreamState, lessonIdOf, type DreamState } from '@reverie/lesson-domain';
 import { estimateNaiveTokens } from '@reverie/synthesis';
 import type { SessionCipher } from '@reverie/content-crypto';
-import { DATA_SOURCE, EVENT_STORE, SESSION_CIPHER, type Logger } from '@reverie/service-kit';
+import { DATA_SOURCE, EVENT_STORE, METRICS, SESSION_CIPHER, type Logger, type ServiceMetrics } from '@reverie/service-kit';
 import { CLOCK, LESSON_WRITER, LOGGER, type Clock } from '../app.tokens';
 import { DREAMING_CONFIG, type DreamingConfig } from '../config/dreaming.config';
 import { existingLessons, LESSON_INDEX_PROJECTION, quarantinedSources } from '../lesson-index/lesson-index.projection';
@@ -56,7 +57,20 @@ export class DreamRunner implements OnModuleDestroy {
     @Inject(TenantStateRepository) private readonly tenants: TenantStateRepository,
     @Inject(LessonProposalsClient) private readonly proposals: LessonProposalsClient,
     @Inject(SESSION_CIPHER) private readonly cipher: SessionCipher,
-  ) {}
+    @Optional() @Inject(METRICS) metrics?: ServiceMetrics,
+  ) {
+    this.metrics = metrics && {
+      dreams: metrics.counter('reverie_dreams_total', 'Dreams that ended, by outcome', ['outcome']),
+      duration: metrics.histogram('reverie_dream_duration_seconds', 'How long a completed dream took', [0.1, 0.5, 1, 2, 5, 10, 30, 60, 120, 300, 600]),
+      candidates: metrics.counter('reverie_dream_candidates_total', 'Lesson candidates mined by dreams'),
+      proposed: metrics.counter('reverie_dream_proposals_total', 'Lessons proposed or reopened by dreams'),
+      tokens: metrics.counter('reverie_dream_tokens_total', 'LLM tokens spent by dreams, by direction', ['direction']),
+    };
+  }
+
+  private readonly metrics?: {
+    dreams: Counter<'outcome'>; duration: Histogram<string>; candidates: Counter<string>; proposed: Counter<string>; tokens: Counter<'direction'>;
+  };
 
   async request(tenantId: string, trigger: DreamTriggerName, requestedBy: string): Promise<DreamRequestResult> {
     if (!SUBJECT_TOKEN.test(tenantId)) throw new InvalidTenantError(`tenant "${tenantId}" must be 1-128 characters of A-Z a-z 0-9 _ -`);
@@ -196,9 +210,16 @@ export class DreamRunner implements OnModuleDestroy {
       timer.add('appends', mark);
       timer.ms.total = performance.now() - t0;
       this.logger.info({ tenantId, dreamId, counts, tokens: written.tokens, writer: written.writer, notes: written.notes, phasesMs: timer.rounded() }, 'dream completed');
+      this.metrics?.dreams.inc({ outcome: 'completed' });
+      this.metrics?.duration.observe((performance.now() - t0) / 1000);
+      this.metrics?.candidates.inc(counts.candidates);
+      this.metrics?.proposed.inc(counts.proposed + counts.reopened);
+      this.metrics?.tokens.inc({ direction: 'input' }, written.tokens.input);
+      this.metrics?.tokens.inc({ direction: 'output' }, written.tokens.output);
     } catch (err) {
       const message = (err as Error).message ?? String(err);
       this.logger.error({ tenantId, dreamId, err }, `dream failed: ${message}`);
+      this.metrics?.dreams.inc({ outcome: 'failed' });
       // Refused (DreamDomainError) when the dream had already ended: its ending stands.
       await Promise.resolve()
         .then(() => decideDreamEvents(tenantId, dreamId, dream, {

@@ -1,4 +1,5 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import type { Counter } from 'prom-client';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import type { SessionEvent } from '@reverie/contracts';
@@ -6,7 +7,7 @@ import type { EventStore } from '@reverie/event-store';
 import type { IngestRejectionDetail, IngestResponse } from '@reverie/ingest-client';
 import { BatchError, validateBatch, type IngestLimits } from '@reverie/ingest-validation';
 import type { SessionCipher } from '@reverie/content-crypto';
-import { accountableIds, DATA_SOURCE, EVENT_STORE, SESSION_CIPHER, type Principal } from '@reverie/service-kit';
+import { accountableIds, DATA_SOURCE, EVENT_STORE, METRICS, SESSION_CIPHER, type Principal, type ServiceMetrics } from '@reverie/service-kit';
 import { CLOCK, INGEST_CONFIG, LOGGER, type Clock } from '../app.tokens';
 import { ingestLimits, type IngestConfig } from '../config/ingest.config';
 import { DEVELOPMENT_KEY_WARNING, pseudonymKeys } from '../config/pseudonym-keys';
@@ -21,6 +22,8 @@ import { TenantRedactors } from './tenant-redactors';
  */
 @Injectable()
 export class IngestService {
+  private readonly events?: Counter<'result'>;
+  private readonly rejections?: Counter<'field'>;
   private readonly limits: IngestLimits;
   private readonly redactors: TenantRedactors;
   private readonly maxInFlight: number;
@@ -33,7 +36,10 @@ export class IngestService {
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(SESSION_CIPHER) private readonly cipher: SessionCipher,
+    @Optional() @Inject(METRICS) metrics?: ServiceMetrics,
   ) {
+    this.events = metrics?.counter('reverie_ingest_events_total', 'Session events received, by result (accepted, duplicate, rejected)', ['result']);
+    this.rejections = metrics?.counter('reverie_ingest_rejections_total', 'Session events rejected, by the field that was wrong (event: the whole event)', ['field']);
     this.limits = ingestLimits(config);
     const keys = pseudonymKeys(config);
     if (keys.development) logger.warn(DEVELOPMENT_KEY_WARNING);
@@ -72,6 +78,10 @@ export class IngestService {
       accepted++;
       addRedactions(redactions, event, validation.valid[i].event);
     });
+    this.events?.inc({ result: 'accepted' }, accepted);
+    this.events?.inc({ result: 'duplicate' }, redacted.length - accepted);
+    this.events?.inc({ result: 'rejected' }, rejected.length);
+    for (const r of rejected) this.rejections?.inc({ field: r.field?.split(/[.[]/)[0] ?? 'event' });
     return { accepted, duplicates: redacted.length - accepted, rejected, redactions };
   }
 

@@ -1,10 +1,11 @@
 import { Global, Inject, Injectable, Module, type DynamicModule, type ForwardReference, type InjectionToken, type Provider, type Type } from '@nestjs/common';
 import type { NatsConnection } from 'nats';
 import type { DataSource } from 'typeorm';
-import type { ServiceName } from '@reverie/contracts';
+import { topology, type ServiceName } from '@reverie/contracts';
 import { consumerSpecsOf, type ConsumerSpec } from '@reverie/event-store';
 import type { CommonConfig } from '../config/common-config';
 import { consumersCheck } from '../health/consumers-check';
+import { METRICS, ServiceMetrics } from '../metrics/service-metrics';
 import { HealthModule } from '../health/health.module';
 import type { HealthCheckResult } from '../health/health.options';
 import { ManagedConsumers } from '../infrastructure/managed-consumers';
@@ -44,6 +45,26 @@ export function serviceAppModule(options: ServiceAppModuleOptions): Type<unknown
   const { service, config, configToken, logger, clock, providers = [] } = options;
   // The health options are a value, created before Nest has the connections: a holder bridges them.
   const connections: { nc?: NatsConnection; ds?: DataSource; consumers?: ManagedConsumers } = {};
+  const metrics = new ServiceMetrics(service);
+  // Read at scrape time: each consumer loop's state, lag and restarts; the dead-letter stream's depth.
+  metrics.gauge('reverie_consumer_lag_messages', 'Messages waiting for a durable consumer', ['consumer'], async (g) => {
+    g.reset();
+    for (const s of await connections.consumers?.status() ?? []) if (s.lag !== undefined) g.set({ consumer: s.name }, s.lag);
+  });
+  metrics.gauge('reverie_consumer_up', '1 while a consumer loop runs, 0 while it is restarting', ['consumer'], async (g) => {
+    g.reset();
+    for (const s of await connections.consumers?.status() ?? []) g.set({ consumer: s.name }, s.state === 'running' ? 1 : 0);
+  });
+  metrics.gauge('reverie_consumer_restarts', 'Times a consumer loop was restarted since the service started', ['consumer'], async (g) => {
+    g.reset();
+    for (const s of await connections.consumers?.status() ?? []) g.set({ consumer: s.name }, s.restarts);
+  });
+  metrics.gauge('reverie_deadletter_messages', 'Messages in DEADLETTER (all consumers)', [], async (g) => {
+    if (!connections.nc || connections.nc.isClosed()) return;
+    const t = topology(config.REVERIE_NAMESPACE);
+    const info = await (await connections.nc.jetstreamManager()).streams.info(t.streamName('deadletter')).catch(() => undefined);
+    if (info) g.set(info.state.messages);
+  });
 
   @Injectable()
   class HealthConnections {
@@ -60,11 +81,12 @@ export function serviceAppModule(options: ServiceAppModuleOptions): Type<unknown
       { provide: configToken, useValue: config },
       { provide: LOGGER, useValue: logger },
       { provide: CLOCK, useValue: clock },
+      { provide: METRICS, useValue: metrics },
       ...providers,
       ...authProviders(config, options.verifiers),
       HealthConnections,
     ],
-    exports: [configToken, LOGGER, CLOCK, AUTHENTICATOR, API_KEY_STORE, ...providers.map(tokenOf)],
+    exports: [configToken, LOGGER, CLOCK, METRICS, AUTHENTICATOR, API_KEY_STORE, ...providers.map(tokenOf)],
   })
   class ServiceCoreModule {}
 

@@ -6,6 +6,7 @@ import { ProblemDetailsFilter } from '../http/problem-details.filter';
 import cors from '@fastify/cors';
 import type { FastifyInstance } from 'fastify';
 import { registerRateLimit } from '../http/rate-limit';
+import { METRICS, type ServiceMetrics } from '../metrics/service-metrics';
 import { DEFAULT_RATE_LIMIT_PER_MINUTE } from '../config/common-config';
 import { assertEveryRouteHasPolicy } from '../auth/route-policies';
 import { PinoNestLogger } from '../logging/nest-logger';
@@ -78,6 +79,15 @@ export async function createServiceApp(options: ServiceAppOptions): Promise<Nest
     logger: new PinoNestLogger(options.logger.child({ component: 'nest' })),
     abortOnError: false,
   });
+  // Apps built with serviceAppModule have a registry; a bare test app has none.
+  let metrics: ServiceMetrics | undefined;
+  try { metrics = app.get<ServiceMetrics>(METRICS, { strict: false }); } catch { metrics = undefined; }
+  if (metrics) {
+    adapter.getInstance().addHook('onResponse', (request, reply, done) => {
+      metrics.httpDuration.observe({ method: request.method, route: request.routeOptions?.url ?? 'unknown', status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+      done();
+    });
+  }
   app.useGlobalFilters(new ProblemDetailsFilter(options.logger));
   app.useGlobalInterceptors(new TraceContextInterceptor());
   await app.init();

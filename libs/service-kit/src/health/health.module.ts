@@ -1,5 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { HealthController } from './health.controller';
+import { MetricsController } from '../metrics/metrics.controller';
 import { HEALTH_OPTIONS, type HealthOptions } from './health.options';
 
 @Module({})
@@ -8,7 +9,7 @@ export class HealthModule {
   static forRoot(options: HealthOptions): DynamicModule {
     return {
       module: HealthModule,
-      controllers: [HealthController],
+      controllers: [HealthController, MetricsController],
       providers: [{ provide: HEALTH_OPTIONS, useValue: options }],
     };
   }
