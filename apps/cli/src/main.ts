@@ -18,6 +18,7 @@ import { revokeCommand } from './commands/revoke.command';
 import { policySetCommand, policyShowCommand, policyTestCommand, type PolicySetOptions } from './commands/policy.command';
 import { loginCommand } from './commands/login.command';
 import { mcpCommand } from './commands/mcp.command';
+import { deadletterListCommand, deadletterRedriveCommand, deadletterShowCommand } from './commands/deadletter.command';
 import { investigateAgentCommand, investigateLessonCommand } from './commands/investigate.command';
 import { hookSessionEndCommand, hookSessionStartCommand, hooksInstallCommand, type HooksInstallOptions } from './commands/hooks.command';
 
@@ -154,6 +155,19 @@ export async function run(argv: string[]): Promise<number> {
   jsonFlag(agent.command('lessons').description('the approved lessons an agent is served now').argument('<agentId>'))
     .option('--session <sessionId>', 'record the serving against this session')
     .action(act((config, out, agentId: string, opts: { session?: string }) => agentLessonsCommand(config, out, agentId, opts)));
+
+  const deadletter = program.command('deadletter').description('messages consumers gave up on (operator: NATS_USER/NATS_PASSWORD or NATS_CREDS of reverie setup)');
+  jsonFlag(deadletter.command('list').description('what is in DEADLETTER (pending ones; --all with the redriven)'))
+    .option('--consumer <durable>', 'only this consumer\'s')
+    .option('--all', 'redriven ones too')
+    .option('--limit <n>', 'at most this many', '100')
+    .action(act((config, out, opts: { consumer?: string; all?: boolean; limit?: string }) => deadletterListCommand(config, out, opts)));
+  jsonFlag(deadletter.command('show').description('one dead-lettered message: where from, why, its content').argument('<seq>'))
+    .action(act((config, out, seq: string) => deadletterShowCommand(config, out, seq)));
+  jsonFlag(deadletter.command('redrive').description('hand messages back to the consumer that gave up on them (after fixing why)').argument('[seq...]'))
+    .option('--all', 'every pending message')
+    .option('--consumer <durable>', 'with --all: only this consumer\'s')
+    .action(act((config, out, seqs: string[], opts: { all?: boolean; consumer?: string }) => deadletterRedriveCommand(config, out, seqs, opts)));
 
   const investigate = program.command('investigate').description('forensics: what an agent was served at a time; where a lesson went and where it came from');
   jsonFlag(investigate.command('agent').description('what the agent was served at a time (texts as they were) and what was live for it').argument('<agentId>'))

@@ -7,6 +7,7 @@ import { deadletterAndTerm } from './deadletter';
 import { PoisonMessageError } from './errors';
 import { holdWhileDown, isTransientFailure } from './transient-failure';
 import { endWhenConsumerGone } from './consumer-gone';
+import { redrivenForAnother } from './deadletter-tools';
 import type { EventStore, StoredEvent } from './event-store';
 import { extractTraceContext } from './trace-context';
 
@@ -73,6 +74,7 @@ export async function runConsumer<E extends Envelope>(opts: ConsumerRunnerOption
   let stopping = false;
   const done = (async () => {
     for await (const m of messages) {
+      if (redrivenForAnother(m, durable)) { m.ack(); continue; }
       const parsed = parseMessage(m, parser);
       if ('reason' in parsed) {
         await poison(m, parsed.reason);

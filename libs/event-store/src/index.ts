@@ -11,3 +11,4 @@ export * from './backoff';
 export * from './deadletter';
 export * from './ack-publisher';
 export * from './transient-failure';
+export * from './deadletter-tools';

@@ -7,6 +7,7 @@ import { parseMessage, silentLogger, type EventParser, type RunnerLogger, type R
 import { deadletterAndTerm } from './deadletter';
 import { holdWhileDown, isTransientFailure } from './transient-failure';
 import { endWhenConsumerGone } from './consumer-gone';
+import { redrivenForAnother } from './deadletter-tools';
 import { PoisonMessageError } from './errors';
 import type { EventStore, StoredEvent } from './event-store';
 import { claimSequences, pruneClaims, readCheckpoint, writeCheckpoint } from './checkpoint';
@@ -178,6 +179,7 @@ export async function runProjection<E extends Envelope>(opts: ProjectionRunnerOp
     for await (const m of messages) {
       if (idle) clearTimeout(idle);
       if (failure) throw failure.err;
+      if (redrivenForAnother(m, durable)) { m.ack(); continue; }
       const parsed = parseMessage(m, parser);
       if ('reason' in parsed) {
         await deadletterAndTerm(store, durable, m, parsed.reason);

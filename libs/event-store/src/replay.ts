@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { Envelope, StreamKey } from '@reverie/contracts';
 import { parseMessage, type EventParser } from './consumer-runner';
+import { REDRIVE_HEADER } from './deadletter-tools';
 import { readToEnd } from './ordered-read';
 import type { EventStore, StoredEvent } from './event-store';
 import type { Projection } from './projection-runner';
@@ -15,8 +16,9 @@ export async function* replay<E extends Envelope>(store: EventStore, stream: Str
   let batch: StoredEvent<E>[] = [];
   const filterSubject = options.filterSubject ?? store.topology.wildcard(stream);
   for await (const m of readToEnd(store.js, store.topology.streamName(stream), filterSubject, { fromSeq: options.fromSeq, maxMessages: batchSize })) {
-    const parsed = parseMessage(m, parser);
-    if ('event' in parsed) batch.push({ event: parsed.event, seq: m.seq, subject: m.subject });
+    // A redriven copy is for the one consumer that failed the original; a replay reads the original.
+    const parsed = m.headers?.get(REDRIVE_HEADER) ? undefined : parseMessage(m, parser);
+    if (parsed && 'event' in parsed) batch.push({ event: parsed.event, seq: m.seq, subject: m.subject });
     if (batch.length >= batchSize || m.info.pending === 0) {
       if (batch.length) yield batch;
       batch = [];
