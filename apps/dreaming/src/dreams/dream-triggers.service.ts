@@ -32,7 +32,8 @@ export class DreamTriggers implements OnApplicationBootstrap, OnModuleDestroy {
     const seconds = this.config.REVERIE_DREAM_INTERVAL_SECONDS;
     if (seconds > 0) {
       this.timer = setInterval(() => {
-        this.ticking ??= this.tick().finally(() => (this.ticking = undefined));
+        // A tick that fails (NATS or Postgres away) is logged and tried again next time, never left unhandled.
+        this.ticking ??= this.tick().catch((err: Error) => this.logger.warn({ err: err.message }, 'dream schedule: tick not done')).finally(() => (this.ticking = undefined));
       }, seconds * 1000);
       this.timer.unref();
     }

@@ -38,7 +38,8 @@ export class LessonClock implements OnApplicationBootstrap, OnModuleDestroy {
     const seconds = this.config.GOVERNANCE_CLOCK_SECONDS;
     if (seconds <= 0) return;
     this.timer = setInterval(() => {
-      this.ticking ??= this.tick().then(() => undefined).finally(() => (this.ticking = undefined));
+      // A tick that fails (Postgres away) is logged and tried again next time: never an unhandled rejection that ends the process.
+      this.ticking ??= this.tick().then(() => undefined).catch((err: Error) => this.logger.warn({ err: err.message }, 'lesson clock: tick not done')).finally(() => (this.ticking = undefined));
     }, seconds * 1000);
     this.timer.unref();
   }
