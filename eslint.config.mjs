@@ -8,7 +8,7 @@ import tseslint from 'typescript-eslint';
 //   feature     NestJS modules
 //   app         a deployable; nothing imports an app
 const IO_PACKAGES = [
-  '@nestjs/*', 'typeorm', 'pg', 'nats', '@nats-io/*', '@anthropic-ai/sdk', '@opentelemetry/*',
+  '@nestjs/*', 'typeorm', 'pg', '@nats-io/*', '@anthropic-ai/sdk', '@opentelemetry/*',
   'fastify', 'node:fs', 'fs', 'node:fs/promises', 'fs/promises', 'node:net', 'node:http', 'http', 'node:child_process', 'child_process',
 ];
 

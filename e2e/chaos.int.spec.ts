@@ -13,7 +13,8 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { connect, type NatsConnection } from 'nats';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { Client } from 'pg';
 import { newId, SERVICE_NAMES, sessionEventSchema, topology, type ServiceName, type SessionEvent } from '@reverie/contracts';
 import { SessionBuilder } from '@reverie/dreaming-domain';
@@ -155,7 +156,7 @@ describe(`chaos: kill -9 of every service, a NATS restart, a ${OUTAGE_S} s Postg
     running = false;
     await load;
     // Every consumer has caught up with its stream.
-    const jsm = await nc.jetstreamManager();
+    const jsm = await jetstreamManager(nc);
     const t = topology('');
     await eventually(async () => {
       for (const c of CONSUMERS) {

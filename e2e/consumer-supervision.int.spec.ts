@@ -11,6 +11,7 @@ import { Client } from 'pg';
 import { createApp } from '../apps/agent-serving/src/app.factory';
 import { loadServingConfig } from '../apps/agent-serving/src/config/serving.config';
 import { lessonsServedEvent } from '../apps/agent-serving/src/lessons/served-lessons';
+import { jetstreamManager } from '@nats-io/jetstream';
 
 jest.setTimeout(90_000);
 
@@ -48,7 +49,7 @@ describe('consumer supervision and readiness (agent-serving, real NATS and Postg
     expect(ready.body.checks?.consumers.detail).toContain('agent-serving--served-log');
 
     const durable = nats.topology.consumerName('agent-serving', 'served-log');
-    const jsm = await nats.nc.jetstreamManager();
+    const jsm = await jetstreamManager(nats.nc);
     await jsm.consumers.delete(nats.topology.streamName('serving'), durable);
     const down = await eventually(async () => {
       const h = await health('/health/ready');

@@ -1,5 +1,6 @@
 /** `reverie deadletter list|show|redrive` against the real NATS (the CLI's commands, as the operator runs them). */
-import { headers as natsHeaders } from 'nats';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { headers as natsHeaders } from '@nats-io/transport-node';
 import { newId } from '@reverie/contracts';
 import { natsTestEnv, type NatsTestEnv } from '@reverie/testing';
 import { cliConfig } from '../apps/cli/src/cli-config';
@@ -11,7 +12,7 @@ describe('reverie deadletter (real NATS)', () => {
   afterAll(async () => nats?.cleanup());
 
   it('lists, shows and redrives a dead-lettered message, and says so when there is nothing left', async () => {
-    const js = nats.nc.jetstream();
+    const js = jetstream(nats.nc);
     const consumer = nats.topology.consumerName('session-ingest', 'sessions-projection');
     const subject = nats.topology.subject('sessions', 'acme', 's-9');
     const h = natsHeaders();
@@ -28,7 +29,7 @@ describe('reverie deadletter (real NATS)', () => {
     expect(results.pop()).toMatchObject({ seq, data: body });
     await deadletterRedriveCommand(config, out, [], { all: true });
     expect(results.pop()).toEqual([expect.objectContaining({ seq, consumer, subject })]);
-    const copy = await (await nats.nc.jetstreamManager()).streams.getMessage(nats.topology.streamName('sessions'), { last_by_subj: subject });
+    const copy = (await (await jetstreamManager(nats.nc)).streams.getMessage(nats.topology.streamName('sessions'), { last_by_subj: subject }))!;
     expect([copy.header.get('Reverie-Redrive-For'), new TextDecoder().decode(copy.data)]).toEqual([consumer, body]);
     await deadletterListCommand(config, out, {});
     expect(results.pop()).toMatchObject({ total: 1, pending: 0, entries: [] });

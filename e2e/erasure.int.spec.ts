@@ -25,7 +25,7 @@ import { governanceDreamsProjection, resetGovernanceDreams } from '../apps/lesso
 import { governanceLessonsProjection, resetGovernanceLessons } from '../apps/lesson-governance/src/lessons/governance-lessons.projection';
 import { sessionsProjection } from '../apps/session-ingest/src/sessions/sessions.projection';
 import { topology } from '@reverie/contracts';
-import { connect, type NatsConnection } from 'nats';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { eventually, freePort, pgTestEnv, type PgTestEnv } from '@reverie/testing';
 import { createApp as createServing } from '../apps/agent-serving/src/app.factory';
 import { loadServingConfig } from '../apps/agent-serving/src/config/serving.config';

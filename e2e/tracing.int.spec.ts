@@ -10,6 +10,7 @@ import { loadDreamingConfig } from '../apps/dreaming/src/config/dreaming.config'
 import { createApp as createGovernanceApp } from '../apps/lesson-governance/src/app.factory';
 import { loadGovernanceConfig } from '../apps/lesson-governance/src/config/governance.config';
 import { publishWithoutBuildSessions } from './fixtures';
+import { jetstreamManager } from '@nats-io/jetstream';
 
 jest.setTimeout(60_000);
 
@@ -71,8 +72,8 @@ describe('trace context across NATS', () => {
   });
 
   async function messageHeaders(stored: StoredEvent): Promise<Map<string, string>> {
-    const jsm = await nats.nc.jetstreamManager();
-    const msg = await jsm.streams.getMessage(nats.topology.streamName('lessons'), { seq: stored.seq });
+    const jsm = await jetstreamManager(nats.nc);
+    const msg = (await jsm.streams.getMessage(nats.topology.streamName('lessons'), { seq: stored.seq }))!;
     const out = new Map<string, string>();
     for (const k of msg.header?.keys() ?? []) out.set(k.toLowerCase(), msg.header.get(k));
     return out;

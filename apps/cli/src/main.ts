@@ -18,6 +18,8 @@ import { revokeCommand } from './commands/revoke.command';
 import { policySetCommand, policyShowCommand, policyTestCommand, type PolicySetOptions } from './commands/policy.command';
 import { loginCommand } from './commands/login.command';
 import { mcpCommand } from './commands/mcp.command';
+import { rebuildCommand, rebuildListCommand } from './commands/rebuild.command';
+import { replayCommand, type ReplayOptions } from './commands/replay.command';
 import { deadletterListCommand, deadletterRedriveCommand, deadletterShowCommand } from './commands/deadletter.command';
 import { investigateAgentCommand, investigateLessonCommand } from './commands/investigate.command';
 import { hookSessionEndCommand, hookSessionStartCommand, hooksInstallCommand, type HooksInstallOptions } from './commands/hooks.command';
@@ -156,6 +158,24 @@ export async function run(argv: string[]): Promise<number> {
     .option('--session <sessionId>', 'record the serving against this session')
     .action(act((config, out, agentId: string, opts: { session?: string }) => agentLessonsCommand(config, out, agentId, opts)));
 
+  jsonFlag(program.command('rebuild').description('rebuild a projection from its stream into shadow tables, compare them with the live ones, then swap them in (operator: NATS_USER/NATS_PASSWORD or NATS_CREDS of reverie setup)'))
+    .argument('[projection]', 'its name, as `reverie rebuild --list` shows')
+    .option('--list', 'the projections of the running services, where each stands and whether it can be rebuilt')
+    .option('--compare-only', 'compare, change nothing (exit code 1 when the live tables differ from the rebuild)')
+    .option('--timeout <minutes>', 'how long to wait for the service to finish', '60')
+    .action(act((config, out, projection: string | undefined, opts: { list?: boolean; compareOnly?: boolean; timeout?: string }) => {
+      if (opts.list) return rebuildListCommand(config, out);
+      if (!projection) throw new CliError('give the projection to rebuild, or --list to see them');
+      return rebuildCommand(config, out, projection, opts);
+    }));
+  jsonFlag(program.command('replay').description('what a stream holds between two sequences or times, for investigations (operator; read-only; --json: one JSON document per line)'))
+    .argument('<stream>', 'SESSIONS, DREAMS, LESSONS, SERVING or DEADLETTER')
+    .option('--from <seq|time>', 'first stream sequence, or an ISO date-time')
+    .option('--to <seq|time>', 'last stream sequence, or an ISO date-time (default: the end of the stream now)')
+    .option('--tenant <tenantId>', 'only this tenant\'s events')
+    .option('--type <eventType>', 'only events of this type, e.g. LessonApproved')
+    .option('--limit <n>', 'stop after this many events shown')
+    .action(act((config, out, stream: string, opts: ReplayOptions) => replayCommand(config, out, stream, opts)));
   const deadletter = program.command('deadletter').description('messages consumers gave up on (operator: NATS_USER/NATS_PASSWORD or NATS_CREDS of reverie setup)');
   jsonFlag(deadletter.command('list').description('what is in DEADLETTER (pending ones; --all with the redriven)'))
     .option('--consumer <durable>', 'only this consumer\'s')

@@ -9,6 +9,7 @@ import { createApp } from './app.factory';
 import { loadGovernanceConfig } from './config/governance.config';
 import { governanceDreamsProjection, resetGovernanceDreams } from './dreams/governance-dreams.projection';
 import { governanceLessonsProjection, resetGovernanceLessons } from './lessons/governance-lessons.projection';
+import { jetstreamManager } from '@nats-io/jetstream';
 
 /**
  * Operator keys, one per tenant and role. An operator key's identity is `key:env-<its position>`
@@ -320,7 +321,7 @@ describe('lesson-governance (real NATS and Postgres)', () => {
       dreams: await ds.query('SELECT * FROM governance_dreams ORDER BY tenant_id, dream_id'),
     });
     // Wait until the live projection holds every event of the stream before taking the snapshot.
-    const lessonCount = (await nats.nc.jetstreamManager().then((m) => m.streams.info(nats.topology.streamName('lessons')))).state.messages;
+    const lessonCount = (await jetstreamManager(nats.nc).then((m) => m.streams.info(nats.topology.streamName('lessons')))).state.messages;
     await eventually(async () => Number((await ds.query('SELECT count(*) AS n FROM governance_audit'))[0].n) === lessonCount, { what: 'every LESSONS event in the audit' });
     const before = await snapshot();
     expect(before.audit).toHaveLength(lessonCount);

@@ -33,7 +33,12 @@ export interface Topology {
   consumerName(app: string, purpose: string): string;
 }
 
-export type CommandName = 'ingest' | 'dream.request' | 'serving.lessons' | 'lessons.propose' | 'lessons.erase' | 'dreaming.erase';
+/**
+ * `projections.list.<service>` and `projections.rebuild.<service>` are the operator's
+ * (`reverie rebuild`), answered by the service; `projections.progress.<id>` carries a rebuild's progress back.
+ */
+export type CommandName = 'ingest' | 'dream.request' | 'serving.lessons' | 'lessons.propose' | 'lessons.erase' | 'dreaming.erase'
+  | 'projections.list' | 'projections.rebuild' | 'projections.progress';
 
 const NAMESPACE = /^[a-z0-9_]{0,32}$/;
 

@@ -1,4 +1,4 @@
-import { connect, headers, type NatsConnection } from 'nats';
+import { connect, headers, type NatsConnection } from '@nats-io/transport-node';
 import { natsTestEnv, TEST_NATS_URL, type NatsTestEnv } from '@reverie/testing';
 import { AckPublisher, PublishError } from './ack-publisher';
 import { isWrongLastSequence } from './errors';

@@ -1,8 +1,8 @@
-import { createInbox, type MsgHdrs, type NatsConnection, type Msg, type Subscription } from 'nats';
+import { createInbox, type MsgHdrs, type NatsConnection, type Msg, type Subscription } from '@nats-io/transport-node';
 
 export interface PubAck { stream: string; seq: number; duplicate: boolean; }
 
-/** JetStream refused a publish; `api_error` has the shape nats.js gives its own errors. */
+/** JetStream refused a publish; `api_error` is JetStream's API error (what `JetStreamApiError.apiError()` gives). */
 export class PublishError extends Error {
   constructor(message: string, readonly api_error?: { code: number; err_code?: number; description: string }) {
     super(message);
@@ -58,6 +58,15 @@ export class AckPublisher {
     const sub = this.nc.subscribe(`${this.prefix}.*`, { callback: (err, msg) => (err ? this.failAll(err) : this.settle(msg)) });
     // Resolves when the connection closes or drains: nothing awaited can be answered any more.
     void sub.closed.then(() => this.failAll(new Error('the NATS connection closed before JetStream acknowledged the publish')));
+    // An acknowledgement awaited when the connection drops, or for a publish buffered while it was
+    // down (flushed on reconnect, maybe before JetStream is ready), may never come: say so now,
+    // not after the timeout (seen: 30 s of stalled ingest after a NATS restart). Failing early
+    // loses nothing: the caller reports it unacknowledged, and a retry is deduplicated by id.
+    void (async () => {
+      for await (const s of this.nc.status()) {
+        if (s.type === 'disconnect' || s.type === 'reconnect') this.failPending(new PublishError(`the connection to NATS was ${s.type === 'disconnect' ? 'lost' : 're-established'} before JetStream acknowledged the publish`, { code: 503, description: s.type }));
+      }
+    })().catch(() => undefined);
     this.sweeper = setInterval(() => this.expire(), Math.min(1000, this.timeoutMs)).unref();
     return sub;
   }
@@ -92,9 +101,13 @@ export class AckPublisher {
     }
   }
 
-  private failAll(err: Error): void {
+  private failPending(err: Error): void {
     for (const p of this.pending.values()) p.reject(err);
     this.pending.clear();
+  }
+
+  private failAll(err: Error): void {
+    this.failPending(err);
     if (this.sweeper) clearInterval(this.sweeper);
   }
 }

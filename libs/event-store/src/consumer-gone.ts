@@ -1,4 +1,4 @@
-import { ConsumerEvents, type ConsumerMessages } from 'nats';
+import type { ConsumerMessages } from '@nats-io/jetstream';
 
 /**
  * nats.js keeps a pull loop waiting when its durable consumer is deleted or its stream is gone
@@ -8,8 +8,8 @@ import { ConsumerEvents, type ConsumerMessages } from 'nats';
 export function endWhenConsumerGone(messages: ConsumerMessages, durable: string): { reason?: string } {
   const gone: { reason?: string } = {};
   void (async () => {
-    for await (const s of await messages.status()) {
-      if (s.type === ConsumerEvents.ConsumerDeleted || s.type === ConsumerEvents.ConsumerNotFound || s.type === ConsumerEvents.StreamNotFound) {
+    for await (const s of messages.status()) {
+      if (s.type === 'consumer_deleted' || s.type === 'consumer_not_found' || s.type === 'stream_not_found') {
         gone.reason = `durable consumer ${durable}: ${s.type.replace(/_/g, ' ')}`;
         await messages.close().catch(() => undefined);
         return;

@@ -1,5 +1,5 @@
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import type { ConsumerMessages, JsMsg } from 'nats';
+import type { ConsumerMessages, JsMsg } from '@nats-io/jetstream';
 import type { Envelope, StreamKey } from '@reverie/contracts';
 import { backoffMs as defaultBackoff } from './backoff';
 import { decodeJson } from './codec';
@@ -80,7 +80,7 @@ export async function runConsumer<E extends Envelope>(opts: ConsumerRunnerOption
         await poison(m, parsed.reason);
         continue;
       }
-      const count = m.info.redeliveryCount;
+      const count = m.info.deliveryCount;
       const span = tracer.startSpan(`${durable} process`, { kind: SpanKind.CONSUMER, attributes: { 'messaging.system': 'nats', 'messaging.destination.name': m.subject, 'reverie.event.type': parsed.event.type, 'reverie.event.id': parsed.event.id } }, extractTraceContext(m.headers));
       try {
         for (let attempt = 1; ; attempt++) {

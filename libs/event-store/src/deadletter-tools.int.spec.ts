@@ -4,6 +4,7 @@ import { runConsumer } from './consumer-runner';
 import { DeadletterTools } from './deadletter-tools';
 import { PoisonMessageError } from './errors';
 import { EventStore } from './event-store';
+import { jetstreamManager } from '@nats-io/jetstream';
 
 const FLAKY = { stream: 'sessions' as const, app: 'test', purpose: 'flaky', ackWaitSeconds: 2, maxDeliver: 3 };
 const STEADY = { stream: 'sessions' as const, app: 'test', purpose: 'steady', ackWaitSeconds: 2, maxDeliver: 3 };
@@ -53,7 +54,7 @@ describe('DEADLETTER tooling (real NATS): list, show, redrive to the one consume
       await eventually(() => flakySeen.includes(bad.id), { what: 'the redriven message handled by the flaky consumer' });
       expect(flakySeen).toEqual([ok.id, bad.id]);
       // The steady consumer handled both once, and acked the redriven copy without handling it again.
-      await eventually(async () => (await (await nats.nc.jetstreamManager()).consumers.info(nats.topology.streamName('sessions'), nats.topology.consumerName('test', 'steady'))).num_ack_pending === 0 && (await (await nats.nc.jetstreamManager()).consumers.info(nats.topology.streamName('sessions'), nats.topology.consumerName('test', 'steady'))).num_pending === 0, { what: 'the steady consumer caught up' });
+      await eventually(async () => (await (await jetstreamManager(nats.nc)).consumers.info(nats.topology.streamName('sessions'), nats.topology.consumerName('test', 'steady'))).num_ack_pending === 0 && (await (await jetstreamManager(nats.nc)).consumers.info(nats.topology.streamName('sessions'), nats.topology.consumerName('test', 'steady'))).num_pending === 0, { what: 'the steady consumer caught up' });
       expect(steadySeen).toEqual([ok.id, bad.id]);
       // DEADLETTER keeps it (an audit log), marked as redriven; it is no longer pending, and cannot be redriven twice.
       expect(await tools.list()).toMatchObject({ total: 1, pending: 0, entries: [] });

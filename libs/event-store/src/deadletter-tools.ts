@@ -1,4 +1,5 @@
-import { headers as natsHeaders, type JetStreamManager, type JsMsg, type NatsConnection, type StoredMsg } from 'nats';
+import { jetstream, jetstreamManager, type JetStreamManager, type JsMsg, type StoredMsg } from '@nats-io/jetstream';
+import { headers as natsHeaders, type NatsConnection } from '@nats-io/transport-node';
 import type { Topology } from '@reverie/contracts';
 
 /** A message one consumer gave up on, as DEADLETTER keeps it. */
@@ -49,7 +50,7 @@ export class DeadletterTools {
   private constructor(private readonly nc: NatsConnection, private readonly jsm: JetStreamManager, private readonly topology: Topology) {}
 
   static async open(nc: NatsConnection, topology: Topology): Promise<DeadletterTools> {
-    return new DeadletterTools(nc, await nc.jetstreamManager(), topology);
+    return new DeadletterTools(nc, await jetstreamManager(nc), topology);
   }
 
   private get stream(): string { return this.topology.streamName('deadletter'); }
@@ -91,7 +92,7 @@ export class DeadletterTools {
     const h = natsHeaders();
     h.set(REDRIVE_HEADER, e.consumer);
     h.set('Reverie-Redriven-From', `${this.stream}:${seq}`);
-    const js = this.nc.jetstream();
+    const js = jetstream(this.nc);
     const ack = await js.publish(e.originalSubject, new TextEncoder().encode(data), { headers: h, msgID: `redrive:${this.stream}:${seq}` });
     const marker = natsHeaders();
     marker.set(REDRIVEN_SEQ_HEADER, String(seq));

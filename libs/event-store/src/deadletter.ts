@@ -1,4 +1,5 @@
-import { headers as natsHeaders, type JsMsg } from 'nats';
+import type { JsMsg } from '@nats-io/jetstream';
+import { headers as natsHeaders } from '@nats-io/transport-node';
 import type { EventStore } from './event-store';
 
 /** Copies a poison message to DEADLETTER (`dlq.<consumer>`), keeping where it came from and why. */
@@ -9,7 +10,7 @@ export async function deadletter(store: EventStore, consumer: string, m: JsMsg, 
   h.set('Reverie-Original-Seq', String(m.seq));
   h.set('Reverie-Consumer', consumer);
   h.set('Reverie-Reason', reason.replace(/[\r\n]+/g, ' ').slice(0, 1000));
-  h.set('Reverie-Deliveries', String(m.info.redeliveryCount));
+  h.set('Reverie-Deliveries', String(m.info.deliveryCount));
   await store.js.publish(store.topology.deadletterSubject(consumer), m.data, {
     msgID: `${m.info.stream}:${m.seq}:${consumer}`,
     headers: h,

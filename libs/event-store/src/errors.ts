@@ -1,3 +1,5 @@
+import { JetStreamApiCodes, JetStreamApiError } from '@nats-io/jetstream';
+
 /** Another writer appended to the aggregate first: reload and decide again, or report. */
 export class ConcurrencyError extends Error {
   constructor(readonly subject: string, readonly expectedSeq: number, cause?: unknown) {
@@ -14,8 +16,9 @@ export class PoisonMessageError extends Error {
   }
 }
 
-/** JetStream answers 10071 when `expect.lastSubjectSequence` does not hold. */
+/** JetStream answers 10071 when `expect.lastSubjectSequence` does not hold (AckPublisher's PublishError, or js.publish's JetStreamApiError). */
 export function isWrongLastSequence(err: unknown): boolean {
+  if (err instanceof JetStreamApiError) return err.code === JetStreamApiCodes.StreamWrongLastSequence;
   const e = err as { api_error?: { err_code?: number }; message?: string } | undefined;
-  return e?.api_error?.err_code === 10071 || /wrong last sequence/i.test(e?.message ?? '');
+  return e?.api_error?.err_code === JetStreamApiCodes.StreamWrongLastSequence || /wrong last sequence/i.test(e?.message ?? '');
 }

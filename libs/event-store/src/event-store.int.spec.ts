@@ -1,4 +1,5 @@
-import { headers } from 'nats';
+import { jetstream } from '@nats-io/jetstream';
+import { headers } from '@nats-io/transport-node';
 import { newId, sessionEventSchema, type SessionEvent } from '@reverie/contracts';
 import { natsTestEnv, pgTestEnv, eventually, type NatsTestEnv, type PgTestEnv } from '@reverie/testing';
 import { createDataSource } from '@reverie/persistence';
@@ -84,7 +85,7 @@ describe('append', () => {
 describe('durable consumer', () => {
   it('dead-letters a poison message and still processes the next one', async () => {
     const subject = nats.topology.subject('sessions', 'acme', 's3');
-    await nats.nc.jetstream().publish(subject, new TextEncoder().encode('{not json'));
+    await jetstream(nats.nc).publish(subject, new TextEncoder().encode('{not json'));
     await store.append('sessions', { ...userMessage('s3', 1), data: { seq: 1, text: 'invalid' } , type: 'ToolResultRecorded' } as never);
     const good = userMessage('s3', 2);
     await store.append('sessions', good);
@@ -155,7 +156,7 @@ describe('projection runner', () => {
   const counts = async () => Object.fromEntries((await ds.query(`SELECT session_id, applied FROM t_message_counts ORDER BY 1`)).map((r: { session_id: string; applied: number }) => [r.session_id, r.applied]));
   const checkpoint = async () => Number((await ds.query(`SELECT last_seq FROM projection_checkpoints WHERE projection = $1`, [projection.name]))[0]?.last_seq ?? 0);
   const settled = async () => {
-    const c = await nats.nc.jetstream().consumers.get(nats.topology.streamName('sessions'), nats.topology.consumerName('test', 'projection'));
+    const c = await jetstream(nats.nc).consumers.get(nats.topology.streamName('sessions'), nats.topology.consumerName('test', 'projection'));
     const info = await c.info();
     return info.num_pending === 0 && info.num_ack_pending === 0;
   };
@@ -170,7 +171,7 @@ describe('projection runner', () => {
       await store.append('sessions', e);
       // The same event again under another message id: JetStream keeps both, as it would past the dedup window.
       const h = headers();
-      await nats.nc.jetstream().publish(store.subjectOf('sessions', e), encodeEvent(e), { msgID: `${e.id}-again`, headers: h });
+      await jetstream(nats.nc).publish(store.subjectOf('sessions', e), encodeEvent(e), { msgID: `${e.id}-again`, headers: h });
     }
     const runner = await start();
     await eventually(async () => (await checkpoint()) === 80 && (await settled()), { what: 'checkpoint at 80' });
@@ -255,7 +256,7 @@ describe('projection runner', () => {
 
 async function deadLetters(): Promise<{ reason: string; seq: string }[]> {
   const out: { reason: string; seq: string }[] = [];
-  const c = await nats.nc.jetstream().consumers.get(nats.topology.streamName('deadletter'));
+  const c = await jetstream(nats.nc).consumers.get(nats.topology.streamName('deadletter'));
   const info = await c.info();
   if (!info.num_pending) return out;
   const msgs = await c.consume();

@@ -1,4 +1,5 @@
-import { headers as natsHeaders, type JetStreamClient, type JetStreamManager, type MsgHdrs, type NatsConnection } from 'nats';
+import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
+import { headers as natsHeaders, type MsgHdrs, type NatsConnection } from '@nats-io/transport-node';
 import { AckPublisher } from './ack-publisher';
 import type { Envelope, StreamKey, Topology } from '@reverie/contracts';
 import { decodeJson, encodeEvent } from './codec';
@@ -45,12 +46,12 @@ export class EventStore {
   private readonly publisher: AckPublisher;
 
   constructor(readonly nc: NatsConnection, readonly topology: Topology) {
-    this.js = nc.jetstream();
+    this.js = jetstream(nc);
     this.publisher = new AckPublisher(nc);
   }
 
   jsm(): Promise<JetStreamManager> {
-    return (this.jsmPromise ??= this.nc.jetstreamManager());
+    return (this.jsmPromise ??= jetstreamManager(this.nc));
   }
 
   subjectOf(key: AggregateStream, event: Pick<Envelope, 'tenantId' | 'streamId'>): string {

@@ -1,15 +1,16 @@
-import type { JetStreamClient, JsMsg } from 'nats';
+import { DeliverPolicy, type JetStreamClient, type JsMsg } from '@nats-io/jetstream';
 
 /**
  * Every message on `filterSubject` from `fromSeq` to the stream's end at the time of the call,
  * through an ordered consumer (no acks, recreated by the client on a gap). Ends at once when
  * there is nothing to read.
  */
-export async function* readToEnd(js: JetStreamClient, stream: string, filterSubject: string, options: { fromSeq?: number; maxMessages?: number } = {}): AsyncGenerator<JsMsg> {
+export async function* readToEnd(js: JetStreamClient, stream: string, filterSubject: string, options: { fromSeq?: number; fromTime?: Date; maxMessages?: number } = {}): AsyncGenerator<JsMsg> {
   const fromSeq = options.fromSeq ?? 1;
   const consumer = await js.consumers.get(stream, {
-    filterSubjects: filterSubject,
-    ...(fromSeq > 1 ? { deliver_policy: 'by_start_sequence' as never, opt_start_seq: fromSeq } : {}),
+    filter_subjects: filterSubject,
+    ...(options.fromTime ? { deliver_policy: DeliverPolicy.StartTime, opt_start_time: options.fromTime.toISOString() }
+      : fromSeq > 1 ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: fromSeq } : {}),
   });
   if ((await consumer.info()).num_pending === 0) return;
   const messages = await consumer.consume({ max_messages: options.maxMessages ?? 500 });

@@ -5,6 +5,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { runConsumer } from './consumer-runner';
 import { EventStore } from './event-store';
 import { runProjection, type Projection } from './projection-runner';
+import { jetstreamManager } from '@nats-io/jetstream';
 
 /** A short ack wait and few deliveries: without holding, an outage of a few seconds would use them all up. */
 const PROJECTION = { stream: 'sessions' as const, app: 'test', purpose: 'outage-projection', ackWaitSeconds: 1, maxDeliver: 3 };
@@ -79,7 +80,7 @@ describe('a Postgres outage (the real Postgres behind a TCP proxy that is cut): 
 
       await eventually(async () => (await count('outage_applied')) === 20 && (await count('outage_handled')) === 20, { what: 'everything applied after the outage', timeoutMs: 30_000 });
       expect(await direct.query('SELECT event_id FROM outage_applied WHERE times > 1')).toEqual([]);
-      const deadletter = await nats.nc.jetstreamManager().then((jsm) => jsm.streams.info(nats.topology.streamName('deadletter')));
+      const deadletter = await jetstreamManager(nats.nc).then((jsm) => jsm.streams.info(nats.topology.streamName('deadletter')));
       expect(deadletter.state.messages).toBe(0);
     } finally {
       await projector.stop();

@@ -1,5 +1,5 @@
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import type { ConsumerMessages, JsMsg } from 'nats';
+import type { ConsumerMessages, JsMsg } from '@nats-io/jetstream';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Envelope, StreamKey } from '@reverie/contracts';
 import { backoffMs as defaultBackoff } from './backoff';
@@ -11,6 +11,8 @@ import { redrivenForAnother } from './deadletter-tools';
 import { PoisonMessageError } from './errors';
 import type { EventStore, StoredEvent } from './event-store';
 import { claimSequences, pruneClaims, readCheckpoint, writeCheckpoint } from './checkpoint';
+import { assertLease, LeaseLostError, type LeaseSettings } from './projection-lease';
+import { partitionOf } from './partitions';
 import { extractTraceContext } from './trace-context';
 
 const tracer = trace.getTracer('reverie-event-store');
@@ -25,6 +27,13 @@ export interface Projection<E extends Envelope> {
    * for a projection written once per ingested event, that claim was a second insert per event.
    */
   idempotentByEventId?: boolean;
+  /**
+   * The tables this projection alone writes, all derived from its stream: what `reverie rebuild`
+   * recreates and compares. A projection that does not declare them cannot be rebuilt.
+   */
+  tables?: readonly string[];
+  /** Per table, columns that say when a row was written rather than what the events say (left out of a rebuild's comparison). */
+  volatileColumns?: Readonly<Record<string, readonly string[]>>;
   apply(manager: EntityManager, events: StoredEvent<E>[]): Promise<void>;
 }
 
@@ -47,6 +56,18 @@ export interface ProjectionRunnerOptions<E extends Envelope> {
   idleCommitMs?: number;
   /** Whether a message says the consumer is caught up (default: `m.info.pending === 0`); tests replace it. */
   caughtUp?: (m: JsMsg) => boolean;
+  /**
+   * With several replicas: the lease this replica holds on the projection. Each batch commits only
+   * while it does; when another replica took it, the batch is handed back and the runner ends with
+   * LeaseLostError (see `runLeasedProjection`).
+   */
+  lease?: LeaseSettings;
+  /**
+   * One partition of the stream: the runner applies only the events whose aggregate hashes to
+   * `index` of `count` (see partitions.ts) and acks the others unread; each partition has its own
+   * durable, checkpoint and lease, so replicas share the partitions and each session stays in order.
+   */
+  partition?: { index: number; count: number };
   /** Called after each committed batch, before its acks; tests use it to stop or crash mid-way. */
   afterCommit?: (lastSeq: number) => Promise<void> | void;
 }
@@ -73,6 +94,13 @@ export async function runProjection<E extends Envelope>(opts: ProjectionRunnerOp
   const caughtUp = opts.caughtUp ?? ((m: JsMsg) => m.info.pending === 0);
   const backoff = opts.backoffMs ?? defaultBackoff;
   const consumer = await store.js.consumers.get(store.topology.streamName(opts.stream), durable);
+  const { partition } = opts;
+  const inPartition = (subject: string) => {
+    if (!partition || partition.count === 1) return true;
+    const parsed = store.topology.parseSubject(subject);
+    // A subject that names no aggregate is partition 0's to parse (and dead-letter).
+    return parsed ? partitionOf(parsed.tenantId, parsed.streamId, partition.count) === partition.index : partition.index === 0;
+  };
   const maxDeliver = (await consumer.info(true)).config.max_deliver ?? -1;
   const messages: ConsumerMessages = await consumer.consume({ max_messages: batchSize });
   const gone = endWhenConsumerGone(messages, durable);
@@ -81,6 +109,7 @@ export async function runProjection<E extends Envelope>(opts: ProjectionRunnerOp
     let last = 0;
     await dataSource.transaction(async (manager) => {
       const checkpoint = await readCheckpoint(manager, projection.name);
+      if (opts.lease) await assertLease(manager, projection.name, opts.lease);
       const seqs = batch.map((b) => b.stored.seq);
       const claimed = projection.idempotentByEventId ? new Set(seqs) : await claimSequences(manager, projection.name, seqs);
       const fresh = claimedOnce(batch.map((b) => b.stored), claimed);
@@ -103,7 +132,7 @@ export async function runProjection<E extends Envelope>(opts: ProjectionRunnerOp
 
   const fail = async (batch: { m: JsMsg }[], err: unknown) => {
     for (const { m } of batch) {
-      const count = m.info.redeliveryCount;
+      const count = m.info.deliveryCount;
       if (err instanceof PoisonMessageError || (maxDeliver > 0 && count >= maxDeliver)) {
         await deadletterAndTerm(store, durable, m, (err as Error).message);
       } else {
@@ -137,8 +166,9 @@ export async function runProjection<E extends Envelope>(opts: ProjectionRunnerOp
       for (const { m } of batch) m.ack();
     } catch (err) {
       span.setStatus({ code: SpanStatusCode.ERROR, message: (err as Error).message });
-      if (stopping && isTransientFailure(err)) {
+      if ((stopping && isTransientFailure(err)) || err instanceof LeaseLostError) {
         for (const { m } of batch) m.nak();
+        if (err instanceof LeaseLostError) throw err;
         return;
       }
       if (batch.length === 1) {
@@ -173,13 +203,19 @@ export async function runProjection<E extends Envelope>(opts: ProjectionRunnerOp
         (err: unknown) => {
           committing = undefined;
           failure ??= { err };
+          // Another replica applies the projection now: stop reading (the loop ends with the error).
+          if (err instanceof LeaseLostError) void messages.close();
         },
       );
     };
     for await (const m of messages) {
       if (idle) clearTimeout(idle);
-      if (failure) throw failure.err;
-      if (redrivenForAnother(m, durable)) { m.ack(); continue; }
+      if (failure) {
+        m.nak();
+        for (const b of batch) b.m.nak();
+        throw failure.err;
+      }
+      if (redrivenForAnother(m, durable) || !inPartition(m.subject)) { m.ack(); continue; }
       const parsed = parseMessage(m, parser);
       if ('reason' in parsed) {
         await deadletterAndTerm(store, durable, m, parsed.reason);
@@ -200,7 +236,10 @@ export async function runProjection<E extends Envelope>(opts: ProjectionRunnerOp
     if (idle) clearTimeout(idle);
     closed = true;
     while (committing) await committing;
-    if (failure) throw failure.err;
+    if (failure) {
+      for (const { m } of batch) m.nak();
+      throw failure.err;
+    }
     // Stopped with a partial batch: hand it back now rather than after the ack wait.
     for (const { m } of batch) m.nak();
     if (gone.reason && !stopping) throw new Error(gone.reason);

@@ -1,4 +1,5 @@
-import { connect, DiscardPolicy, type NatsConnection, type StreamInfo } from 'nats';
+import { DiscardPolicy, jetstreamManager, type StreamInfo } from '@nats-io/jetstream';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { STREAM_KEYS, topology, type StreamKey, type Topology } from '@reverie/contracts';
 import { TEST_NATS_URL, uniqueNamespace } from '@reverie/testing';
 import { deleteStreams, provisionStreams, type RetentionSettings } from './provisioning';
@@ -19,7 +20,7 @@ afterEach(async () => {
 });
 
 async function infos(): Promise<Record<StreamKey, StreamInfo>> {
-  const jsm = await nc.jetstreamManager();
+  const jsm = await jetstreamManager(nc);
   return Object.fromEntries(await Promise.all(STREAM_KEYS.map(async (k) => [k, await jsm.streams.info(t.streamName(k))]))) as Record<StreamKey, StreamInfo>;
 }
 
@@ -64,7 +65,7 @@ describe('stream retention', () => {
     expect(streams.deadletter.config).toMatchObject({ max_age: 30 * DAY_NS, max_bytes: 256 * MiB, discard: DiscardPolicy.Old });
     expectSourceOfTruthUnlimited(streams);
 
-    const jsm = await nc.jetstreamManager();
+    const jsm = await jetstreamManager(nc);
     await jsm.streams.update(t.streamName('sessions'), { max_age: 3 * DAY_NS });
     const report = await provisionStreams(nc, t, { consumers: [] });
     expect(report.streams.find((s) => s.name === t.streamName('sessions'))?.action).toBe('updated');

@@ -1,4 +1,4 @@
-import { DiscardPolicy } from 'nats';
+import { DiscardPolicy } from '@nats-io/jetstream';
 import { STREAM_KEYS, topology } from '@reverie/contracts';
 import { DEFAULT_RETENTION, formatBytes, retentionFromEnv, RetentionSettingsError, streamConfig } from './provisioning';
 

@@ -1,4 +1,6 @@
-import { AckPolicy, DeliverPolicy, DiscardPolicy, RetentionPolicy, StorageType, type ConsumerConfig, type NatsConnection, type StreamConfig } from 'nats';
+import { partitionPurpose } from './partitions';
+import { AckPolicy, DeliverPolicy, DiscardPolicy, JetStreamApiCodes, JetStreamApiError, jetstreamManager, RetentionPolicy, StorageType, type ConsumerConfig, type StreamConfig } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
 import { STREAM_KEYS, type StreamKey, type Topology } from '@reverie/contracts';
 
 const SECOND_NS = 1_000_000_000;
@@ -37,6 +39,24 @@ export interface StreamSettings {
 }
 
 export const DEFAULT_STREAM_SETTINGS: StreamSettings = { duplicateWindowSeconds: 120, maxMsgBytes: 1024 * 1024, replicas: 1 };
+
+/** The variable `reverie setup` reads every stream's replica count from (3 on a NATS cluster of three). */
+export const STREAM_REPLICAS_VARIABLE = 'REVERIE_STREAM_REPLICAS';
+
+export class StreamSettingsError extends Error {
+  override readonly name = 'StreamSettingsError';
+}
+
+/**
+ * DEFAULT_STREAM_SETTINGS with the replicas from REVERIE_STREAM_REPLICAS (unset or empty: 1).
+ * JetStream accepts 1 to 5, and no more than the cluster has servers (the server says so).
+ */
+export function streamSettingsFromEnv(env: Record<string, string | undefined>): StreamSettings {
+  const text = env[STREAM_REPLICAS_VARIABLE]?.trim();
+  if (!text) return DEFAULT_STREAM_SETTINGS;
+  if (!/^[1-5]$/.test(text)) throw new StreamSettingsError(`${STREAM_REPLICAS_VARIABLE}: expected a whole number from 1 to 5, got ${JSON.stringify(text)}`);
+  return { ...DEFAULT_STREAM_SETTINGS, replicas: Number(text) };
+}
 
 /**
  * Streams that only record what happened elsewhere and so may lose their oldest messages: SERVING
@@ -176,7 +196,7 @@ export interface ProvisionOptions {
  * A changed retention updates the existing stream (a smaller limit drops the oldest messages).
  */
 export async function provisionStreams(nc: NatsConnection, topology: Topology, options: ProvisionOptions = {}): Promise<ProvisionReport> {
-  const jsm = await nc.jetstreamManager();
+  const jsm = await jetstreamManager(nc);
   const report: ProvisionReport = { streams: [], consumers: [] };
   const retention = options.retention ?? DEFAULT_RETENTION;
   for (const key of STREAM_KEYS) {
@@ -212,7 +232,7 @@ export async function provisionStreams(nc: NatsConnection, topology: Topology, o
 
 /** Fails with a message naming what is missing, so a service started before `reverie setup` says so. */
 export async function assertProvisioned(nc: NatsConnection, topology: Topology, consumers: ConsumerSpec[] = []): Promise<void> {
-  const jsm = await nc.jetstreamManager();
+  const jsm = await jetstreamManager(nc);
   const missing: string[] = [];
   for (const key of STREAM_KEYS) {
     const name = topology.streamName(key);
@@ -228,7 +248,7 @@ export async function assertProvisioned(nc: NatsConnection, topology: Topology, 
 
 /** Removes a namespace's streams (tests only; production streams deny deletion of messages, not of streams). */
 export async function deleteStreams(nc: NatsConnection, topology: Topology): Promise<void> {
-  const jsm = await nc.jetstreamManager();
+  const jsm = await jetstreamManager(nc);
   for (const key of STREAM_KEYS) await jsm.streams.delete(topology.streamName(key)).catch(() => undefined);
 }
 
@@ -237,21 +257,41 @@ export async function deleteStreams(nc: NatsConnection, topology: Topology): Pro
  * does not fit (err_code 10047): say which setting asked for it.
  */
 function storageError(err: unknown, key: StreamKey, wanted: Partial<StreamConfig> & { name: string }): unknown {
-  const e = err as { api_error?: { err_code?: number }; message?: string };
-  if (!isLimited(key) || e?.api_error?.err_code !== 10047) return err;
+  if (!isLimited(key) || !(err instanceof JetStreamApiError) || err.code !== 10047) return err;
   return new Error(
-    `JetStream cannot reserve ${formatBytes(wanted.max_bytes ?? 0)} for stream ${wanted.name} (${RETENTION_VARIABLES[key].maxBytes}): ${e.message ?? 'insufficient storage resources'}; ` +
+    `JetStream cannot reserve ${formatBytes(wanted.max_bytes ?? 0)} for stream ${wanted.name} (${RETENTION_VARIABLES[key].maxBytes}): ${err.message || 'insufficient storage resources'}; ` +
       'lower it or give the NATS server more JetStream storage (max_file_store)',
   );
 }
 
+/** The stream or consumer does not exist (JetStream answers 404: StreamNotFoundError, ConsumerNotFoundError). */
 function isNotFound(err: unknown): boolean {
-  const e = err as { api_error?: { err_code?: number }; code?: string; message?: string };
-  return e?.api_error?.err_code === 10059 || e?.api_error?.err_code === 10014 || e?.code === '404' || /not found/i.test(e?.message ?? '');
+  return err instanceof JetStreamApiError && (err.status === 404 || err.code === JetStreamApiCodes.StreamNotFound || err.code === JetStreamApiCodes.ConsumerNotFound);
 }
 
 function differs(existing: Record<string, unknown>, wanted: Record<string, unknown>): boolean {
   return Object.entries(wanted).some(([k, v]) => JSON.stringify(existing[k]) !== JSON.stringify(v));
 }
 
-export const consumerSpecsOf = (app: string): ConsumerSpec[] => CONSUMERS.filter((c) => c.app === app);
+/** The variable `reverie setup` and session-ingest read the partitions of the sessions projection from. */
+export const SESSION_PARTITIONS_VARIABLE = 'REVERIE_SESSION_PARTITIONS';
+
+/** The consumer that is split into partitions when REVERIE_SESSION_PARTITIONS is above 1. */
+export const PARTITIONED_CONSUMER = { app: 'session-ingest', purpose: 'sessions-projection' } as const;
+
+/** REVERIE_SESSION_PARTITIONS: unset or empty 1 (one durable, as before), else 1 to 64. */
+export function sessionPartitionsFromEnv(env: Record<string, string | undefined>): number {
+  const text = env[SESSION_PARTITIONS_VARIABLE]?.trim();
+  if (!text) return 1;
+  if (!/^\d+$/.test(text) || Number(text) < 1 || Number(text) > 64) throw new StreamSettingsError(`${SESSION_PARTITIONS_VARIABLE}: expected a whole number from 1 to 64, got ${JSON.stringify(text)}`);
+  return Number(text);
+}
+
+/** Every durable consumer, with the sessions projection's split into `sessionPartitions` (one per partition). */
+export function consumersWith(sessionPartitions: number): ConsumerSpec[] {
+  return CONSUMERS.flatMap((c) => (c.app === PARTITIONED_CONSUMER.app && c.purpose === PARTITIONED_CONSUMER.purpose && sessionPartitions > 1
+    ? Array.from({ length: sessionPartitions }, (_, i) => ({ ...c, purpose: partitionPurpose(c.purpose, i) }))
+    : [c]));
+}
+
+export const consumerSpecsOf = (app: string, sessionPartitions = 1): ConsumerSpec[] => consumersWith(sessionPartitions).filter((c) => c.app === app);

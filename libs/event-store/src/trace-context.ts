@@ -1,6 +1,6 @@
 import { context, ROOT_CONTEXT, type Context, type TextMapGetter, type TextMapSetter } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import { headers as natsHeaders, type MsgHdrs } from 'nats';
+import { headers as natsHeaders, type MsgHdrs } from '@nats-io/transport-node';
 
 // W3C trace context travels in NATS message headers (`traceparent`, `tracestate`). The propagator
 // is used directly so the context crosses NATS even where no global propagator was registered.

@@ -1,4 +1,4 @@
-import type { JsMsg } from 'nats';
+import type { JsMsg } from '@nats-io/jetstream';
 
 const TRANSIENT_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ENOTFOUND']);
 /** Postgres SQLSTATEs that say "not now", not "never": connection exceptions, shutdown, too many connections, serialization and deadlock. */

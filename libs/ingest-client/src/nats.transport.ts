@@ -1,4 +1,4 @@
-import { connect, headers as natsHeaders, type NatsConnection } from 'nats';
+import { connect, headers as natsHeaders, RequestError, TimeoutError, type NatsConnection } from '@nats-io/transport-node';
 import { topology } from '@reverie/contracts';
 import { NATS_API_KEY_HEADER, NATS_STATUS_HEADER, type IngestReply, type IngestResponse } from './protocol';
 import { IngestSendError, isRetryableStatus } from './retry';
@@ -46,9 +46,9 @@ export function natsTransport(options: NatsTransportOptions): IngestTransport {
         text = decoder.decode(reply.data);
         status = Number(reply.headers?.get(NATS_STATUS_HEADER) || 0);
       } catch (err) {
-        const code = (err as { code?: string }).code;
-        const what = code === '503' ? 'no session-ingest instance is listening' : code === 'TIMEOUT' ? `timed out after ${timeoutMs} ms` : (err as Error).message;
-        throw new IngestSendError(`NATS ${subject}: ${what}`, code === '503' ? 503 : undefined, true, { cause: err });
+        const noResponders = err instanceof RequestError && err.isNoResponders();
+        const what = noResponders ? 'no session-ingest instance is listening' : err instanceof TimeoutError ? `timed out after ${timeoutMs} ms` : (err as Error).message;
+        throw new IngestSendError(`NATS ${subject}: ${what}`, noResponders ? 503 : undefined, true, { cause: err });
       }
       let parsed: IngestReply;
       try {

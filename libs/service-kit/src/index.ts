@@ -7,6 +7,8 @@ export * from './tracing/tracing';
 export * from './tracing/http-tracing';
 export * from './http/problem-details.filter';
 export * from './http/parse-request';
+export * from './http/registered-routes';
+export * from './openapi';
 export * from './persistence/sql-values';
 export * from './health/health.options';
 export * from './health/health-report';

@@ -60,6 +60,9 @@ export function createClaudeWriter(opts: ClaudeWriterOptions, fallback: LessonWr
     baseURL: cfg.baseURL,
     maxRetries: cfg.maxRetries,
     timeout: cfg.timeoutMs,
+    // The SDK's call span stays (without prompts or completions, whatever the environment says);
+    // the services' fetch instrumentation sends the trace context, with a span per attempt under it.
+    openTelemetry: { propagation: false },
   });
   const log = opts.logger ?? (() => undefined);
   const name = `claude:${cfg.model}`;

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { connect, type NatsConnection } from 'nats';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { Client } from 'pg';
 import { topology, type Topology } from '@reverie/contracts';
 import { deleteStreams, provisionStreams, type ConsumerSpec } from '@reverie/event-store';

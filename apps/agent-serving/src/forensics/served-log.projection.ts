@@ -11,6 +11,7 @@ export const SERVED_LOG_PROJECTION = 'agent-serving--served-log';
  */
 export const servedLogProjection: Projection<ServingEvent> = {
   name: SERVED_LOG_PROJECTION,
+  tables: ['serving_served_log', 'serving_lesson_sessions'],
   async apply(manager: EntityManager, events: StoredEvent<ServingEvent>[]): Promise<void> {
     for (const { event } of events) {
       if (event.type !== 'LessonsServed') continue;

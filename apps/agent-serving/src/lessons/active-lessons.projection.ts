@@ -13,6 +13,7 @@ export const ACTIVE_LESSONS_PROJECTION = 'agent-serving--active-lessons';
  */
 export const activeLessonsProjection: Projection<LessonsStreamEvent> = {
   name: ACTIVE_LESSONS_PROJECTION,
+  tables: ['serving_lesson_views', 'serving_active_lessons', 'serving_lesson_versions'],
   async apply(manager: EntityManager, all: StoredEvent<LessonsStreamEvent>[]): Promise<void> {
     // The tenant's own aggregate (policy, quarantines) serves nothing: what it does to lessons comes as their events.
     const events = all.filter((e): e is StoredEvent<LessonEvent> => !isTenantEvent(e.event));

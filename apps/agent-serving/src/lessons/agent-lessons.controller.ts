@@ -3,7 +3,7 @@ import type { FastifyReply } from 'fastify';
 import { SessionOutcome, SUBJECT_TOKEN } from '@reverie/contracts';
 import type { LessonExplanation } from '@reverie/lessons-mcp';
 import { z } from 'zod';
-import { Allow, boundAgentOf, CurrentPrincipal, parseRequest, type Principal } from '@reverie/service-kit';
+import { Allow, ApiOperation, boundAgentOf, CurrentPrincipal, parseRequest, type Principal } from '@reverie/service-kit';
 import { AgentLessonsService, type AgentLessons } from './agent-lessons.service';
 
 /** Response header naming the LessonsServed event that recorded the answer. */
@@ -40,6 +40,15 @@ export class AgentLessonsController {
    */
   @Get(':agentId/lessons')
   @Allow('agent', 'reviewer', 'approver', 'admin')
+  @ApiOperation({
+    summary: 'The approved lessons of an agent, recorded as served',
+    description: 'Ranked for `task` and `tools` when given, within `budget` tokens (else the tenant\'s default). A key bound to an agent speaks for that agent only.',
+    params: { agentId: agentIdParam },
+    query: agentLessonsQuery,
+    headers: { [CORRELATION_HEADER]: 'Correlation id recorded on the serving (at most 200 characters)' },
+    response: { description: '`{ agentId, lessons, budget }`: ServedLesson[] (libs/contracts)', headers: { [SERVED_EVENT_HEADER]: 'The LessonsServed event that recorded the answer' } },
+    errors: { 503: 'The serving could not be recorded (SERVING unavailable); retry' },
+  })
   async get(
     @CurrentPrincipal() principal: Principal,
     @Headers(CORRELATION_HEADER) correlation: string | undefined,
@@ -61,6 +70,13 @@ export class AgentLessonsController {
   @Post(':agentId/outcomes')
   @HttpCode(202)
   @Allow('agent')
+  @ApiOperation({
+    summary: 'Report how a session ended, and/or rate a lesson served',
+    params: { agentId: agentIdParam },
+    body: outcomeBody,
+    response: { description: '`{ recordedEventId }`: the OutcomeReported event' },
+    errors: { 503: 'The report could not be recorded (SERVING unavailable); retry' },
+  })
   async report(@CurrentPrincipal() principal: Principal, @Param('agentId') agentIdRaw: string, @Body() body: unknown): Promise<{ recordedEventId: string }> {
     const agentId = this.agentOf(principal, agentIdRaw);
     const report = parseRequest(outcomeBody, body, 'body');
@@ -70,6 +86,13 @@ export class AgentLessonsController {
   /** What a lesson the agent is served rests on: approval, support, the session events behind it (no excerpts). */
   @Get(':agentId/lessons/:lessonId/explanation')
   @Allow('agent', 'reviewer', 'approver', 'admin')
+  @ApiOperation({
+    summary: 'What a lesson served to the agent rests on',
+    description: 'Its approval, its support and the session events behind it (no excerpts).',
+    params: { agentId: agentIdParam, lessonId: lessonIdParam },
+    response: { description: 'LessonExplanation (libs/lessons-mcp)' },
+    errors: { 404: 'The agent is not served such a lesson' },
+  })
   async explain(@CurrentPrincipal() principal: Principal, @Param('agentId') agentIdRaw: string, @Param('lessonId') lessonIdRaw: string): Promise<LessonExplanation> {
     const agentId = this.agentOf(principal, agentIdRaw);
     const lessonId = parseRequest(lessonIdParam, lessonIdRaw, 'params');

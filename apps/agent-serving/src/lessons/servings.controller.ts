@@ -2,7 +2,7 @@ import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { z } from 'zod';
 import { servingEventSchema, type ServingEvent } from '@reverie/contracts';
 import { replay, type EventStore } from '@reverie/event-store';
-import { Allow, CurrentPrincipal, EVENT_STORE, parseRequest, type Principal } from '@reverie/service-kit';
+import { Allow, ApiOperation, CurrentPrincipal, EVENT_STORE, parseRequest, type Principal } from '@reverie/service-kit';
 
 const servingsQuery = z.strictObject({
   sessions: z.string({ error: 'expected sessions: session ids separated by commas' }).min(1).max(100_000).transform((s) => new Set(s.split(',').map((x) => x.trim()).filter(Boolean))),
@@ -15,6 +15,7 @@ export class ServingsController {
 
   @Get()
   @Allow('admin')
+  @ApiOperation({ summary: 'What was served to given sessions, and what their agents reported', query: servingsQuery, response: { description: 'The SERVING events of those sessions', schema: z.array(servingEventSchema) } })
   async list(@CurrentPrincipal() principal: Principal, @Query() query: unknown): Promise<ServingEvent[]> {
     const { sessions } = parseRequest(servingsQuery, query, 'query');
     const out: ServingEvent[] = [];

@@ -1,4 +1,4 @@
-import { connect } from 'nats';
+import { connect } from '@nats-io/transport-node';
 import { topology } from '@reverie/contracts';
 import { DeadletterTools } from '@reverie/event-store';
 import type { CliConfig } from '../cli-config';

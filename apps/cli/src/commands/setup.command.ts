@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { connect, credsAuthenticator, type ConnectionOptions } from 'nats';
+import { AuthorizationError, connect, credsAuthenticator, type ConnectionOptions } from '@nats-io/transport-node';
 import { topology } from '@reverie/contracts';
-import { formatBytes, provisionStreams, retentionFromEnv, RetentionSettingsError, type RetentionSettings } from '@reverie/event-store';
+import { consumersWith, formatBytes, provisionStreams, sessionPartitionsFromEnv, retentionFromEnv, RetentionSettingsError, streamSettingsFromEnv, StreamSettingsError, type RetentionSettings, type StreamSettings } from '@reverie/event-store';
 import { migrateDatabase } from '@reverie/persistence';
 import type { CliConfig } from '../cli-config';
 import { CliError } from '../http';
@@ -17,6 +17,26 @@ export function setupRetention(env: NodeJS.ProcessEnv = process.env): RetentionS
     return retentionFromEnv(env);
   } catch (err) {
     if (err instanceof RetentionSettingsError) throw new CliError(`invalid retention: ${err.message}`);
+    throw err;
+  }
+}
+
+/** Every stream's replica count from REVERIE_STREAM_REPLICAS (default 1); a bad value is a CliError. */
+export function setupStreamSettings(env: NodeJS.ProcessEnv = process.env): StreamSettings {
+  try {
+    return streamSettingsFromEnv(env);
+  } catch (err) {
+    if (err instanceof StreamSettingsError) throw new CliError(`invalid stream settings: ${err.message}`);
+    throw err;
+  }
+}
+
+/** The partitions of the sessions projection from REVERIE_SESSION_PARTITIONS (default 1); a bad value is a CliError. */
+export function setupSessionPartitions(env: NodeJS.ProcessEnv = process.env): number {
+  try {
+    return sessionPartitionsFromEnv(env);
+  } catch (err) {
+    if (err instanceof StreamSettingsError) throw new CliError(`invalid stream settings: ${err.message}`);
     throw err;
   }
 }
@@ -44,14 +64,16 @@ export function setupNatsAuth(env: NodeJS.ProcessEnv = process.env): Pick<Connec
 /** Creates or updates the streams, the durable consumers and the database schema. Idempotent. */
 export async function setupCommand(config: CliConfig, out: Output, env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const retention = setupRetention(env);
+  const settings = setupStreamSettings(env);
+  const consumers = consumersWith(setupSessionPartitions(env));
   const t = topology(config.namespace);
   const auth = setupNatsAuth(env);
-  const nc = await connect({ servers: config.natsUrl, name: 'reverie-setup', ...auth }).catch((err: Error & { code?: string }) => {
-    const who = err.code === 'AUTHORIZATION_VIOLATION' ? (auth.user ? ` as NATS_USER ${auth.user}` : auth.authenticator ? ' with NATS_CREDS' : ' without NATS_USER or NATS_CREDS') : '';
+  const nc = await connect({ servers: config.natsUrl, name: 'reverie-setup', ...auth }).catch((err: Error) => {
+    const who = err instanceof AuthorizationError ? (auth.user ? ` as NATS_USER ${auth.user}` : auth.authenticator ? ' with NATS_CREDS' : ' without NATS_USER or NATS_CREDS') : '';
     throw new CliError(`cannot connect to NATS at ${config.natsUrl} (NATS_URL)${who}: ${err.message}`);
   });
   try {
-    const streams = await provisionStreams(nc, t, { retention }).catch((err: Error) => {
+    const streams = await provisionStreams(nc, t, { retention, settings, consumers }).catch((err: Error) => {
       throw new CliError(`cannot provision JetStream at ${config.natsUrl}: ${err.message}`);
     });
     const db = await migrateDatabase(config.databaseUrl).catch((err: Error) => {

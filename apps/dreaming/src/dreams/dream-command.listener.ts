@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { JSONCodec, type NatsConnection, type Subscription } from 'nats';
+import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import { z } from 'zod';
 import { DreamTrigger, type Topology } from '@reverie/contracts';
 import { NATS_CONNECTION, TOPOLOGY, type Logger } from '@reverie/service-kit';
@@ -12,8 +12,7 @@ export const dreamCommandSchema = z.object({
   requestedBy: z.string().min(1).max(256).optional(),
 });
 
-/** Reply: `{ ok: true, accepted, dream: DreamView }` or `{ ok: false, error }`. */
-const codec = JSONCodec();
+const decoder = new TextDecoder();
 
 /**
  * Request/reply command to start a dream over NATS, for callers without HTTP access to the
@@ -39,7 +38,8 @@ export class DreamCommandListener implements OnApplicationBootstrap, OnModuleDes
       for await (const m of sub) {
         const tenantId = m.subject.slice(prefix.length + 1);
         const reply = await this.handle(tenantId, m.data);
-        if (m.reply) m.respond(codec.encode(reply));
+        // Reply: `{ ok: true, accepted, dream: DreamView }` or `{ ok: false, error }`, as JSON.
+        if (m.reply) m.respond(JSON.stringify(reply));
       }
     })();
   }
@@ -53,7 +53,7 @@ export class DreamCommandListener implements OnApplicationBootstrap, OnModuleDes
     let payload: unknown = {};
     if (data.length) {
       try {
-        payload = codec.decode(data);
+        payload = JSON.parse(decoder.decode(data));
       } catch {
         return { ok: false, error: 'the command payload must be JSON: {"trigger"?: "manual", "requestedBy"?: "..."}' };
       }

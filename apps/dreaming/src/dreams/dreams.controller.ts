@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, Post
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { ROUTES, type DreamView } from '@reverie/contracts';
-import { Allow, CurrentPrincipal, parseRequest, type Principal } from '@reverie/service-kit';
+import { Allow, ApiOperation, CurrentPrincipal, parseRequest, type Principal } from '@reverie/service-kit';
 import { DreamRunner } from './dream-runner.service';
 
 /**
@@ -32,6 +32,12 @@ export class DreamsController {
   @Post(ROUTES.dreams)
   @Allow('reviewer', 'approver', 'admin')
   @HttpCode(202)
+  @ApiOperation({
+    summary: 'Start a dream for the caller\'s tenant',
+    body: requestDreamBody,
+    response: { description: 'DreamView (libs/contracts) of the dream started, or of the one already running', headers: { location: 'The dream: `/v1/dreams/{id}`' } },
+    errors: { 503: 'The service is shutting down' },
+  })
   async request(@CurrentPrincipal() principal: Principal, @Body() body: unknown, @Res({ passthrough: true }) reply: FastifyReply): Promise<DreamView> {
     const { trigger } = parseRequest(requestDreamBody, body, 'body');
     try {
@@ -46,6 +52,7 @@ export class DreamsController {
 
   @Get(`${ROUTES.dreams}/:id`)
   @Allow('reviewer', 'approver', 'admin')
+  @ApiOperation({ summary: 'A dream of the caller\'s tenant', response: { description: 'DreamView (libs/contracts)' }, errors: { 404: 'No such dream in the caller\'s tenant' } })
   async get(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<DreamView> {
     const view = await this.runner.view(principal.tenantId, id);
     if (!view) throw new NotFoundException(`dream ${id.slice(0, 128)} not found for tenant ${principal.tenantId}`);

@@ -1,4 +1,3 @@
-import { JSONCodec } from 'nats';
 import { deterministicId, ROUTES, type DreamEvent, type DreamView, type LessonEvent, type SessionEvent } from '@reverie/contracts';
 import { templateWriter } from '@reverie/dreaming-domain';
 import { eventually } from '@reverie/testing';
@@ -192,9 +191,8 @@ describe('dreaming service (real NATS + Postgres, app in-process)', () => {
     it('starts a dream on the NATS request/reply command', async () => {
       const tenant = 'natsy';
       for (const [i, u] of ['ana', 'bo', 'cy'].entries()) await env.ingest(publishWithoutBuildSession(tenant, `n${i + 1}`, u, i + 1));
-      const codec = JSONCodec<{ ok: boolean; accepted: boolean; dream: DreamView }>();
-      const msg = await env.nats.nc.request(env.nats.topology.command('dream.request', tenant), codec.encode({ requestedBy: 'test-suite' } as never), { timeout: 10_000 });
-      const reply = codec.decode(msg.data);
+      const msg = await env.nats.nc.request(env.nats.topology.command('dream.request', tenant), JSON.stringify({ requestedBy: 'test-suite' }), { timeout: 10_000 });
+      const reply = msg.json<{ ok: boolean; accepted: boolean; dream: DreamView }>();
       expect(reply).toMatchObject({ ok: true, accepted: true, dream: { tenantId: tenant, status: 'requested', trigger: 'manual' } });
       const done = await env.waitForDream(tenant, reply.dream.id);
       expect(done.status).toBe('completed');
@@ -204,9 +202,8 @@ describe('dreaming service (real NATS + Postgres, app in-process)', () => {
     });
 
     it('answers an invalid NATS command with the reason', async () => {
-      const codec = JSONCodec<{ ok: boolean; error: string }>();
-      const msg = await env.nats.nc.request(env.nats.topology.command('dream.request', 'natsy'), codec.encode({ trigger: 'whenever' } as never), { timeout: 10_000 });
-      const reply = codec.decode(msg.data);
+      const msg = await env.nats.nc.request(env.nats.topology.command('dream.request', 'natsy'), JSON.stringify({ trigger: 'whenever' }), { timeout: 10_000 });
+      const reply = msg.json<{ ok: boolean; error: string }>();
       expect(reply.ok).toBe(false);
       expect(reply.error).toMatch(/trigger/);
     });

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import type { NatsConnection } from 'nats';
+import type { NatsConnection } from '@nats-io/transport-node';
 import type { DataSource } from 'typeorm';
 import type { Topology } from '@reverie/contracts';
 import { DATA_SOURCE, NATS_CONNECTION, TOPOLOGY } from '@reverie/service-kit';

@@ -1,5 +1,5 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import type { NatsConnection } from 'nats';
+import type { NatsConnection } from '@nats-io/transport-node';
 import type { DataSource } from 'typeorm';
 import { dreamEventSchema, dreamingErasureRequestSchema, type DreamingErasureReply, type Topology } from '@reverie/contracts';
 import { replay, type EventStore } from '@reverie/event-store';

@@ -1,9 +1,8 @@
-import { ErrorCode, JSONCodec, type NatsConnection } from 'nats';
+import { RequestError, TimeoutError, type NatsConnection } from '@nats-io/transport-node';
 import { lessonProposalReplySchema, type LessonProposalRequest, type LessonProposalResult, type Topology } from '@reverie/contracts';
 import { injectTraceContext } from '@reverie/event-store';
 
 export const LESSON_PROPOSAL_TIMEOUT_MS = 10_000;
-const codec = JSONCodec();
 
 /**
  * Dreaming's side of `reverie.cmd.lessons.propose.<tenant>`: lesson-governance, the one writer
@@ -22,13 +21,12 @@ export class LessonProposalsClient {
     const subject = this.topology.command('lessons.propose', tenantId);
     let data: Uint8Array;
     try {
-      ({ data } = await this.nc.request(subject, codec.encode(request), { timeout: this.timeoutMs, headers: injectTraceContext() }));
+      ({ data } = await this.nc.request(subject, JSON.stringify(request), { timeout: this.timeoutMs, headers: injectTraceContext() }));
     } catch (err) {
-      const code = (err as { code?: string }).code;
-      if (code === ErrorCode.Timeout) {
+      if (err instanceof TimeoutError) {
         throw new Error(`lesson-governance did not answer the lesson proposal for ${fingerprint} within ${this.timeoutMs / 1000}s: is it running?`);
       }
-      if (code === ErrorCode.NoResponders) {
+      if (err instanceof RequestError && err.isNoResponders()) {
         throw new Error(`lesson-governance did not answer the lesson proposal for ${fingerprint}: nothing listens on ${subject}: is it running?`);
       }
       throw err;
@@ -42,7 +40,7 @@ export class LessonProposalsClient {
 
 function decode(data: Uint8Array): unknown {
   try {
-    return codec.decode(data);
+    return JSON.parse(new TextDecoder().decode(data));
   } catch {
     return undefined;
   }

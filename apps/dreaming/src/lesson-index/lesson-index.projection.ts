@@ -22,6 +22,7 @@ interface IndexRow {
  */
 export const lessonIndexProjection: Projection<LessonsStreamEvent> = {
   name: LESSON_INDEX_PROJECTION,
+  tables: ['dreaming_lesson_index', 'dreaming_quarantine'],
   async apply(manager: EntityManager, all: StoredEvent<LessonsStreamEvent>[]): Promise<void> {
     await recordQuarantines(manager, all.flatMap((e) => (isTenantEvent(e.event) ? [e.event] : [])));
     const events = all.filter((e): e is StoredEvent<LessonEvent> => !isTenantEvent(e.event));

@@ -9,6 +9,8 @@ export const SESSION_STARTS_PROJECTION = 'dreaming.session-starts';
  * (insert-if-absent, so a redelivered SessionStarted counts once), and
  * `dreaming_tenant_state.sessions_since_dream` recomputed from those rows rather than incremented.
  * Tenants touched by a batch are remembered until `takeTouched()`, called after the commit.
+ * Declares no tables, so `reverie rebuild` refuses it: `dreaming_tenant_state` also holds when
+ * each tenant last dreamt, which is not in SESSIONS.
  */
 export class SessionStartsProjection implements Projection<SessionEvent> {
   readonly name = SESSION_STARTS_PROJECTION;

@@ -1,7 +1,7 @@
 import { Body, ConflictException, Controller, Delete, Get, HttpCode, Inject, NotFoundException, Param, Post, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
-import { Allow, API_KEY_STORE, CurrentPrincipal, mintApiKey, parseRequest, type ApiKeyStore, type Principal } from '@reverie/service-kit';
+import { Allow, API_KEY_STORE, ApiOperation, CurrentPrincipal, mintApiKey, parseRequest, type ApiKeyStore, type Principal } from '@reverie/service-kit';
 import { CLOCK, GOVERNANCE_CONFIG, LOGGER, type Clock } from '../app.tokens';
 import type { GovernanceConfig } from '../config/governance.config';
 import { ADMIN_KEYS_ROUTE, createKeyBody, keyIdParam, keyView, operatorKeyNames, type CreatedKey, type KeyView } from './key-requests';
@@ -30,6 +30,12 @@ export class KeysController {
   @Post()
   @Allow('admin')
   @HttpCode(201)
+  @ApiOperation({
+    summary: 'Create an API key in the admin\'s tenant',
+    body: createKeyBody,
+    response: { description: 'CreatedKey: the key\'s `token`, shown this once (only its hash is stored)' },
+    errors: { 409: 'The name is taken (revoked keys keep theirs) or is an operator key\'s' },
+  })
   async create(@CurrentPrincipal() admin: Principal, @Body() body: unknown, @Res({ passthrough: true }) reply: FastifyReply): Promise<CreatedKey> {
     const { name, roles, owner: named, agent } = parseRequest(createKeyBody, body, 'body');
     // A person who mints a key owns it unless they name its owner; a key minting keys for others owns none.
@@ -48,6 +54,7 @@ export class KeysController {
 
   @Get()
   @Allow('admin')
+  @ApiOperation({ summary: 'The tenant\'s API keys (no secrets)', response: { description: 'KeyView[]' } })
   async list(@CurrentPrincipal() admin: Principal): Promise<KeyView[]> {
     return (await this.keys.list(admin.tenantId)).map(keyView);
   }
@@ -55,6 +62,13 @@ export class KeysController {
   /** Idempotent: revoking a revoked key answers its view again (who revoked it and when stay the first). */
   @Delete(':keyId')
   @Allow('admin')
+  @ApiOperation({
+    summary: 'Revoke an API key',
+    description: 'Idempotent: revoking a revoked key answers its view again. Every service stops accepting it within a second.',
+    params: { keyId: keyIdParam },
+    response: { description: 'KeyView of the revoked key' },
+    errors: { 404: 'No such key in the admin\'s tenant' },
+  })
   async revoke(@CurrentPrincipal() admin: Principal, @Param('keyId') keyIdText: string): Promise<KeyView> {
     const keyId = parseRequest(keyIdParam, keyIdText, 'params');
     const revoked = await this.keys.revoke(admin.tenantId, keyId, admin.actor.id, this.clock().toISOString());

@@ -1,5 +1,5 @@
 import { Controller, Get, Inject } from '@nestjs/common';
-import { Public } from '@reverie/service-kit';
+import { ApiOperation, Public } from '@reverie/service-kit';
 import { GOVERNANCE_CONFIG } from '../app.tokens';
 import type { GovernanceConfig } from '../config/governance.config';
 
@@ -10,6 +10,7 @@ export class ConsoleConfigController {
 
   @Get()
   @Public()
+  @ApiOperation({ summary: 'Where the reviewer console finds each service', response: { description: '`{ services: { <service>: <base URL> } }`' } })
   get(): { services: Record<'session-ingest' | 'dreaming' | 'lesson-governance' | 'agent-serving', string> } {
     return { services: { 'session-ingest': this.config.REVERIE_INGEST_URL, dreaming: this.config.REVERIE_DREAMING_URL, 'lesson-governance': '', 'agent-serving': this.config.REVERIE_SERVING_URL } };
   }

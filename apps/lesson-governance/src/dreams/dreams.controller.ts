@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, NotFoundException, Param, Query } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import type { DreamView } from '@reverie/contracts';
-import { Allow, CurrentPrincipal, DATA_SOURCE, parseRequest, type Principal } from '@reverie/service-kit';
+import { Allow, ApiOperation, CurrentPrincipal, DATA_SOURCE, parseRequest, type Principal } from '@reverie/service-kit';
 import { z } from 'zod';
 
 const listDreamsQuery = z.object({
@@ -19,6 +19,7 @@ export class DreamsController {
 
   @Get()
   @Allow('reviewer', 'approver', 'admin')
+  @ApiOperation({ summary: 'The tenant\'s dreams, newest request first', query: listDreamsQuery, response: { description: 'DreamView[] (libs/contracts)' } })
   async list(@CurrentPrincipal() principal: Principal, @Query() query: unknown): Promise<DreamView[]> {
     const { limit } = parseRequest(listDreamsQuery, query, 'query');
     const rows: { view: DreamView }[] = await this.ds.query(
@@ -30,6 +31,7 @@ export class DreamsController {
 
   @Get(':id')
   @Allow('reviewer', 'approver', 'admin')
+  @ApiOperation({ summary: 'A dream of the tenant', params: { id: dreamIdParam }, response: { description: 'DreamView (libs/contracts)' }, errors: { 404: 'No such dream in the caller\'s tenant' } })
   async get(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<DreamView> {
     const dreamId = parseRequest(dreamIdParam, id, 'params');
     const rows: { view: DreamView }[] = await this.ds.query(

@@ -14,6 +14,7 @@ const key = (tenantId: string, dreamId: string) => `${tenantId}\u0000${dreamId}`
  */
 export const governanceDreamsProjection: Projection<DreamEvent> = {
   name: GOVERNANCE_DREAMS_PROJECTION,
+  tables: ['governance_dreams', 'governance_lesson_efficacy'],
   async apply(manager: EntityManager, events: StoredEvent<DreamEvent>[]): Promise<void> {
     const rows: { tenant_id: string; dream_id: string; view: DreamView }[] = await manager.query(
       `SELECT d.tenant_id, d.dream_id, d.view FROM governance_dreams d

@@ -13,6 +13,7 @@ export const GOVERNANCE_LESSONS_PROJECTION = 'lesson-governance--lessons-project
  */
 export const governanceLessonsProjection: Projection<LessonsStreamEvent> = {
   name: GOVERNANCE_LESSONS_PROJECTION,
+  tables: ['governance_lessons', 'governance_audit'],
   async apply(manager: EntityManager, events: StoredEvent<LessonsStreamEvent>[]): Promise<void> {
     const existing = await loadViews(manager, events);
     const { lessons, audit } = planGovernanceBatch(existing, events);

@@ -1,6 +1,6 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import { JSONCodec, type Msg, type NatsConnection, type Subscription } from 'nats';
+import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
 import { lessonProposalRequestSchema, type LessonProposalReply, type Topology } from '@reverie/contracts';
 import { extractTraceContext } from '@reverie/event-store';
 import { NATS_CONNECTION, TOPOLOGY, type Logger } from '@reverie/service-kit';
@@ -8,7 +8,7 @@ import { LOGGER } from '../app.tokens';
 import { LessonProposalsService } from './lesson-proposals.service';
 
 const QUEUE_GROUP = 'lesson-governance';
-const codec = JSONCodec();
+const decoder = new TextDecoder();
 const tracer = trace.getTracer('lesson-governance');
 
 /**
@@ -56,7 +56,7 @@ export class LessonProposalListener implements OnApplicationBootstrap, BeforeApp
     try {
       const reply = await context.with(trace.setSpan(context.active(), span), () => this.answer(tenantId, msg.data));
       if (!reply.ok) span.setStatus({ code: SpanStatusCode.ERROR, message: reply.error });
-      if (msg.reply) msg.respond(codec.encode(reply));
+      if (msg.reply) msg.respond(JSON.stringify(reply));
     } finally {
       span.end();
     }
@@ -65,7 +65,7 @@ export class LessonProposalListener implements OnApplicationBootstrap, BeforeApp
   private async answer(tenantId: string, data: Uint8Array): Promise<LessonProposalReply> {
     let payload: unknown;
     try {
-      payload = codec.decode(data);
+      payload = JSON.parse(decoder.decode(data));
     } catch {
       return { ok: false, error: 'the lesson proposal must be JSON (LessonProposalRequest of @reverie/contracts)' };
     }

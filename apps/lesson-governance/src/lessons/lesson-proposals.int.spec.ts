@@ -1,4 +1,3 @@
-import { JSONCodec } from 'nats';
 import {
   deterministicId, lessonEventSchema, newId, type LessonCandidate, type LessonEvent, type LessonProposalReply, type LessonProposalRequest,
 } from '@reverie/contracts';
@@ -10,7 +9,6 @@ import { createApp } from '../app.factory';
 import { loadGovernanceConfig } from '../config/governance.config';
 
 const TENANT = 'acme';
-const codec = JSONCodec();
 const ref = (eventId: string) => ({ tenantId: TENANT, sessionId: `s-${eventId}`, eventId });
 
 /** The pattern as a dream mines it: totals over `sessions` sessions, citing `events`. */
@@ -32,8 +30,8 @@ describe('lesson proposals over NATS (reverie.cmd.lessons.propose.<tenant>, real
     dreamId, causationId: `started-${dreamId}`, now: '2025-03-01T10:00:00.000Z', action, lessonId, candidate: c, rejectedRegrowthFactor: 2,
   });
   const ask = async (payload: unknown, tenantId = TENANT): Promise<LessonProposalReply> => {
-    const msg = await nats.nc.request(nats.topology.command('lessons.propose', tenantId), codec.encode(payload), { timeout: 10_000 });
-    return codec.decode(msg.data) as LessonProposalReply;
+    const msg = await nats.nc.request(nats.topology.command('lessons.propose', tenantId), JSON.stringify(payload), { timeout: 10_000 });
+    return msg.json<LessonProposalReply>();
   };
   const stored = async (lessonId: string, tenantId = TENANT): Promise<LessonEvent[]> =>
     (await store.readAggregate('lessons', tenantId, lessonId)).events.map((e) => lessonEventSchema.parse(e.event));
@@ -124,7 +122,7 @@ describe('lesson proposals over NATS (reverie.cmd.lessons.propose.<tenant>, real
     expect(reply.ok).toBe(false);
     expect(!reply.ok && reply.error).toMatch(/now: .*; candidate: /);
     const notJson = await nats.nc.request(nats.topology.command('lessons.propose', TENANT), new TextEncoder().encode('{nope'), { timeout: 10_000 });
-    expect(codec.decode(notJson.data)).toMatchObject({ ok: false, error: expect.stringMatching(/must be JSON/) });
+    expect(notJson.json()).toMatchObject({ ok: false, error: expect.stringMatching(/must be JSON/) });
     expect(await stored(lessonIdOf(TENANT, 'fp-incomplete'))).toEqual([]);
   });
 

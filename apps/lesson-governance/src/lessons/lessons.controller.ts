@@ -3,7 +3,7 @@ import type { FastifyReply } from 'fastify';
 import { newId, type LessonView } from '@reverie/contracts';
 import type { DriftAction, DriftCaps, LessonCommand, LessonCommandMetadata, LessonState } from '@reverie/lesson-domain';
 import { DriftCapError, DriftGuard } from '../drift/drift-guard.service';
-import { Allow, CurrentPrincipal, parseRequest, type Principal } from '@reverie/service-kit';
+import { Allow, ApiOperation, CurrentPrincipal, parseRequest, type Principal } from '@reverie/service-kit';
 import { CLOCK, type Clock } from '../app.tokens';
 import { LessonGuardrails } from '../policy/lesson-guardrails.service';
 import { rolloutOf } from '../policy/tenant-policy';
@@ -14,6 +14,16 @@ import { LessonQueriesService, type LessonWithAudit, type ServedSetChange } from
 import { approveBody, changesQuery, editBody, lessonIdParam, listLessonsQuery, reasonBody, rejectBody, retireBody } from './lesson-requests';
 
 export const CORRELATION_HEADER = 'x-correlation-id';
+
+const LESSON = { id: lessonIdParam };
+const LESSON_VIEW = { description: 'LessonView (libs/contracts): the lesson as decided' };
+const CORRELATION = { [CORRELATION_HEADER]: 'Correlation id recorded on the decision (at most 200 characters; else a new one)' };
+const DECISION_ERRORS = {
+  403: 'None of the roles allowed, or separation of duties (a proposer, editor or ingester of its evidence may not approve it)',
+  404: 'No such lesson in the caller\'s tenant',
+  409: 'The lesson\'s state forbids it (`code` says why), or it kept changing concurrently',
+  422: 'Well-formed but meaningless (`code` says why): a blank reason, an unchanged text',
+};
 
 /**
  * The review API. Reads come from the projection; decisions go through the decider against the
@@ -35,6 +45,7 @@ export class LessonsController {
   /** Reading lessons and their evidence is the reviewers' work; approvers read what they approve, admins oversee. */
   @Get()
   @Allow('reviewer', 'approver', 'admin')
+  @ApiOperation({ summary: 'The tenant\'s lessons, newest first', query: listLessonsQuery, response: { description: 'LessonView[] (libs/contracts)' } })
   list(@CurrentPrincipal() principal: Principal, @Query() query: unknown): Promise<LessonView[]> {
     return this.queries.list(principal.tenantId, parseRequest(listLessonsQuery, query, 'query'));
   }
@@ -42,6 +53,7 @@ export class LessonsController {
   /** What changed in the served set since a date (`lessons diff --since`): additions, widenings, replacements, withdrawals. */
   @Get('changes')
   @Allow('reviewer', 'approver', 'admin')
+  @ApiOperation({ summary: 'What changed in the served set since a date', query: changesQuery, response: { description: 'ServedSetChange[]: additions, widenings, replacements, withdrawals' } })
   changes(@CurrentPrincipal() principal: Principal, @Query() query: unknown): Promise<ServedSetChange[]> {
     return this.queries.servedSetChanges(principal.tenantId, parseRequest(changesQuery, query, 'query').since);
   }
@@ -49,6 +61,7 @@ export class LessonsController {
   /** The lesson with its audit trail (every event with its actor; an edit with its diff). */
   @Get(':id')
   @Allow('reviewer', 'approver', 'admin')
+  @ApiOperation({ summary: 'A lesson with its audit trail', params: LESSON, response: { description: 'LessonWithAudit: the LessonView and every event with its actor (an edit with its diff)' }, errors: { 404: DECISION_ERRORS[404] } })
   get(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<LessonWithAudit> {
     return this.queries.get(principal.tenantId, this.lessonId(id));
   }
@@ -57,6 +70,7 @@ export class LessonsController {
   @Post(':id/edit')
   @Allow('reviewer', 'approver')
   @HttpCode(200)
+  @ApiOperation({ summary: 'Edit the text under review', params: LESSON, headers: CORRELATION, body: editBody, response: LESSON_VIEW, errors: DECISION_ERRORS })
   async edit(@CurrentPrincipal() principal: Principal, @Headers(CORRELATION_HEADER) correlation: string | undefined, @Param('id') id: string, @Body() body: unknown): Promise<LessonView> {
     const { text, rationale } = parseRequest(editBody, body, 'body');
     const lessonId = this.lessonId(id);
@@ -78,6 +92,12 @@ export class LessonsController {
   @Post(':id/approve')
   @Allow('approver')
   @HttpCode(200)
+  @ApiOperation({
+    summary: 'Approve a lesson (or record an approval towards it)',
+    description: 'The approval binds to the text version read (`textHash`). With a two-person policy the lesson stays in review until enough distinct approvers approved it.',
+    params: LESSON, headers: CORRELATION, body: approveBody, response: LESSON_VIEW,
+    errors: { ...DECISION_ERRORS, 429: 'Over one of the tenant\'s drift caps (`cap`): it waits until `retryAt` (`Retry-After`)' },
+  })
   async approve(@CurrentPrincipal() principal: Principal, @Headers(CORRELATION_HEADER) correlation: string | undefined, @Param('id') id: string, @Body() body: unknown, @Res({ passthrough: true }) reply: FastifyReply): Promise<LessonView> {
     const { note, textHash } = parseRequest(approveBody, body, 'body');
     const lessonId = this.lessonId(id);
@@ -94,6 +114,7 @@ export class LessonsController {
   @Post(':id/reject')
   @Allow('reviewer', 'approver')
   @HttpCode(200)
+  @ApiOperation({ summary: 'Reject a proposal or a revision', params: LESSON, headers: CORRELATION, body: rejectBody, response: LESSON_VIEW, errors: DECISION_ERRORS })
   async reject(@CurrentPrincipal() principal: Principal, @Headers(CORRELATION_HEADER) correlation: string | undefined, @Param('id') id: string, @Body() body: unknown): Promise<LessonView> {
     const { reason } = parseRequest(rejectBody, body, 'body');
     return this.run(principal, this.lessonId(id), { type: 'RejectLesson', data: { reason }, metadata: this.metadata(principal, correlation) });
@@ -103,6 +124,7 @@ export class LessonsController {
   @Post(':id/promote')
   @Allow('approver')
   @HttpCode(200)
+  @ApiOperation({ summary: 'Serve a canary to every agent now', params: LESSON, headers: CORRELATION, body: reasonBody, response: LESSON_VIEW, errors: DECISION_ERRORS })
   async promote(@CurrentPrincipal() principal: Principal, @Headers(CORRELATION_HEADER) correlation: string | undefined, @Param('id') id: string, @Body() body: unknown): Promise<LessonView> {
     const { reason } = parseRequest(reasonBody, body, 'body');
     return this.run(principal, this.lessonId(id), { type: 'PromoteLesson', data: { reason }, metadata: this.metadata(principal, correlation) });
@@ -112,6 +134,7 @@ export class LessonsController {
   @Post(':id/rollback')
   @Allow('approver')
   @HttpCode(200)
+  @ApiOperation({ summary: 'Withdraw the served version (the previous one is served again, if any)', params: LESSON, headers: CORRELATION, body: reasonBody, response: LESSON_VIEW, errors: DECISION_ERRORS })
   async rollback(@CurrentPrincipal() principal: Principal, @Headers(CORRELATION_HEADER) correlation: string | undefined, @Param('id') id: string, @Body() body: unknown): Promise<LessonView> {
     const { reason } = parseRequest(reasonBody, body, 'body');
     return this.run(principal, this.lessonId(id), { type: 'RollBackLesson', data: { reason }, metadata: this.metadata(principal, correlation) });
@@ -121,6 +144,10 @@ export class LessonsController {
   @Post(':id/retire')
   @Allow('approver')
   @HttpCode(200)
+  @ApiOperation({
+    summary: 'Retire a lesson', params: LESSON, headers: CORRELATION, body: retireBody, response: LESSON_VIEW,
+    errors: { ...DECISION_ERRORS, 429: 'Over one of the tenant\'s drift caps (`cap`): it waits until `retryAt` (`Retry-After`)' },
+  })
   async retire(@CurrentPrincipal() principal: Principal, @Headers(CORRELATION_HEADER) correlation: string | undefined, @Param('id') id: string, @Body() body: unknown, @Res({ passthrough: true }) reply: FastifyReply): Promise<LessonView> {
     const { reason } = parseRequest(retireBody, body, 'body');
     const lessonId = this.lessonId(id);
@@ -132,6 +159,7 @@ export class LessonsController {
   @Post(':id/reopen')
   @Allow('reviewer', 'approver')
   @HttpCode(200)
+  @ApiOperation({ summary: 'Bring a rejected, retired, expired or rolled-back lesson back to review', params: LESSON, headers: CORRELATION, body: reasonBody, response: LESSON_VIEW, errors: DECISION_ERRORS })
   async reopen(@CurrentPrincipal() principal: Principal, @Headers(CORRELATION_HEADER) correlation: string | undefined, @Param('id') id: string, @Body() body: unknown): Promise<LessonView> {
     const { reason } = parseRequest(reasonBody, body, 'body');
     const lessonId = this.lessonId(id);

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Inject, Patch, Post } from '@nestjs/common';
 import type { Logger } from 'pino';
 import type { PolicyCheck } from '@reverie/lesson-domain';
-import { Allow, CurrentPrincipal, parseRequest, type Principal } from '@reverie/service-kit';
+import { Allow, ApiOperation, CurrentPrincipal, parseRequest, type Principal } from '@reverie/service-kit';
 import { CLOCK, LOGGER, type Clock } from '../app.tokens';
 import { LessonGuardrails } from './lesson-guardrails.service';
 import { ADMIN_POLICY_ROUTE, policyPatchBody, policyTestBody, type TenantPolicy } from './tenant-policy';
@@ -23,12 +23,14 @@ export class PolicyController {
 
   @Get()
   @Allow('reviewer', 'approver', 'admin')
+  @ApiOperation({ summary: 'The tenant\'s governance policy', response: { description: 'TenantPolicy: approvals, rollout, review-by, guardrails, corroboration, drift caps, efficacy' } })
   get(@CurrentPrincipal() principal: Principal): Promise<TenantPolicy> {
     return this.policies.get(principal.tenantId);
   }
 
   @Patch()
   @Allow('admin')
+  @ApiOperation({ summary: 'Change the tenant\'s governance policy', description: 'The fields given replace the current ones; the change is recorded with the admin\'s credential.', body: policyPatchBody, response: { description: 'TenantPolicy as it now is' } })
   async set(@CurrentPrincipal() admin: Principal, @Body() body: unknown): Promise<TenantPolicy> {
     const { tenantId: _t, ...patch } = parseRequest(policyPatchBody, body, 'body');
     const { before, after } = await this.policies.patch(admin.tenantId, patch, admin.actor, this.clock().toISOString());
@@ -40,6 +42,7 @@ export class PolicyController {
   @Post('test')
   @HttpCode(200)
   @Allow('reviewer', 'approver', 'admin')
+  @ApiOperation({ summary: 'Dry-run a text against the tenant\'s guardrails', description: 'Nothing is recorded.', body: policyTestBody, response: { description: 'PolicyCheck: the verdict and each violation' } })
   async test(@CurrentPrincipal() principal: Principal, @Body() body: unknown): Promise<PolicyCheck> {
     const { text, rationale } = parseRequest(policyTestBody, body, 'body');
     const check = await this.guardrails.forTenant(principal.tenantId);

@@ -1,5 +1,5 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import type { NatsConnection } from 'nats';
+import type { NatsConnection } from '@nats-io/transport-node';
 import { lessonErasureRequestSchema, type Topology } from '@reverie/contracts';
 import { NATS_CONNECTION, respondToCommand, TOPOLOGY, type Logger } from '@reverie/service-kit';
 import { LOGGER } from '../app.tokens';

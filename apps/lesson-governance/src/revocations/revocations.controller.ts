@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Inject, Post } from '@nestjs/common';
-import { Allow, CurrentPrincipal, parseRequest, type Principal } from '@reverie/service-kit';
+import { Allow, ApiOperation, CurrentPrincipal, parseRequest, type Principal } from '@reverie/service-kit';
 import { TenantAggregate } from '../tenant/tenant-aggregate';
 import { ADMIN_REVOCATIONS_ROUTE, revocationBody } from './revocation-requests';
 import { RevocationsService, type RevocationResult } from './revocations.service';
@@ -19,12 +19,19 @@ export class RevocationsController {
   @Post()
   @HttpCode(200)
   @Allow('approver', 'admin')
+  @ApiOperation({
+    summary: 'Revoke by source: sessions, users or keys',
+    description: 'Quarantines the sources and recounts the support of every lesson they backed, without them.',
+    body: revocationBody,
+    response: { description: 'RevocationResult: the sources quarantined and, for each lesson they backed, its support before and after and what was done' },
+  })
   revoke(@CurrentPrincipal() principal: Principal, @Body() body: unknown): Promise<RevocationResult> {
     return this.revocations.revoke(principal, parseRequest(revocationBody, body, 'body'));
   }
 
   @Get()
   @Allow('reviewer', 'approver', 'admin')
+  @ApiOperation({ summary: 'What was revoked, and the erasures recorded (how much, never whom)', response: { description: '`{ quarantined, revocations, erasures }`' } })
   async list(@CurrentPrincipal() principal: Principal) {
     const { state } = await this.tenants.load(principal.tenantId);
     return { quarantined: state.quarantined, revocations: state.revocations, erasures: state.erasures };

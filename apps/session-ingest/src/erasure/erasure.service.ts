@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Inject, Injectable, ServiceUnavailableException } from '@nestjs/common';
-import { JSONCodec, type NatsConnection } from 'nats';
+import type { NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import { newId, type DreamingErasureReply, type LessonErasureReply, type Topology } from '@reverie/contracts';
@@ -19,7 +19,6 @@ export interface ErasureResult {
   lessons: Extract<LessonErasureReply, { ok: true }>['lessons'];
 }
 
-const codec = JSONCodec();
 const REQUEST_TIMEOUT_MS = 30_000;
 
 /**
@@ -84,7 +83,7 @@ export class ErasureService {
   private async ask<R extends { ok: boolean }>(subject: string, payload: unknown, service: string): Promise<Extract<R, { ok: true }>> {
     let reply: R;
     try {
-      reply = codec.decode((await this.nc.request(subject, codec.encode(payload), { timeout: REQUEST_TIMEOUT_MS })).data) as R;
+      reply = (await this.nc.request(subject, JSON.stringify(payload), { timeout: REQUEST_TIMEOUT_MS })).json<R>();
     } catch (err) {
       throw new ServiceUnavailableException(`${service} did not answer the erasure (${(err as Error).message}); retry: an erasure is safe to repeat`);
     }

@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
 import { z } from 'zod';
-import { Allow, CurrentPrincipal, parseRequest, type Principal } from '@reverie/service-kit';
+import { Allow, ApiOperation, CurrentPrincipal, parseRequest, type Principal } from '@reverie/service-kit';
 import { ExportService, type UserExport } from './export.service';
 
 export const ADMIN_EXPORTS_ROUTE = '/v1/admin/exports';
@@ -14,6 +14,7 @@ export class ExportController {
   @Post()
   @HttpCode(200)
   @Allow('admin')
+  @ApiOperation({ summary: 'Everything session-ingest holds about a user', body: exportBody, response: { description: 'UserExport: the user\'s sessions and their events, opened' } })
   export(@CurrentPrincipal() principal: Principal, @Body() body: unknown): Promise<UserExport> {
     return this.exports.export(principal.tenantId, parseRequest(exportBody, body, 'body').user);
   }

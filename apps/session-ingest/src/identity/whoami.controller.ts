@@ -1,6 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
 import { WHOAMI_ROUTE, type WhoAmI } from '@reverie/ingest-client';
-import { Allow, CurrentPrincipal, ROLES, type Principal } from '@reverie/service-kit';
+import { Allow, ApiOperation, CurrentPrincipal, ROLES, type Principal } from '@reverie/service-kit';
 
 /**
  * Who the presented credential is, as the server verified it: the tenant, the actor recorded on
@@ -11,6 +11,7 @@ import { Allow, CurrentPrincipal, ROLES, type Principal } from '@reverie/service
 export class WhoAmIController {
   @Get(WHOAMI_ROUTE)
   @Allow(...ROLES)
+  @ApiOperation({ summary: 'Who the presented credential is', response: { description: 'WhoAmI (libs/ingest-client): `{ tenantId, actor, roles, credential }`' } })
   whoami(@CurrentPrincipal() p: Principal): WhoAmI {
     return { tenantId: p.tenantId, actor: p.actor, roles: [...p.roles], credential: p.credential };
   }

@@ -226,7 +226,7 @@ describe('session-ingest over HTTP and NATS (real NATS and Postgres)', () => {
     expect(await reviewerKey.sendBatch(events as never).catch((e: unknown) => e)).toMatchObject({ status: 403, retryable: false });
 
     // The tenant-scoped subject must name the key's tenant.
-    const { headers } = await import('nats');
+    const { headers } = await import('@nats-io/transport-node');
     const h = headers();
     h.set('Reverie-Api-Key', env.keys.globex);
     const reply = await env.nats.nc.request(env.nats.topology.command('ingest', 'acme'), new TextEncoder().encode(JSON.stringify({ events })), { headers: h, timeout: 5000 });

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { headers as natsHeaders } from 'nats';
+import { headers as natsHeaders } from '@nats-io/transport-node';
 import { Client } from 'pg';
 import { ROUTES } from '@reverie/contracts';
 import { pseudonymFor } from '@reverie/redaction';

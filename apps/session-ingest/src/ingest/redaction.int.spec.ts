@@ -1,5 +1,5 @@
 import { randomBytes, randomInt } from 'node:crypto';
-import { headers as natsHeaders } from 'nats';
+import { headers as natsHeaders } from '@nats-io/transport-node';
 import { Client } from 'pg';
 import { ROUTES } from '@reverie/contracts';
 import { eventually } from '@reverie/testing';

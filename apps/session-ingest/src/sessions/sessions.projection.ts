@@ -14,6 +14,7 @@ export const SESSIONS_PROJECTION = 'session-ingest.sessions';
 export const sessionsProjection: Projection<SessionEvent> = {
   name: SESSIONS_PROJECTION,
   idempotentByEventId: true,
+  tables: ['ingest_event_ids', 'ingest_sessions'],
   async apply(manager: EntityManager, stored: StoredEvent<SessionEvent>[]): Promise<void> {
     const firstById = new Map<string, StoredEvent<SessionEvent>>();
     for (const s of stored) {

@@ -1,5 +1,6 @@
 import type { SessionCipher } from '@reverie/content-crypto';
-import type { NatsConnection } from 'nats';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
 import type { SessionEvent, Topology } from '@reverie/contracts';
 
 /** A small valid session as a publisher sends it (no tenantId, recordedAt or schemaVersion). */
@@ -22,7 +23,7 @@ export function sessionEvents(sessionId: string, options: { prefix?: string; tex
 
 /** Number of messages in the namespace's SESSIONS stream. */
 export async function sessionsMessageCount(nc: NatsConnection, topology: Topology): Promise<number> {
-  const jsm = await nc.jetstreamManager();
+  const jsm = await jetstreamManager(nc);
   return (await jsm.streams.info(topology.streamName('sessions'))).state.messages;
 }
 
@@ -31,7 +32,7 @@ export async function readSessionsRaw(nc: NatsConnection, topology: Topology): P
   const expected = await sessionsMessageCount(nc, topology);
   const out: { subject: string; text: string }[] = [];
   if (!expected) return out;
-  const consumer = await nc.jetstream().consumers.get(topology.streamName('sessions'));
+  const consumer = await jetstream(nc).consumers.get(topology.streamName('sessions'));
   const messages = await consumer.consume();
   const decoder = new TextDecoder();
   for await (const m of messages) {

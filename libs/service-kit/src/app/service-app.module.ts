@@ -1,5 +1,7 @@
+import { hostname } from 'node:os';
 import { Global, Inject, Injectable, Module, type DynamicModule, type ForwardReference, type InjectionToken, type Provider, type Type } from '@nestjs/common';
-import type { NatsConnection } from 'nats';
+import { jetstreamManager } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
 import type { DataSource } from 'typeorm';
 import { topology, type ServiceName } from '@reverie/contracts';
 import { consumerSpecsOf, type ConsumerSpec } from '@reverie/event-store';
@@ -7,6 +9,7 @@ import type { CommonConfig } from '../config/common-config';
 import { consumersCheck } from '../health/consumers-check';
 import { METRICS, ServiceMetrics } from '../metrics/service-metrics';
 import { HealthModule } from '../health/health.module';
+import { ApiDocsModule } from '../openapi/api-docs.module';
 import type { HealthCheckResult } from '../health/health.options';
 import { ManagedConsumers } from '../infrastructure/managed-consumers';
 import { infrastructureChecks, InfrastructureModule } from '../infrastructure/infrastructure.module';
@@ -39,7 +42,7 @@ export interface ServiceAppModuleOptions {
 /**
  * The module tree of a service: InfrastructureModule (NATS, event store, Postgres), a global core
  * module with the configuration, LOGGER, CLOCK and `providers`, `GET /health` reporting both
- * connections, then the feature modules.
+ * connections, the API document and Swagger UI (`GET /openapi.json`, `/docs`), then the feature modules.
  */
 export function serviceAppModule(options: ServiceAppModuleOptions): Type<unknown> {
   const { service, config, configToken, logger, clock, providers = [] } = options;
@@ -62,7 +65,7 @@ export function serviceAppModule(options: ServiceAppModuleOptions): Type<unknown
   metrics.gauge('reverie_deadletter_messages', 'Messages in DEADLETTER (all consumers)', [], async (g) => {
     if (!connections.nc || connections.nc.isClosed()) return;
     const t = topology(config.REVERIE_NAMESPACE);
-    const info = await (await connections.nc.jetstreamManager()).streams.info(t.streamName('deadletter')).catch(() => undefined);
+    const info = await (await jetstreamManager(connections.nc)).streams.info(t.streamName('deadletter')).catch(() => undefined);
     if (info) g.set(info.state.messages);
   });
 
@@ -99,8 +102,10 @@ export function serviceAppModule(options: ServiceAppModuleOptions): Type<unknown
         natsAuth: { user: config.NATS_USER, pass: config.NATS_PASSWORD, credsFile: config.NATS_CREDS },
         databaseUrl: config.DATABASE_URL,
         namespace: config.REVERIE_NAMESPACE,
-        consumers: options.consumers ?? consumerSpecsOf(service),
+        consumers: options.consumers ?? consumerSpecsOf(service, config.REVERIE_SESSION_PARTITIONS),
+        sessionPartitions: config.REVERIE_SESSION_PARTITIONS,
         contentKey: config.REVERIE_CONTENT_KEY,
+        lease: { owner: config.REVERIE_REPLICA_ID ?? hostname(), ttlMs: config.REVERIE_PROJECTION_LEASE_SECONDS * 1000 },
         logger,
       }),
       ServiceCoreModule,
@@ -113,6 +118,7 @@ export function serviceAppModule(options: ServiceAppModuleOptions): Type<unknown
           return checks;
         },
       }),
+      ApiDocsModule.forRoot({ service }),
       ...options.imports,
     ],
   })

@@ -10,6 +10,8 @@ export interface DeclaredRoute {
   method: number;
   path: string;
   policy?: RoutePolicy;
+  /** The handler function, whose metadata describes the route (its policy, its API operation). */
+  handlerFn: (...args: never[]) => unknown;
 }
 
 /** Every handler of every controller of the app, with the policy it declares (if any). */
@@ -28,7 +30,7 @@ export function declaredRoutes(app: Pick<INestApplicationContext, 'get'>): Decla
         if (path === undefined) continue;
         const policy = reflector.getAllAndOverride<RoutePolicy | undefined>(POLICY, [handler as () => unknown, type]);
         for (const p of Array.isArray(path) ? path : [path]) {
-          out.push({ controller: type.name, handler: name, method: Reflect.getMetadata(METHOD_METADATA, handler) as number, path: `/${[base, p].filter(Boolean).join('/')}`.replace(/\/+/g, '/').replace(/(.)\/$/, '$1'), ...(policy ? { policy } : {}) });
+          out.push({ controller: type.name, handler: name, method: Reflect.getMetadata(METHOD_METADATA, handler) as number, path: `/${[base, p].filter(Boolean).join('/')}`.replace(/\/+/g, '/').replace(/(.)\/$/, '$1'), ...(policy ? { policy } : {}), handlerFn: handler as DeclaredRoute['handlerFn'] });
         }
       }
     }

@@ -6,11 +6,12 @@ import { ProblemDetailsFilter } from '../http/problem-details.filter';
 import cors from '@fastify/cors';
 import type { FastifyInstance } from 'fastify';
 import { registerRateLimit } from '../http/rate-limit';
+import { recordRoutes } from '../http/registered-routes';
 import { METRICS, type ServiceMetrics } from '../metrics/service-metrics';
 import { DEFAULT_RATE_LIMIT_PER_MINUTE } from '../config/common-config';
 import { assertEveryRouteHasPolicy } from '../auth/route-policies';
 import { PinoNestLogger } from '../logging/nest-logger';
-import { installHttpTracing, TraceContextInterceptor } from '../tracing/http-tracing';
+import { installHttpTracing } from '../tracing/http-tracing';
 
 export interface ShutdownHook {
   name: string;
@@ -61,6 +62,8 @@ export interface ServiceHandle {
  */
 export async function createServiceApp(options: ServiceAppOptions): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({ logger: false, bodyLimit: options.bodyLimit ?? 1024 * 1024 });
+  // First, so that every route is recorded: the API documents are checked against them.
+  recordRoutes(adapter.getInstance() as unknown as FastifyInstance);
   installHttpTracing(adapter.getInstance());
   // Before Nest adds the routes: the plugin attaches its hook to each route as it is added.
   if (options.corsOrigins?.length) {
@@ -89,7 +92,6 @@ export async function createServiceApp(options: ServiceAppOptions): Promise<Nest
     });
   }
   app.useGlobalFilters(new ProblemDetailsFilter(options.logger));
-  app.useGlobalInterceptors(new TraceContextInterceptor());
   await app.init();
   // Deny by default: a route that declares no access policy is refused at start-up.
   assertEveryRouteHasPolicy(app);

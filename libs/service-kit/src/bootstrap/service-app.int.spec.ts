@@ -1,3 +1,5 @@
+import { context } from '@opentelemetry/api';
+import { suppressTracing } from '@opentelemetry/core';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import { Writable } from 'node:stream';
 import { createLogger } from '../logging/logger';
@@ -11,7 +13,8 @@ describe('a service app built with the kit', () => {
   let tracing: Tracing;
   let service: ServiceHandle;
   const inject = async (o: { method: string; url: string; headers?: Record<string, string> }) => {
-    const res = await fetch(`${service.url}${o.url}`, { method: o.method, headers: o.headers });
+    // The test's own fetch is not traced: the server span's parent is only what a test sends.
+    const res = await context.with(suppressTracing(context.active()), () => fetch(`${service.url}${o.url}`, { method: o.method, headers: o.headers }));
     const body = await res.text();
     return { statusCode: res.status, headers: { 'content-type': res.headers.get('content-type') ?? '' }, body, json: () => JSON.parse(body) };
   };
@@ -112,6 +115,9 @@ describe('a service app built with the kit', () => {
       const [server] = exporter.getFinishedSpans();
       expect(server.parentSpanContext).toBeUndefined();
       expect(server.status.code).toBe(2); // SpanStatusCode.ERROR
+      // The error's log line names the request's span.
+      const logged = logLines.map((l) => JSON.parse(l)).filter((l) => l.msg === 'request failed').at(-1);
+      expect(logged).toMatchObject({ traceId: server.spanContext().traceId, spanId: server.spanContext().spanId });
     });
   });
 });

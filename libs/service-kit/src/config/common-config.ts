@@ -88,6 +88,16 @@ export function commonConfigSchema(service: ServiceName) {
     }),
     /** Readiness fails when a consumer has more than this many messages waiting for it. */
     REVERIE_READY_MAX_LAG: z.coerce.number({ error: 'expected a whole number of messages' }).int().min(1).default(10_000),
+    /**
+     * Who this replica is, for the projection leases (one replica applies each projection, the
+     * others stand by). Default: the host name, unique per container or pod; set it when several
+     * processes of one service run on one host.
+     */
+    REVERIE_REPLICA_ID: z.string().regex(/^[A-Za-z0-9_.:-]{1,128}$/, 'expected 1-128 characters of A-Z a-z 0-9 _ . : -').optional(),
+    /** Partitions of the sessions projection (as `reverie setup` was given): replicas of session-ingest share them. */
+    REVERIE_SESSION_PARTITIONS: z.coerce.number({ error: 'expected a whole number from 1 to 64' }).int('expected a whole number from 1 to 64').min(1, 'expected a whole number from 1 to 64').max(64, 'expected a whole number from 1 to 64').default(1),
+    /** How long a projection lease lasts without renewal: the longest a crashed leader keeps its standbys waiting. */
+    REVERIE_PROJECTION_LEASE_SECONDS: z.coerce.number({ error: 'expected a number of seconds' }).min(2, 'expected at least 2 seconds').max(600, 'expected at most 600 seconds').default(15),
     /** The master key of session content (32 bytes, base64): wraps each tenant's key-encryption key. Production requires it. */
     REVERIE_CONTENT_KEY: z.string().optional(),
     /** Operator keys, `key:tenant[:role+role],…` (EnvKeyVerifier): the first admin's way in. */

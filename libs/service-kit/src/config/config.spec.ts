@@ -30,6 +30,8 @@ describe('loadConfig', () => {
       REVERIE_RATE_LIMIT_PER_MINUTE: 1200,
       REVERIE_CONSOLE_ORIGINS: [],
       REVERIE_READY_MAX_LAG: 10_000,
+      REVERIE_SESSION_PARTITIONS: 1,
+      REVERIE_PROJECTION_LEASE_SECONDS: 15,
     });
     expect(loadConfig(commonConfigSchema('agent-serving'), {}).PORT).toBe(4104);
   });

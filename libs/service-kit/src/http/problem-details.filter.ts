@@ -14,6 +14,9 @@ export interface ProblemDetails {
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
+/** Seconds a client is told to wait after a 503. */
+export const RETRY_AFTER_UNAVAILABLE_SECONDS = 2;
+
 /**
  * Answers every error as application/problem+json. HttpExceptions keep their status and message
  * (a response object may add `type` and extension members); anything else is a 500 whose detail
@@ -33,6 +36,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       this.logger?.error({ err: exception, method: request.method, url: request.url }, 'request failed');
     }
     if (problem.status === 401) void reply.header('www-authenticate', 'Bearer');
+    // A dependency away (the event log full or restarting, Postgres down): when to try again.
+    if (problem.status === 503 && !reply.hasHeader('retry-after')) void reply.header('retry-after', String(RETRY_AFTER_UNAVAILABLE_SECONDS));
     void reply.status(problem.status).header('content-type', PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
   }
 }

@@ -1,14 +1,15 @@
-import { Inject, Module, type BeforeApplicationShutdown, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Module, type BeforeApplicationShutdown, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { readFileSync } from 'node:fs';
-import { connect, credsAuthenticator, type ConnectionOptions, type NatsConnection, type TlsOptions } from 'nats';
+import { AuthorizationError, connect, credsAuthenticator, type ConnectionOptions, type NatsConnection, type TlsOptions } from '@nats-io/transport-node';
 import type { DataSource } from 'typeorm';
 import { topology, type Topology } from '@reverie/contracts';
-import { assertProvisioned, EventStore, type ConsumerSpec } from '@reverie/event-store';
+import { assertProvisioned, EventStore, type ConsumerSpec, type LeaseSettings } from '@reverie/event-store';
 import { connectMigrated } from '@reverie/persistence';
 import { DATA_SOURCE, EVENT_STORE, NATS_CONNECTION, TOPOLOGY, SESSION_CIPHER } from './infrastructure.tokens';
 import { contentMasterKey, PgContentKeyring, SessionCipher } from '@reverie/content-crypto';
 import { ManagedConsumers, type SupervisorLogger } from './managed-consumers';
 import { ProjectionRunners } from './projection-runners';
+import { answerProjectionCommands } from './projection-commands';
 
 export interface InfrastructureOptions {
   service: string;
@@ -24,18 +25,35 @@ export interface InfrastructureOptions {
   poolSize?: number;
   /** REVERIE_CONTENT_KEY: the master key of session content (absent: the development key). */
   contentKey?: string;
+  /** Partitions of the sessions projection (REVERIE_SESSION_PARTITIONS): a projection started with `partitioned` runs one runner per partition. */
+  sessionPartitions?: number;
+  /** This replica's projection leases (one replica applies each projection; see runLeasedProjection). */
+  lease?: LeaseSettings;
   /** Where the consumer supervisor logs a loop that stopped and its restart. */
   logger?: SupervisorLogger;
 }
 
-class InfrastructureLifecycle implements BeforeApplicationShutdown, OnApplicationShutdown {
+const INFRASTRUCTURE_OPTIONS = Symbol('INFRASTRUCTURE_OPTIONS');
+
+class InfrastructureLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
+  private commands?: { close(): Promise<void> };
+
   constructor(
     @Inject(ManagedConsumers) private readonly consumers: ManagedConsumers,
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
     @Inject(DATA_SOURCE) private readonly ds: DataSource,
+    @Inject(TOPOLOGY) private readonly topology: Topology,
+    @Inject(ProjectionRunners) private readonly projections: ProjectionRunners,
+    @Inject(INFRASTRUCTURE_OPTIONS) private readonly options: InfrastructureOptions,
   ) {}
 
+  onApplicationBootstrap(): void {
+    // The operator's `reverie rebuild` (list and rebuild this service's projections).
+    this.commands = answerProjectionCommands(this.nc, this.topology, this.options.service, this.projections, this.options.logger);
+  }
+
   async beforeApplicationShutdown(): Promise<void> {
+    await this.commands?.close();
     await this.consumers.stopAll();
   }
 
@@ -54,6 +72,7 @@ export class InfrastructureModule {
       module: InfrastructureModule,
       global: true,
       providers: [
+        { provide: INFRASTRUCTURE_OPTIONS, useValue: options },
         { provide: TOPOLOGY, useValue: topology(options.namespace) },
         {
           provide: NATS_CONNECTION,
@@ -62,10 +81,10 @@ export class InfrastructureModule {
             // noAsyncTraces: no stack capture per request; a JetStream publish is a request, and the capture cost ~10% of ingest CPU.
             const tls = natsTlsOptions(options.natsUrl, options.natsTls);
             const auth = natsAuthOptions(options.natsAuth);
-            const nc = await connect({ servers: options.natsUrl, name: options.service, maxReconnectAttempts: -1, noAsyncTraces: true, ...(tls && { tls }), ...auth }).catch((err: Error & { code?: string }) => {
-              // nats.js says only "tls" when TLS is required and the server does not offer it.
-              const why = tls && err.message === 'tls' ? 'the server does not offer TLS, which a tls:// URL or NATS_TLS_* require'
-                : err.code === 'AUTHORIZATION_VIOLATION' ? `${err.message} (${options.natsAuth?.credsFile ? 'NATS_CREDS' : options.natsAuth?.user ? `NATS_USER ${options.natsAuth.user} with NATS_PASSWORD` : 'no NATS_USER or NATS_CREDS set'})`
+            const nc = await connect({ servers: options.natsUrl, name: options.service, maxReconnectAttempts: -1, noAsyncTraces: true, ...(tls && { tls }), ...auth }).catch((err: Error) => {
+              // nats.js says only "server does not support 'tls'" when TLS is required and the server does not offer it.
+              const why = tls && /does not support 'tls'/.test(err.message) ? 'the server does not offer TLS, which a tls:// URL or NATS_TLS_* require'
+                : err instanceof AuthorizationError ? `${err.message} (${options.natsAuth?.credsFile ? 'NATS_CREDS' : options.natsAuth?.user ? `NATS_USER ${options.natsAuth.user} with NATS_PASSWORD` : 'no NATS_USER or NATS_CREDS set'})`
                 : err.message;
               throw new Error(`cannot connect to NATS at ${options.natsUrl} (NATS_URL): ${why}`);
             });
@@ -93,7 +112,7 @@ export class InfrastructureModule {
           provide: ProjectionRunners,
           inject: [EVENT_STORE, DATA_SOURCE, TOPOLOGY, ManagedConsumers],
           useFactory: (store: EventStore, dataSource: DataSource, t: Topology, managed: ManagedConsumers) =>
-            new ProjectionRunners({ service: options.service, store, dataSource, topology: t, managed }),
+            new ProjectionRunners({ service: options.service, store, dataSource, topology: t, managed, lease: options.lease, partitions: options.sessionPartitions ?? 1 }),
         },
         InfrastructureLifecycle,
       ],

@@ -1,4 +1,4 @@
-import { connect } from 'nats';
+import { connect } from '@nats-io/transport-node';
 import { TEST_NATS_URL } from '@reverie/testing';
 import { natsTlsOptions } from './infrastructure.module';
 

@@ -1,3 +1,4 @@
+import { isSpanContextValid, trace } from '@opentelemetry/api';
 import pino, { type DestinationStream, type Logger } from 'pino';
 
 export type { Logger } from 'pino';
@@ -20,13 +21,20 @@ export const REDACT_PATHS = [
 ];
 export const REDACTED = '[REDACTED]';
 
-/** Structured JSON logs, one line per entry, with `service` on each line and secrets censored. */
+/** The active span's ids on each line written inside a trace (a request, a message, a dream). */
+export function traceFields(): { traceId?: string; spanId?: string } {
+  const ctx = trace.getActiveSpan()?.spanContext();
+  return ctx && isSpanContextValid(ctx) ? { traceId: ctx.traceId, spanId: ctx.spanId } : {};
+}
+
+/** Structured JSON logs, one line per entry, with `service` (and trace ids) on each line and secrets censored. */
 export function createLogger(service: string, level = 'info', destination?: DestinationStream): Logger {
   const options = {
     level,
     base: { service },
     redact: { paths: REDACT_PATHS, censor: REDACTED },
     timestamp: pino.stdTimeFunctions.isoTime,
+    mixin: traceFields,
     formatters: { level: (label: string) => ({ level: label }) },
   };
   return destination ? pino(options, destination) : pino(options);

@@ -1,8 +1,8 @@
-import { JSONCodec, type NatsConnection, type Subscription } from 'nats';
+import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import type { z } from 'zod';
 import type { Logger } from '../logging/logger';
 
-const codec = JSONCodec();
+const decoder = new TextDecoder();
 
 /**
  * Answers a request/reply command on `<prefix>.<tenant>`: the tenant is the subject's last token
@@ -18,7 +18,7 @@ export function respondToCommand<S extends z.ZodType, R extends { ok: boolean }>
   const answer = async (tenantId: string, data: Uint8Array): Promise<R | { ok: false; error: string }> => {
     let payload: unknown;
     try {
-      payload = codec.decode(data);
+      payload = JSON.parse(decoder.decode(data));
     } catch {
       return { ok: false, error: `the request on ${options.prefix} must be JSON` };
     }
@@ -39,7 +39,7 @@ export function respondToCommand<S extends z.ZodType, R extends { ok: boolean }>
         return;
       }
       const work = answer(msg.subject.slice(options.prefix.length + 1), msg.data).then((reply) => {
-        if (msg.reply) msg.respond(codec.encode(reply));
+        if (msg.reply) msg.respond(JSON.stringify(reply));
       });
       inFlight.add(work);
       void work.finally(() => inFlight.delete(work));

@@ -2,6 +2,7 @@ import { context, propagation, trace } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { BatchSpanProcessor, NoopSpanProcessor, SimpleSpanProcessor, type SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { enableInstrumentations, patchHttpIfMissed } from './instrumentations';
 
 export interface TracingOptions {
   /** OTLP/HTTP base endpoint (OTEL_EXPORTER_OTLP_ENDPOINT); spans go to `<endpoint>/v1/traces`. */
@@ -17,10 +18,10 @@ export interface Tracing {
 
 /**
  * Starts OpenTelemetry for a service: W3C trace context propagation, an AsyncLocalStorage context
- * manager and a tracer provider. No auto-instrumentation (it would have to load before NestJS):
- * HTTP server spans come from `installHttpTracing`, NATS spans from the event-store's header
- * propagation. Without an endpoint or exporter, spans are still created (ids for logs and
- * propagation) but not exported. Call once per process.
+ * manager, a tracer provider and the instrumentations (HTTP server and client, pg, fetch; see
+ * enableInstrumentations: a service registers them first thing, register-tracing). NATS spans
+ * come from the event-store's header propagation. Without an endpoint or exporter, spans are
+ * still created (ids for logs and propagation) but not exported. Call once per process.
  */
 export function startTracing(serviceName: string, options: TracingOptions = {}): Tracing {
   const processor = options.exporter
@@ -31,16 +32,19 @@ export function startTracing(serviceName: string, options: TracingOptions = {}):
   const sdk = new NodeSDK({
     serviceName,
     autoDetectResources: false,
-    instrumentations: [],
+    instrumentations: enableInstrumentations(),
     spanProcessors: [processor],
     metricReaders: [],
     logRecordProcessors: [],
   });
   sdk.start();
+  patchHttpIfMissed();
   let stopped: Promise<void> | undefined;
   return {
     shutdown() {
       stopped ??= sdk.shutdown().finally(() => {
+        // Unpatched, so that a later startTracing in the same process (a test worker) starts clean.
+        for (const instrumentation of enableInstrumentations()) instrumentation.disable();
         trace.disable();
         context.disable();
         propagation.disable();

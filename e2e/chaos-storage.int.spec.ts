@@ -1,0 +1,164 @@
+/**
+ * Chaos, the fourth fault of issue 14 item 1: NATS runs out of storage. session-ingest runs as a
+ * process of the build on a nats-server of this test's own whose JetStream may keep only a few
+ * MiB on disk (`max_file_store`), and a client ingests sessions over HTTP until SESSIONS cannot
+ * take more. Then the operator gives NATS more room (a restart with a larger limit, same store).
+ * Checked: while full, ingest answers 503 with Retry-After (nothing half-written: what was not
+ * acknowledged is not in the log, and the client's retry of it goes through later); no
+ * acknowledged event lost or stored twice; the sessions read model equals its rebuild from the
+ * log (`rebuildProjectionInShadow`, compare mode); nothing dead-lettered. Loopback only.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { newId, sessionEventSchema, topology, type SessionEvent } from '@reverie/contracts';
+import { SessionBuilder } from '@reverie/dreaming-domain';
+import { EventStore, rebuildProjectionInShadow, replay } from '@reverie/event-store';
+import { createDataSource } from '@reverie/persistence';
+import { eventually, freePort, operatorKeys, pgTestEnv, type PgTestEnv } from '@reverie/testing';
+import { cliConfig } from '../apps/cli/src/cli-config';
+import { setupCommand } from '../apps/cli/src/commands/setup.command';
+import { sessionsProjection } from '../apps/session-ingest/src/sessions/sessions.projection';
+
+jest.setTimeout(240_000);
+
+const ROOT = path.resolve(__dirname, '..');
+const STATE = path.join(ROOT, '.reverie/chaos');
+const { keys: KEYS, REVERIE_API_KEYS } = operatorKeys({ ingest: { tenant: 'chaos', roles: 'ingest' } });
+/** SERVING and DEADLETTER reserve their caps up front: small ones, so the rest is what SESSIONS can use. */
+const SMALL_RETENTION = { REVERIE_SERVING_MAX_BYTES: '1MiB', REVERIE_DEADLETTER_MAX_BYTES: '1MiB' };
+
+const sessionEvents = (n: number): SessionEvent[] => {
+  const b = new SessionBuilder('chaos', `full-${n}-${newId().slice(0, 8)}`, 'chaos-bot', `u-${n % 11}`, Date.UTC(2026, 10, 1) + n * 1000);
+  b.start(`Task ${n}: ${'describe the change in detail '.repeat(20)}`);
+  b.tool('Bash', { command: 'npm test' }, `${'output line\n'.repeat(40)}${n % 3 ? 'ok' : 'FAIL'}`, n % 3 === 0);
+  b.user('thanks');
+  return b.end(n % 3 ? 'success' : 'failure').map(({ tenantId: _t, recordedAt: _r, ...e }) => e as SessionEvent);
+};
+
+describe('chaos: NATS out of storage under ingest load, then given more room', () => {
+  let natsDir: string;
+  let natsPort: number;
+  let nats: ChildProcess | undefined;
+  let ingest: ChildProcess | undefined;
+  let ingestPort: number;
+  let nc: NatsConnection;
+  let pg: PgTestEnv;
+
+  const startNats = async (maxFileStore: string) => {
+    const conf = path.join(natsDir, 'nats.conf');
+    writeFileSync(conf, `listen: "127.0.0.1:${natsPort}"\njetstream { store_dir: "${path.join(natsDir, 'store')}", max_file_store: ${maxFileStore}, max_memory_store: 64MB }\n`);
+    let log = '';
+    nats = spawn('nats-server', ['-c', conf]);
+    nats.stderr?.on('data', (d) => (log += d));
+    await eventually(() => log.includes('Server is ready') || nats?.exitCode !== null, { what: 'nats-server ready', timeoutMs: 20_000 });
+    if (nats.exitCode !== null) throw new Error(`nats-server exited: ${log}`);
+  };
+  const stop = async (p: ChildProcess | undefined, signal: NodeJS.Signals = 'SIGTERM') => {
+    if (!p || p.exitCode !== null) return;
+    await new Promise<void>((resolve) => { p.once('exit', () => resolve()); p.kill(signal); });
+  };
+
+  beforeAll(async () => {
+    mkdirSync(STATE, { recursive: true });
+    if (!existsSync(path.join(ROOT, 'dist/apps/session-ingest/src/main.js'))) execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
+    natsDir = mkdtempSync(path.join(os.tmpdir(), 'reverie-chaos-full-'));
+    natsPort = await freePort();
+    await startNats('4MB');
+    pg = await pgTestEnv();
+    const setupEnv = { NATS_URL: `nats://127.0.0.1:${natsPort}`, DATABASE_URL: pg.url, ...SMALL_RETENTION };
+    await setupCommand(cliConfig(setupEnv), { json: true, result: () => undefined, note: () => undefined }, setupEnv);
+    ingestPort = await freePort();
+    const log = openSync(path.join(STATE, 'session-ingest-full.log'), 'a');
+    ingest = spawn(process.execPath, [path.join(ROOT, 'dist/apps/session-ingest/src/main.js')], {
+      env: { PATH: process.env.PATH, NODE_ENV: 'development', NATS_URL: `nats://127.0.0.1:${natsPort}`, DATABASE_URL: pg.url, PORT: String(ingestPort), LOG_LEVEL: 'warn', REVERIE_API_KEYS, REVERIE_RATE_LIMIT_PER_MINUTE: '0' },
+      stdio: ['ignore', log, log],
+    });
+    await eventually(async () => (await fetch(`http://127.0.0.1:${ingestPort}/health/ready`).then((r) => r.status, () => 0)) === 200, { what: 'session-ingest ready', timeoutMs: 60_000 });
+    nc = await connect({ servers: `nats://127.0.0.1:${natsPort}`, maxReconnectAttempts: -1 });
+  });
+
+  afterAll(async () => {
+    await stop(ingest, 'SIGKILL');
+    await nc?.close().catch(() => undefined);
+    await stop(nats, 'SIGKILL');
+    await pg?.cleanup();
+    if (natsDir) rmSync(natsDir, { recursive: true, force: true });
+  });
+
+  it('refuses with 503 while full, loses nothing acknowledged, and takes the retries once there is room', async () => {
+    const acked = new Map<string, string>();
+    const refusals: { status: number; retryAfter: string | null; detail: string }[] = [];
+    let full = false;
+    let roomGiven = false;
+    let fullAt = 0;
+    let roomGivenAt = 0;
+    let recoveredAfterMs = 0;
+    const post = (events: SessionEvent[]) => fetch(`http://127.0.0.1:${ingestPort}/v1/events`, { method: 'POST', headers: { 'x-api-key': KEYS.ingest.key, 'content-type': 'application/json' }, body: JSON.stringify({ events }) }).catch(() => undefined);
+
+    for (let n = 0; n < 10_000 && !(roomGiven && acked.size > 0 && recoveredAfterMs); n++) {
+      const events = sessionEvents(n);
+      for (;;) {
+        const res = await post(events);
+        if (res && (res.status === 202 || res.status === 207)) {
+          const body = (await res.json()) as { rejected: { index: number }[] };
+          const rejected = new Set(body.rejected.map((r) => r.index));
+          events.forEach((e, i) => { if (!rejected.has(i)) acked.set(e.id, e.streamId); });
+          if (roomGiven && !recoveredAfterMs) recoveredAfterMs = Date.now() - roomGivenAt;
+          break;
+        }
+        if (res) refusals.push({ status: res.status, retryAfter: res.headers.get('retry-after'), detail: ((await res.json().catch(() => ({}))) as { detail?: string }).detail ?? '' });
+        if (!full) {
+          full = true;
+          fullAt = Date.now();
+        }
+        if (!roomGiven && Date.now() - fullAt > 3000) {
+          // Full for 3 s; the operator gives JetStream more room: a restart with a larger limit, same store.
+          await stop(nats, 'SIGTERM');
+          await startNats('64MB');
+          roomGiven = true;
+          roomGivenAt = Date.now();
+        }
+        await new Promise((r) => setTimeout(r, 200)); // not acknowledged: the same batch again
+      }
+      if (recoveredAfterMs) break;
+    }
+    expect(full).toBe(true);
+    expect(recoveredAfterMs).toBeGreaterThan(0);
+    // Refused clearly, never a 500: 503 with a Retry-After (or no answer while NATS restarts).
+    expect(refusals.length).toBeGreaterThan(0);
+    expect(refusals.filter((r) => r.status !== 503)).toEqual([]);
+    expect(refusals[0].retryAfter).not.toBeNull();
+
+    const t = topology('');
+    const store = new EventStore(nc, t);
+    const inLog = new Map<string, number>();
+    for await (const batch of replay(store, 'sessions', sessionEventSchema)) for (const { event } of batch) inLog.set(event.id, (inLog.get(event.id) ?? 0) + 1);
+    const lost = [...acked.keys()].filter((id) => !inLog.has(id));
+    expect({ lost: lost.length, twice: [...inLog.values()].filter((c) => c > 1).length }).toEqual({ lost: 0, twice: 0 });
+    expect(acked.size).toBeGreaterThan(50);
+
+    // The read model caught up and equals its rebuild; nothing was dead-lettered.
+    const jsm = await jetstreamManager(nc);
+    await eventually(async () => {
+      const info = await jsm.consumers.info(t.streamName('sessions'), t.consumerName('session-ingest', 'sessions-projection'));
+      return info.num_pending === 0 && info.num_ack_pending === 0;
+    }, { what: 'sessions projection caught up', timeoutMs: 60_000 });
+    const ds = createDataSource({ url: pg.url, poolSize: 2 });
+    await ds.initialize();
+    try {
+      const report = await rebuildProjectionInShadow({ store, dataSource: ds, stream: 'sessions', parser: sessionEventSchema, projection: sessionsProjection }, { mode: 'compare' });
+      expect(report).toMatchObject({ equal: true, events: inLog.size });
+      const [{ sessions }] = await ds.query('SELECT count(*)::int AS sessions FROM ingest_sessions');
+      expect(sessions).toBe(new Set(acked.values()).size);
+    } finally {
+      await ds.destroy();
+    }
+    expect((await jsm.streams.info(t.streamName('deadletter'))).state.messages).toBe(0);
+    process.stdout.write(`chaos (storage full): ${refusals.length} refusals (${[...new Set(refusals.map((r) => r.detail))].join(' | ')}); ingest took events again ${recoveredAfterMs} ms after NATS came back with room; ${acked.size} events acknowledged\n`);
+    writeFileSync(path.join(ROOT, '.reverie/chaos-storage-report.json'), `${JSON.stringify({ refusals: refusals.length, recoveredAfterMs, eventsAcked: acked.size }, null, 2)}\n`);
+  });
+});
