@@ -209,13 +209,23 @@ export async function runProjection<E extends Envelope>(opts: ProjectionRunnerOp
       );
     };
     for await (const m of messages) {
-      if (idle) clearTimeout(idle);
       if (failure) {
+        if (idle) clearTimeout(idle);
         m.nak();
         for (const b of batch) b.m.nak();
         throw failure.err;
       }
-      if (redrivenForAnother(m, durable) || !inPartition(m.subject)) { m.ack(); continue; }
+      if (redrivenForAnother(m, durable) || !inPartition(m.subject)) {
+        // Not this runner's: acked unread. The batch it holds keeps its idle commit, or commits
+        // now when nothing more is waiting (else it would sit until more of its own came).
+        m.ack();
+        if (caughtUp(m) && !committing && batch.length) {
+          if (idle) clearTimeout(idle);
+          startCommit();
+        }
+        continue;
+      }
+      if (idle) clearTimeout(idle);
       const parsed = parseMessage(m, parser);
       if ('reason' in parsed) {
         await deadletterAndTerm(store, durable, m, parsed.reason);

@@ -290,7 +290,9 @@ export function sessionPartitionsFromEnv(env: Record<string, string | undefined>
 /** Every durable consumer, with the sessions projection's split into `sessionPartitions` (one per partition). */
 export function consumersWith(sessionPartitions: number): ConsumerSpec[] {
   return CONSUMERS.flatMap((c) => (c.app === PARTITIONED_CONSUMER.app && c.purpose === PARTITIONED_CONSUMER.purpose && sessionPartitions > 1
-    ? Array.from({ length: sessionPartitions }, (_, i) => ({ ...c, purpose: partitionPurpose(c.purpose, i) }))
+    // A shorter ack wait: what a replica had pulled but not read when it handed a partition over
+    // (nats.js drops it on close) comes back to the new leader after this, not after 30 s.
+    ? Array.from({ length: sessionPartitions }, (_, i) => ({ ...c, purpose: partitionPurpose(c.purpose, i), ackWaitSeconds: 10 }))
     : [c]));
 }
 
