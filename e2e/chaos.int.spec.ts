@@ -6,7 +6,8 @@
  * kill -9 of each service (restarted), a NATS server restart (kill -9, same store), and a Postgres
  * outage of CHAOS_PG_OUTAGE_SECONDS (20 here; `npm run test:chaos` runs 660). After each: the time
  * until every service is ready again. At the end: no acknowledged event lost, no event applied
- * twice, the sessions read model equal to a rebuild from the log, every consumer caught up,
+ * twice, the sessions read model (and every other rebuildable one, through `reverie rebuild
+ * --compare-only`) equal to a rebuild from the log, every consumer caught up,
  * nothing dead-lettered. Loopback only. The recovery times go to .reverie/chaos-report.json.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
@@ -23,6 +24,7 @@ import { createDataSource } from '@reverie/persistence';
 import { eventually, freePort, operatorKeys, pgTestEnv, tcpProxy, type PgTestEnv, type TcpProxy } from '@reverie/testing';
 import { cliConfig } from '../apps/cli/src/cli-config';
 import { setupCommand } from '../apps/cli/src/commands/setup.command';
+import { rebuildCommand, rebuildListCommand } from '../apps/cli/src/commands/rebuild.command';
 import { sessionsProjection } from '../apps/session-ingest/src/sessions/sessions.projection';
 
 const OUTAGE_S = Number(process.env.CHAOS_PG_OUTAGE_SECONDS ?? 20);
@@ -195,6 +197,20 @@ describe(`chaos: kill -9 of every service, a NATS restart, a ${OUTAGE_S} s Postg
       await fresh.cleanup();
       await db.end();
     }
+
+    // Every other read model equals its rebuild from the log too (`reverie rebuild --compare-only`, run by each service).
+    const cli = cliConfig({ NATS_URL: `nats://127.0.0.1:${natsPort}`, DATABASE_URL: pg.url });
+    const printed: unknown[] = [];
+    const out = { json: true, result: (v: unknown) => printed.push(v), note: () => undefined };
+    await rebuildListCommand(cli, out);
+    const { projections } = printed.pop() as { projections: { name: string; rebuildable: boolean }[] };
+    const compared: Record<string, boolean> = {};
+    for (const p of projections.filter((x) => x.rebuildable)) {
+      await rebuildCommand(cli, out, p.name, { compareOnly: true });
+      compared[p.name] = (printed.pop() as { equal: boolean }).equal;
+    }
+    expect(Object.keys(compared).length).toBeGreaterThanOrEqual(6);
+    expect(Object.entries(compared).filter(([, equal]) => !equal)).toEqual([]);
 
     // Nothing dead-lettered for a transient cause (nothing at all here: the load sends no poison).
     expect((await jsm.streams.info(t.streamName('deadletter'))).state.messages).toBe(0);

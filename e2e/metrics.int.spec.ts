@@ -94,6 +94,7 @@ describe('metrics (prom-client on every service, real NATS and Postgres)', () =>
     expect(sample(dreaming, 'reverie_dream_candidates_total')).toBeGreaterThanOrEqual(1);
     expect(sample(dreaming, 'reverie_dream_duration_seconds_count')).toBe(1);
     expect(sample(dreaming, 'reverie_consumer_lag_messages', { consumer: nats.topology.consumerName('dreaming', 'session-signals') })).toBeGreaterThanOrEqual(0);
+    expect(sample(dreaming, 'reverie_consumer_redelivered_messages', { consumer: nats.topology.consumerName('dreaming', 'session-signals') })).toBeGreaterThanOrEqual(0);
 
     const governance = await eventually(async () => {
       const t = await scrape('lesson-governance');

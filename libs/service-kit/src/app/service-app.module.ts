@@ -54,6 +54,10 @@ export function serviceAppModule(options: ServiceAppModuleOptions): Type<unknown
     g.reset();
     for (const s of await connections.consumers?.status() ?? []) if (s.lag !== undefined) g.set({ consumer: s.name }, s.lag);
   });
+  metrics.gauge('reverie_consumer_redelivered_messages', 'Messages a durable consumer delivered again (ack wait passed, or handed back) and not yet acked', ['consumer'], async (g) => {
+    g.reset();
+    for (const s of await connections.consumers?.status() ?? []) if (s.redelivered !== undefined) g.set({ consumer: s.name }, s.redelivered);
+  });
   metrics.gauge('reverie_consumer_up', '1 while a consumer loop runs, 0 while it is restarting', ['consumer'], async (g) => {
     g.reset();
     for (const s of await connections.consumers?.status() ?? []) g.set({ consumer: s.name }, s.state === 'running' ? 1 : 0);

@@ -9,13 +9,15 @@ export interface ConsumerStatus {
   since: string;
   /** Messages the durable has not delivered yet (when it could be read). */
   lag?: number;
+  /** Messages the durable delivered more than once and not yet acked (JetStream's num_redelivered). */
+  redelivered?: number;
 }
 
 export interface SupervisedConsumer {
   name: string;
   start: () => Promise<RunningConsumer>;
-  /** How many messages are waiting for it (its durable's pending count). */
-  lag?: () => Promise<number>;
+  /** How many messages are waiting for it (its durable's pending count), and how many it is getting again. */
+  lag?: () => Promise<number | { pending: number; redelivered: number }>;
 }
 
 interface Entry { spec: SupervisedConsumer; status: ConsumerStatus; current?: RunningConsumer; timer?: NodeJS.Timeout }
@@ -83,8 +85,9 @@ export class ManagedConsumers {
   /** Every supervised consumer's state, with its lag when it can be read. */
   async status(): Promise<ConsumerStatus[]> {
     return Promise.all([...this.entries.values()].map(async (e) => {
-      const lag = e.status.state === 'running' && e.spec.lag ? await e.spec.lag().catch(() => undefined) : undefined;
-      return { ...e.status, ...(lag !== undefined && { lag }) };
+      const read = e.status.state === 'running' && e.spec.lag ? await e.spec.lag().catch(() => undefined) : undefined;
+      if (read === undefined) return { ...e.status };
+      return typeof read === 'number' ? { ...e.status, lag: read } : { ...e.status, lag: read.pending, redelivered: read.redelivered };
     }));
   }
 

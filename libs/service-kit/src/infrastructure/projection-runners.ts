@@ -57,8 +57,13 @@ export class ProjectionRunners {
       },
       lag: async () => {
         let pending = 0;
-        for (const d of durables) pending += (await store.js.consumers.get(topology.streamName(spec.stream), d).then((c) => c.info(true))).num_pending;
-        return pending;
+        let redelivered = 0;
+        for (const d of durables) {
+          const info = await store.js.consumers.get(topology.streamName(spec.stream), d).then((c) => c.info(true));
+          pending += info.num_pending;
+          redelivered += info.num_redelivered;
+        }
+        return { pending, redelivered };
       },
     });
   }
