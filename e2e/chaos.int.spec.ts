@@ -75,7 +75,21 @@ describe(`chaos: kill -9 of every service, a NATS restart, a ${OUTAGE_S} s Postg
     if (!p || p.exitCode !== null) return;
     await new Promise<void>((resolve) => { p.once('exit', () => resolve()); p.kill('SIGKILL'); });
   };
-  const ready = async (s: ServiceName) => (await fetch(`http://127.0.0.1:${ports[s]}/health/ready`).then((r) => r.status, () => 0)) === 200;
+  /**
+   * A restarted service gets a new free port: another test file running beside this one may take
+   * the old one in the second it is free (seen: this test's "ready" answered by another test's
+   * service). And readiness counts only from the process this test started, naming the service.
+   */
+  const restart = async (s: ServiceName) => {
+    ports[s] = await freePort();
+    startService(s);
+  };
+  const ready = async (s: ServiceName) => {
+    if (procs[s]?.exitCode !== null) await restart(s); // it could not start (its port taken meanwhile): again, elsewhere
+    const res = await fetch(`http://127.0.0.1:${ports[s]}/health/ready`).catch(() => undefined);
+    if (res?.status !== 200) return false;
+    return ((await res.json()) as { service?: string }).service === s;
+  };
   const allReady = async () => (await Promise.all(SERVICE_NAMES.map(ready))).every(Boolean);
 
   beforeAll(async () => {
@@ -136,7 +150,7 @@ describe(`chaos: kill -9 of every service, a NATS restart, a ${OUTAGE_S} s Postg
     for (const s of SERVICE_NAMES) {
       await kill9(procs[s]);
       const t0 = Date.now();
-      startService(s);
+      await restart(s);
       await waitReady(`kill -9 ${s}`, t0);
       const before = sent;
       await eventually(() => sent >= before + 5, { what: `load going on after ${s}`, timeoutMs: 60_000 });
