@@ -18,7 +18,7 @@ import { newId, sessionEventSchema, topology, type SessionEvent } from '@reverie
 import { SessionBuilder } from '@reverie/dreaming-domain';
 import { EventStore, rebuildProjectionInShadow, replay } from '@reverie/event-store';
 import { createDataSource } from '@reverie/persistence';
-import { eventually, freePort, operatorKeys, pgTestEnv, type PgTestEnv } from '@reverie/testing';
+import { eventually, freePort, operatorKeys, readinessOf, pgTestEnv, type PgTestEnv } from '@reverie/testing';
 import { cliConfig } from '../apps/cli/src/cli-config';
 import { setupCommand } from '../apps/cli/src/commands/setup.command';
 import { sessionsProjection } from '../apps/session-ingest/src/sessions/sessions.projection';
@@ -77,7 +77,11 @@ describe('chaos: NATS out of storage under ingest load, then given more room', (
       env: { PATH: process.env.PATH, NODE_ENV: 'development', NATS_URL: `nats://127.0.0.1:${natsPort}`, DATABASE_URL: pg.url, PORT: String(ingestPort), LOG_LEVEL: 'warn', REVERIE_API_KEYS, REVERIE_RATE_LIMIT_PER_MINUTE: '0' },
       stdio: ['ignore', log, log],
     });
-    await eventually(async () => (await fetch(`http://127.0.0.1:${ingestPort}/health/ready`).then((r) => r.status, () => 0)) === 200, { what: 'session-ingest ready', timeoutMs: 60_000 });
+    await eventually(async () => {
+      const r = await readinessOf(`http://127.0.0.1:${ingestPort}`);
+      // Our process, not another test's service on a port taken meanwhile.
+      return r.status === 200 && r.service === 'session-ingest' && ingest?.exitCode === null;
+    }, { what: 'session-ingest (the process this test started) ready', timeoutMs: 60_000 });
     nc = await connect({ servers: `nats://127.0.0.1:${natsPort}`, maxReconnectAttempts: -1 });
   });
 

@@ -21,7 +21,7 @@ import { newId, SERVICE_NAMES, sessionEventSchema, topology, type ServiceName, t
 import { SessionBuilder } from '@reverie/dreaming-domain';
 import { CONSUMERS, EventStore, rebuildProjection, replay } from '@reverie/event-store';
 import { createDataSource } from '@reverie/persistence';
-import { eventually, freePort, operatorKeys, pgTestEnv, tcpProxy, type PgTestEnv, type TcpProxy } from '@reverie/testing';
+import { eventually, freePort, operatorKeys, pgTestEnv, readinessOf, tcpProxy, type PgTestEnv, type TcpProxy } from '@reverie/testing';
 import { cliConfig } from '../apps/cli/src/cli-config';
 import { setupCommand } from '../apps/cli/src/commands/setup.command';
 import { rebuildCommand, rebuildListCommand } from '../apps/cli/src/commands/rebuild.command';
@@ -86,9 +86,8 @@ describe(`chaos: kill -9 of every service, a NATS restart, a ${OUTAGE_S} s Postg
   };
   const ready = async (s: ServiceName) => {
     if (procs[s]?.exitCode !== null) await restart(s); // it could not start (its port taken meanwhile): again, elsewhere
-    const res = await fetch(`http://127.0.0.1:${ports[s]}/health/ready`).catch(() => undefined);
-    if (res?.status !== 200) return false;
-    return ((await res.json()) as { service?: string }).service === s;
+    const r = await readinessOf(`http://127.0.0.1:${ports[s]}`);
+    return r.status === 200 && r.service === s;
   };
   const allReady = async () => (await Promise.all(SERVICE_NAMES.map(ready))).every(Boolean);
 

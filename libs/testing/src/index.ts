@@ -1,3 +1,4 @@
 export * from './test-env';
 export * from './operator-keys';
 export * from './tcp-proxy';
+export * from './readiness';
