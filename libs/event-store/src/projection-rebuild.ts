@@ -5,8 +5,7 @@ import { parseMessage, type EventParser } from './consumer-runner';
 import { REDRIVE_HEADER } from './deadletter-tools';
 import { readToEnd } from './ordered-read';
 import type { EventStore, StoredEvent } from './event-store';
-import type { Projection } from './projection-runner';
-import { claimSequences, readCheckpoint, writeCheckpoint } from './checkpoint';
+import { applyProjectionBatch, type Projection } from './projection-runner';
 import { compareTables, type TableComparison } from './table-comparison';
 
 /** What a rebuild needs of a projection: the stream it reads and the tables it alone writes. */
@@ -96,19 +95,18 @@ export async function rebuildProjectionInShadow<E extends Envelope>(
   });
 
   try {
-    const liveCheckpoint = async () => Number((await dataSource.query(`SELECT last_seq FROM ${live}.projection_checkpoints WHERE projection = $1`, [projection.name]) as { last_seq: string }[])[0]?.last_seq ?? 0);
-    progress.target = await liveCheckpoint();
+    progress.target = await checkpointIn(dataSource, live, projection.name);
     report('replay');
     await replayInto(target, shadow, 0, progress.target, options.batchSize, (seq, n) => { progress.seq = seq; progress.events += n; report('replay'); });
 
     let result: Omit<RebuildReport, 'seconds'> | undefined;
     await dataSource.transaction(async (m) => {
       // The live projection's commit starts by locking this row: it waits here until we are done.
-      const held = Number((await m.query(`SELECT last_seq FROM ${live}.projection_checkpoints WHERE projection = $1 FOR UPDATE`, [projection.name]) as { last_seq: string }[])[0]?.last_seq ?? 0);
+      const held = await checkpointIn(m, live, projection.name, 'FOR UPDATE');
       await m.query(`LOCK TABLE ${tables.map((t) => `${live}.${t}`).join(', ')} IN ACCESS EXCLUSIVE MODE`);
       progress.target = held;
       report('catch-up');
-      const shadowAt = Number((await m.query(`SELECT last_seq FROM ${shadow}.projection_checkpoints WHERE projection = $1`, [projection.name]) as { last_seq: string }[])[0]?.last_seq ?? 0);
+      const shadowAt = await checkpointIn(m, shadow, projection.name);
       if (held > shadowAt) {
         await replayInto(target, shadow, shadowAt, held, options.batchSize, (seq, n) => { progress.seq = seq; progress.events += n; report('catch-up'); }, m);
       }
@@ -129,6 +127,12 @@ export async function rebuildProjectionInShadow<E extends Envelope>(
   } finally {
     await dataSource.query(`DROP SCHEMA IF EXISTS ${shadow} CASCADE`);
   }
+}
+
+/** A projection's checkpoint in the live or the shadow schema (0 before its first batch), optionally with its row locked. */
+async function checkpointIn(q: DataSource | EntityManager, schema: string, projection: string, lock: '' | 'FOR UPDATE' = ''): Promise<number> {
+  const rows: { last_seq: string }[] = await q.query(`SELECT last_seq FROM ${schema}.projection_checkpoints WHERE projection = $1 ${lock}`, [projection]);
+  return Number(rows[0]?.last_seq ?? 0);
 }
 
 /** The schema the projection's tables live in (the first on the search path that has them all). */
@@ -155,12 +159,7 @@ async function replayInto<E extends Envelope>(
   const commit = async (batch: StoredEvent<E>[], lastSeq: number) => {
     const run = async (m: EntityManager) => {
       await m.query(`SET LOCAL search_path TO ${shadow}`);
-      await readCheckpoint(m, projection.name);
-      const seqs = batch.map((b) => b.seq);
-      const claimed = projection.idempotentByEventId ? new Set(seqs) : await claimSequences(m, projection.name, seqs);
-      const fresh = batch.filter((b) => claimed.has(b.seq));
-      if (fresh.length) await projection.apply(m, fresh);
-      await writeCheckpoint(m, projection.name, lastSeq);
+      await applyProjectionBatch(m, projection, batch, { upTo: lastSeq });
     };
     if (manager) {
       // Inside the caller's transaction: put its search path back after the batch.

@@ -83,6 +83,27 @@ export function claimedOnce<E extends Envelope>(batch: StoredEvent<E>[], claimed
 }
 
 /**
+ * One batch of a projection, inside the caller's transaction: the checkpoint row locked (and the
+ * lease checked), the stream sequences claimed (unless the projection takes each event id into
+ * account itself), the fresh events applied, and the checkpoint moved to the batch's last sequence
+ * (or `upTo`, when events in between were not the projection's) if that is ahead. Returns the
+ * checkpoint after it. The runner and every rebuild write a projection through this, and only this.
+ */
+export async function applyProjectionBatch<E extends Envelope>(
+  manager: EntityManager, projection: Projection<E>, batch: StoredEvent<E>[], options: { upTo?: number; lease?: LeaseSettings } = {},
+): Promise<number> {
+  const checkpoint = await readCheckpoint(manager, projection.name);
+  if (options.lease) await assertLease(manager, projection.name, options.lease);
+  const seqs = batch.map((b) => b.seq);
+  const claimed = projection.idempotentByEventId ? new Set(seqs) : await claimSequences(manager, projection.name, seqs);
+  const fresh = claimedOnce(batch, claimed);
+  if (fresh.length) await projection.apply(manager, fresh);
+  const last = Math.max(checkpoint, options.upTo ?? 0, ...seqs);
+  if (last > checkpoint) await writeCheckpoint(manager, projection.name, last);
+  return last;
+}
+
+/**
  * Applies events in batches: the batch, the claim on its stream sequences and the checkpoint are
  * written in one Postgres transaction, then the messages are acked. A message redelivered after a
  * crash between commit and ack finds its sequence claimed and takes no effect the second time.
@@ -106,17 +127,7 @@ export async function runProjection<E extends Envelope>(opts: ProjectionRunnerOp
   const gone = endWhenConsumerGone(messages, durable);
 
   const commit = async (batch: { m: JsMsg; stored: StoredEvent<E> }[]): Promise<number> => {
-    let last = 0;
-    await dataSource.transaction(async (manager) => {
-      const checkpoint = await readCheckpoint(manager, projection.name);
-      if (opts.lease) await assertLease(manager, projection.name, opts.lease);
-      const seqs = batch.map((b) => b.stored.seq);
-      const claimed = projection.idempotentByEventId ? new Set(seqs) : await claimSequences(manager, projection.name, seqs);
-      const fresh = claimedOnce(batch.map((b) => b.stored), claimed);
-      last = Math.max(checkpoint, ...seqs);
-      if (fresh.length) await projection.apply(manager, fresh);
-      if (last > checkpoint) await writeCheckpoint(manager, projection.name, last);
-    });
+    const last = await dataSource.transaction((manager) => applyProjectionBatch(manager, projection, batch.map((b) => b.stored), { lease: opts.lease }));
     if (!projection.idempotentByEventId && ++commits % 50 === 0) await prune();
     return last;
   };

@@ -4,8 +4,8 @@ import { parseMessage, type EventParser } from './consumer-runner';
 import { REDRIVE_HEADER } from './deadletter-tools';
 import { readToEnd } from './ordered-read';
 import type { EventStore, StoredEvent } from './event-store';
-import type { Projection } from './projection-runner';
-import { claimSequences, readCheckpoint, resetClaims, writeCheckpoint } from './checkpoint';
+import { applyProjectionBatch, type Projection } from './projection-runner';
+import { readCheckpoint, resetClaims, writeCheckpoint } from './checkpoint';
 
 /**
  * Reads a stream from the start (or `fromSeq`) to its current end through an ordered consumer,
@@ -38,14 +38,7 @@ export async function rebuildProjection<E extends Envelope>(opts: { store: Event
   let events = 0;
   let lastSeq = 0;
   for await (const batch of replay(opts.store, opts.stream, opts.parser)) {
-    await dataSource.transaction(async (manager) => {
-      const checkpoint = await readCheckpoint(manager, projection.name);
-      const claimed = await claimSequences(manager, projection.name, batch.map((b) => b.seq));
-      const fresh = batch.filter((b) => claimed.has(b.seq));
-      if (fresh.length) await projection.apply(manager, fresh);
-      lastSeq = Math.max(checkpoint, batch[batch.length - 1].seq);
-      await writeCheckpoint(manager, projection.name, lastSeq);
-    });
+    lastSeq = await dataSource.transaction((manager) => applyProjectionBatch(manager, projection, batch));
     events += batch.length;
   }
   return { events, lastSeq };

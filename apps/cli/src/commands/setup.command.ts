@@ -7,39 +7,31 @@ import type { CliConfig } from '../cli-config';
 import { CliError } from '../http';
 import type { Output } from '../output';
 
+/** A setting read from the environment; its own error (naming each wrong variable) becomes a CliError. */
+function setting<T>(read: () => T, invalid: abstract new (...args: never[]) => Error, what: string): T {
+  try {
+    return read();
+  } catch (err) {
+    if (err instanceof invalid) throw new CliError(`${what}: ${err.message}`);
+    throw err;
+  }
+}
+
 /**
  * The retention of SERVING and DEADLETTER from REVERIE_SERVING_MAX_AGE_DAYS,
  * REVERIE_SERVING_MAX_BYTES, REVERIE_DEADLETTER_MAX_AGE_DAYS and REVERIE_DEADLETTER_MAX_BYTES;
  * a bad value is a CliError naming each wrong variable.
  */
-export function setupRetention(env: NodeJS.ProcessEnv = process.env): RetentionSettings {
-  try {
-    return retentionFromEnv(env);
-  } catch (err) {
-    if (err instanceof RetentionSettingsError) throw new CliError(`invalid retention: ${err.message}`);
-    throw err;
-  }
-}
+export const setupRetention = (env: NodeJS.ProcessEnv = process.env): RetentionSettings =>
+  setting(() => retentionFromEnv(env), RetentionSettingsError, 'invalid retention');
 
 /** Every stream's replica count from REVERIE_STREAM_REPLICAS (default 1); a bad value is a CliError. */
-export function setupStreamSettings(env: NodeJS.ProcessEnv = process.env): StreamSettings {
-  try {
-    return streamSettingsFromEnv(env);
-  } catch (err) {
-    if (err instanceof StreamSettingsError) throw new CliError(`invalid stream settings: ${err.message}`);
-    throw err;
-  }
-}
+export const setupStreamSettings = (env: NodeJS.ProcessEnv = process.env): StreamSettings =>
+  setting(() => streamSettingsFromEnv(env), StreamSettingsError, 'invalid stream settings');
 
 /** The partitions of the sessions projection from REVERIE_SESSION_PARTITIONS (default 1); a bad value is a CliError. */
-export function setupSessionPartitions(env: NodeJS.ProcessEnv = process.env): number {
-  try {
-    return sessionPartitionsFromEnv(env);
-  } catch (err) {
-    if (err instanceof StreamSettingsError) throw new CliError(`invalid stream settings: ${err.message}`);
-    throw err;
-  }
-}
+export const setupSessionPartitions = (env: NodeJS.ProcessEnv = process.env): number =>
+  setting(() => sessionPartitionsFromEnv(env), StreamSettingsError, 'invalid stream settings');
 
 /**
  * Who `reverie setup` is to NATS: NATS_CREDS (a credentials file), else NATS_USER with

@@ -17,7 +17,7 @@ export interface SupervisedConsumer {
   name: string;
   start: () => Promise<RunningConsumer>;
   /** How many messages are waiting for it (its durable's pending count), and how many it is getting again. */
-  lag?: () => Promise<number | { pending: number; redelivered: number }>;
+  lag?: () => Promise<{ pending: number; redelivered: number }>;
 }
 
 interface Entry { spec: SupervisedConsumer; status: ConsumerStatus; current?: RunningConsumer; timer?: NodeJS.Timeout }
@@ -86,8 +86,7 @@ export class ManagedConsumers {
   async status(): Promise<ConsumerStatus[]> {
     return Promise.all([...this.entries.values()].map(async (e) => {
       const read = e.status.state === 'running' && e.spec.lag ? await e.spec.lag().catch(() => undefined) : undefined;
-      if (read === undefined) return { ...e.status };
-      return typeof read === 'number' ? { ...e.status, lag: read } : { ...e.status, lag: read.pending, redelivered: read.redelivered };
+      return read === undefined ? { ...e.status } : { ...e.status, lag: read.pending, redelivered: read.redelivered };
     }));
   }
 
