@@ -9,26 +9,24 @@
  * model equal to its rebuild, nothing in DEADLETTER, and the time until session-ingest is ready.
  * Skipped, saying why, where no Postgres server binaries or no `postgres` user are there to run one.
  */
-import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync, type ChildProcess } from 'node:child_process';
+import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { newId, sessionEventSchema, topology, type SessionEvent } from '@reverie/contracts';
-import { SessionBuilder } from '@reverie/dreaming-domain';
-import { EventStore, rebuildProjectionInShadow, replay } from '@reverie/event-store';
+import { sessionEventSchema, topology, type SessionEvent } from '@reverie/contracts';
+import { EventStore, rebuildProjectionInShadow } from '@reverie/event-store';
 import { createDataSource } from '@reverie/persistence';
 import { eventually, freePort, operatorKeys, readinessOf } from '@reverie/testing';
 import { cliConfig } from '../apps/cli/src/cli-config';
 import { setupCommand } from '../apps/cli/src/commands/setup.command';
 import { sessionsProjection } from '../apps/session-ingest/src/sessions/sessions.projection';
+import { acknowledged, chaosSession, ensureBuilt, ingestBatch, ownServiceReady, ROOT, sessionsLog, spawnService, startNatsServer, stopProcess } from './chaos-kit';
 
 const DOWN_S = Number(process.env.CHAOS_PG_DOWN_SECONDS ?? 20);
 jest.setTimeout((DOWN_S + 180) * 1000);
 
-const ROOT = path.resolve(__dirname, '..');
-const STATE = path.join(ROOT, '.reverie/chaos');
 const { keys: KEYS, REVERIE_API_KEYS } = operatorKeys({ ingest: { tenant: 'chaos', roles: 'ingest' } });
 
 /** Debian's server binaries (the newest version installed), or undefined. */
@@ -53,13 +51,7 @@ const WHY_NOT = unavailable(BIN);
 if (WHY_NOT) process.stdout.write(`chaos-postgres-restart skipped: ${WHY_NOT}\n`);
 const describeIf = WHY_NOT ? describe.skip : describe;
 
-const sessionEvents = (n: number): SessionEvent[] => {
-  const b = new SessionBuilder('chaos', `pgr-${n}-${newId().slice(0, 8)}`, 'chaos-bot', `u-${n % 13}`, Date.UTC(2026, 10, 1) + n * 1000);
-  b.start(`Task ${n}`);
-  b.tool('Bash', { command: 'npm test' }, n % 4 ? 'ok' : 'FAIL', n % 4 === 0);
-  b.user('thanks');
-  return b.end(n % 4 ? 'success' : 'failure').map(({ tenantId: _t, recordedAt: _r, ...e }) => e as SessionEvent);
-};
+const sessionEvents = (n: number): SessionEvent[] => chaosSession(n, { prefix: 'pgr', users: 13, failEvery: 4, failOutput: 'FAIL' });
 
 describeIf(`chaos: Postgres stopped (pg_ctl stop -m fast) for ${DOWN_S} s and started again, under load`, () => {
   let dataDir: string;
@@ -75,8 +67,7 @@ describeIf(`chaos: Postgres stopped (pg_ctl stop -m fast) for ${DOWN_S} s and st
   const url = () => `postgres://postgres@127.0.0.1:${pgPort}/reverie`;
 
   beforeAll(async () => {
-    mkdirSync(STATE, { recursive: true });
-    if (!existsSync(path.join(ROOT, 'dist/apps/session-ingest/src/main.js'))) execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
+    ensureBuilt();
     dataDir = mkdtempSync(path.join(os.tmpdir(), 'reverie-chaos-pg-'));
     chmodSync(dataDir, 0o755);
     const uid = Number(execFileSync('id', ['-u', 'postgres']).toString());
@@ -89,31 +80,18 @@ describeIf(`chaos: Postgres stopped (pg_ctl stop -m fast) for ${DOWN_S} s and st
 
     natsDir = mkdtempSync(path.join(os.tmpdir(), 'reverie-chaos-pg-nats-'));
     natsPort = await freePort();
-    let log = '';
-    nats = spawn('nats-server', ['-a', '127.0.0.1', '-p', String(natsPort), '-js', '-sd', natsDir]);
-    nats.stderr?.on('data', (d) => (log += d));
-    await eventually(() => log.includes('Server is ready'), { what: 'nats-server ready', timeoutMs: 20_000 });
+    nats = await startNatsServer(['-a', '127.0.0.1', '-p', String(natsPort), '-js', '-sd', natsDir]);
 
     const env = { NATS_URL: `nats://127.0.0.1:${natsPort}`, DATABASE_URL: url() };
     await setupCommand(cliConfig(env), { json: true, result: () => undefined, note: () => undefined }, env);
     ingestPort = await freePort();
-    const out = openSync(path.join(STATE, 'session-ingest-pg-restart.log'), 'a');
-    ingest = spawn(process.execPath, [path.join(ROOT, 'dist/apps/session-ingest/src/main.js')], {
-      env: { PATH: process.env.PATH, NODE_ENV: 'development', ...env, PORT: String(ingestPort), LOG_LEVEL: 'warn', REVERIE_API_KEYS, REVERIE_RATE_LIMIT_PER_MINUTE: '0' },
-      stdio: ['ignore', out, out],
-    });
-    await eventually(async () => {
-      const r = await readinessOf(`http://127.0.0.1:${ingestPort}`);
-      // Our process, not another test's service on a port taken meanwhile.
-      return r.status === 200 && r.service === 'session-ingest' && ingest?.exitCode === null;
-    }, { what: 'session-ingest (the process this test started) ready', timeoutMs: 60_000 });
+    ingest = spawnService('session-ingest', { PATH: process.env.PATH, NODE_ENV: 'development', ...env, PORT: String(ingestPort), LOG_LEVEL: 'warn', REVERIE_API_KEYS, REVERIE_RATE_LIMIT_PER_MINUTE: '0' }, 'session-ingest-pg-restart.log');
+    await eventually(() => ownServiceReady(ingest, ingestPort, 'session-ingest'), { what: 'session-ingest (the process this test started) ready', timeoutMs: 60_000 });
     nc = await connect({ servers: `nats://127.0.0.1:${natsPort}`, maxReconnectAttempts: -1 });
   });
 
   afterAll(async () => {
-    for (const p of [ingest, nats]) {
-      if (p && p.exitCode === null) await new Promise<void>((resolve) => { p.once('exit', () => resolve()); p.kill('SIGKILL'); });
-    }
+    for (const p of [ingest, nats]) await stopProcess(p);
     await nc?.close().catch(() => undefined);
     try {
       pgCtl('-m', 'immediate', 'stop');
@@ -132,11 +110,7 @@ describeIf(`chaos: Postgres stopped (pg_ctl stop -m fast) for ${DOWN_S} s and st
       for (let n = 0; running; n++) {
         const events = sessionEvents(n);
         while (running) {
-          const res = await fetch(`http://127.0.0.1:${ingestPort}/v1/events`, { method: 'POST', headers: { 'x-api-key': KEYS.ingest.key, 'content-type': 'application/json' }, body: JSON.stringify({ events }) }).catch(() => undefined);
-          if (res && (res.status === 202 || res.status === 207)) {
-            const body = (await res.json()) as { rejected: { index: number }[] };
-            const rejected = new Set(body.rejected.map((r) => r.index));
-            events.forEach((e, i) => { if (!rejected.has(i)) acked.set(e.id, e.streamId); });
+          if (acknowledged(await ingestBatch(ingestPort, KEYS.ingest.key, events, acked))) {
             sent++;
             break;
           }
@@ -148,7 +122,7 @@ describeIf(`chaos: Postgres stopped (pg_ctl stop -m fast) for ${DOWN_S} s and st
 
     pgCtl('-m', 'fast', '-w', 'stop');
     const downAt = sent;
-    await eventually(async () => (await fetch(`http://127.0.0.1:${ingestPort}/health/ready`).then((r) => r.status, () => 0)) === 503, { what: 'not ready while Postgres is down' });
+    await eventually(async () => (await readinessOf(`http://127.0.0.1:${ingestPort}`)).status === 503, { what: 'not ready while Postgres is down' });
     // Events reach SESSIONS while Postgres is down (published straight to the stream, as the log
     // takes them whatever the read side does): the projection receives them and must hold them.
     const store = new EventStore(nc, topology(''));
@@ -160,16 +134,15 @@ describeIf(`chaos: Postgres stopped (pg_ctl stop -m fast) for ${DOWN_S} s and st
     await new Promise((r) => setTimeout(r, DOWN_S * 1000));
     pgCtl('-l', path.join(dataDir, 'server.log'), '-w', 'start');
     const t0 = Date.now();
-    await eventually(async () => (await fetch(`http://127.0.0.1:${ingestPort}/health/ready`).then((r) => r.status, () => 0)) === 200, { what: 'ready after Postgres is back', timeoutMs: 60_000, intervalMs: 50 });
+    await eventually(() => ownServiceReady(ingest, ingestPort, 'session-ingest'), { what: 'ready after Postgres is back', timeoutMs: 60_000, intervalMs: 50 });
     const readyAfterMs = Date.now() - t0;
     await eventually(() => sent >= downAt + 10, { what: 'load going on after the restart', timeoutMs: 60_000 });
     running = false;
     await load;
 
     const t = topology('');
-    const inLog = new Map<string, number>();
-    for await (const batch of replay(store, 'sessions', sessionEventSchema)) for (const { event } of batch) inLog.set(event.id, (inLog.get(event.id) ?? 0) + 1);
-    expect({ lost: [...acked.keys()].filter((id) => !inLog.has(id)).length, twice: [...inLog.values()].filter((c) => c > 1).length }).toEqual({ lost: 0, twice: 0 });
+    const { inLog, lost, twice } = await sessionsLog(store, acked);
+    expect({ lost, twice }).toEqual({ lost: 0, twice: 0 });
 
     const jsm = await jetstreamManager(nc);
     await eventually(async () => {

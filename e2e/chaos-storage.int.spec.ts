@@ -8,36 +8,28 @@
  * acknowledged event lost or stored twice; the sessions read model equals its rebuild from the
  * log (`rebuildProjectionInShadow`, compare mode); nothing dead-lettered. Loopback only.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { newId, sessionEventSchema, topology, type SessionEvent } from '@reverie/contracts';
-import { SessionBuilder } from '@reverie/dreaming-domain';
-import { EventStore, rebuildProjectionInShadow, replay } from '@reverie/event-store';
+import { sessionEventSchema, topology, type SessionEvent } from '@reverie/contracts';
+import { EventStore, rebuildProjectionInShadow } from '@reverie/event-store';
 import { createDataSource } from '@reverie/persistence';
-import { eventually, freePort, operatorKeys, readinessOf, pgTestEnv, type PgTestEnv } from '@reverie/testing';
+import { eventually, freePort, operatorKeys, pgTestEnv, type PgTestEnv } from '@reverie/testing';
 import { cliConfig } from '../apps/cli/src/cli-config';
 import { setupCommand } from '../apps/cli/src/commands/setup.command';
 import { sessionsProjection } from '../apps/session-ingest/src/sessions/sessions.projection';
+import { acknowledged, chaosSession, ensureBuilt, ingestBatch, ownServiceReady, ROOT, sessionsLog, spawnService, startNatsServer, stopProcess, type IngestAnswer } from './chaos-kit';
 
 jest.setTimeout(240_000);
 
-const ROOT = path.resolve(__dirname, '..');
-const STATE = path.join(ROOT, '.reverie/chaos');
 const { keys: KEYS, REVERIE_API_KEYS } = operatorKeys({ ingest: { tenant: 'chaos', roles: 'ingest' } });
 /** SERVING and DEADLETTER reserve their caps up front: small ones, so the rest is what SESSIONS can use. */
 const SMALL_RETENTION = { REVERIE_SERVING_MAX_BYTES: '1MiB', REVERIE_DEADLETTER_MAX_BYTES: '1MiB' };
 
-const sessionEvents = (n: number): SessionEvent[] => {
-  const b = new SessionBuilder('chaos', `full-${n}-${newId().slice(0, 8)}`, 'chaos-bot', `u-${n % 11}`, Date.UTC(2026, 10, 1) + n * 1000);
-  b.start(`Task ${n}: ${'describe the change in detail '.repeat(20)}`);
-  b.tool('Bash', { command: 'npm test' }, `${'output line\n'.repeat(40)}${n % 3 ? 'ok' : 'FAIL'}`, n % 3 === 0);
-  b.user('thanks');
-  return b.end(n % 3 ? 'success' : 'failure').map(({ tenantId: _t, recordedAt: _r, ...e }) => e as SessionEvent);
-};
+const sessionEvents = (n: number): SessionEvent[] => chaosSession(n, { prefix: 'full', users: 11, failEvery: 3, failOutput: 'FAIL', padded: true });
 
 describe('chaos: NATS out of storage under ingest load, then given more room', () => {
   let natsDir: string;
@@ -51,20 +43,11 @@ describe('chaos: NATS out of storage under ingest load, then given more room', (
   const startNats = async (maxFileStore: string) => {
     const conf = path.join(natsDir, 'nats.conf');
     writeFileSync(conf, `listen: "127.0.0.1:${natsPort}"\njetstream { store_dir: "${path.join(natsDir, 'store')}", max_file_store: ${maxFileStore}, max_memory_store: 64MB }\n`);
-    let log = '';
-    nats = spawn('nats-server', ['-c', conf]);
-    nats.stderr?.on('data', (d) => (log += d));
-    await eventually(() => log.includes('Server is ready') || nats?.exitCode !== null, { what: 'nats-server ready', timeoutMs: 20_000 });
-    if (nats.exitCode !== null) throw new Error(`nats-server exited: ${log}`);
-  };
-  const stop = async (p: ChildProcess | undefined, signal: NodeJS.Signals = 'SIGTERM') => {
-    if (!p || p.exitCode !== null) return;
-    await new Promise<void>((resolve) => { p.once('exit', () => resolve()); p.kill(signal); });
+    nats = await startNatsServer(['-c', conf]);
   };
 
   beforeAll(async () => {
-    mkdirSync(STATE, { recursive: true });
-    if (!existsSync(path.join(ROOT, 'dist/apps/session-ingest/src/main.js'))) execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
+    ensureBuilt();
     natsDir = mkdtempSync(path.join(os.tmpdir(), 'reverie-chaos-full-'));
     natsPort = await freePort();
     await startNats('4MB');
@@ -72,56 +55,44 @@ describe('chaos: NATS out of storage under ingest load, then given more room', (
     const setupEnv = { NATS_URL: `nats://127.0.0.1:${natsPort}`, DATABASE_URL: pg.url, ...SMALL_RETENTION };
     await setupCommand(cliConfig(setupEnv), { json: true, result: () => undefined, note: () => undefined }, setupEnv);
     ingestPort = await freePort();
-    const log = openSync(path.join(STATE, 'session-ingest-full.log'), 'a');
-    ingest = spawn(process.execPath, [path.join(ROOT, 'dist/apps/session-ingest/src/main.js')], {
-      env: { PATH: process.env.PATH, NODE_ENV: 'development', NATS_URL: `nats://127.0.0.1:${natsPort}`, DATABASE_URL: pg.url, PORT: String(ingestPort), LOG_LEVEL: 'warn', REVERIE_API_KEYS, REVERIE_RATE_LIMIT_PER_MINUTE: '0' },
-      stdio: ['ignore', log, log],
-    });
-    await eventually(async () => {
-      const r = await readinessOf(`http://127.0.0.1:${ingestPort}`);
-      // Our process, not another test's service on a port taken meanwhile.
-      return r.status === 200 && r.service === 'session-ingest' && ingest?.exitCode === null;
-    }, { what: 'session-ingest (the process this test started) ready', timeoutMs: 60_000 });
+    ingest = spawnService('session-ingest', { PATH: process.env.PATH, NODE_ENV: 'development', NATS_URL: `nats://127.0.0.1:${natsPort}`, DATABASE_URL: pg.url, PORT: String(ingestPort), LOG_LEVEL: 'warn', REVERIE_API_KEYS, REVERIE_RATE_LIMIT_PER_MINUTE: '0' }, 'session-ingest-full.log');
+    await eventually(() => ownServiceReady(ingest, ingestPort, 'session-ingest'), { what: 'session-ingest (the process this test started) ready', timeoutMs: 60_000 });
     nc = await connect({ servers: `nats://127.0.0.1:${natsPort}`, maxReconnectAttempts: -1 });
   });
 
   afterAll(async () => {
-    await stop(ingest, 'SIGKILL');
+    await stopProcess(ingest);
     await nc?.close().catch(() => undefined);
-    await stop(nats, 'SIGKILL');
+    await stopProcess(nats);
     await pg?.cleanup();
     if (natsDir) rmSync(natsDir, { recursive: true, force: true });
   });
 
   it('refuses with 503 while full, loses nothing acknowledged, and takes the retries once there is room', async () => {
     const acked = new Map<string, string>();
-    const refusals: { status: number; retryAfter: string | null; detail: string }[] = [];
+    const refusals: IngestAnswer[] = [];
     let full = false;
     let roomGiven = false;
     let fullAt = 0;
     let roomGivenAt = 0;
     let recoveredAfterMs = 0;
-    const post = (events: SessionEvent[]) => fetch(`http://127.0.0.1:${ingestPort}/v1/events`, { method: 'POST', headers: { 'x-api-key': KEYS.ingest.key, 'content-type': 'application/json' }, body: JSON.stringify({ events }) }).catch(() => undefined);
 
     for (let n = 0; n < 10_000 && !(roomGiven && acked.size > 0 && recoveredAfterMs); n++) {
       const events = sessionEvents(n);
       for (;;) {
-        const res = await post(events);
-        if (res && (res.status === 202 || res.status === 207)) {
-          const body = (await res.json()) as { rejected: { index: number }[] };
-          const rejected = new Set(body.rejected.map((r) => r.index));
-          events.forEach((e, i) => { if (!rejected.has(i)) acked.set(e.id, e.streamId); });
+        const answer = await ingestBatch(ingestPort, KEYS.ingest.key, events, acked);
+        if (acknowledged(answer)) {
           if (roomGiven && !recoveredAfterMs) recoveredAfterMs = Date.now() - roomGivenAt;
           break;
         }
-        if (res) refusals.push({ status: res.status, retryAfter: res.headers.get('retry-after'), detail: ((await res.json().catch(() => ({}))) as { detail?: string }).detail ?? '' });
+        if (answer.status !== 0) refusals.push(answer);
         if (!full) {
           full = true;
           fullAt = Date.now();
         }
         if (!roomGiven && Date.now() - fullAt > 3000) {
           // Full for 3 s; the operator gives JetStream more room: a restart with a larger limit, same store.
-          await stop(nats, 'SIGTERM');
+          await stopProcess(nats, 'SIGTERM');
           await startNats('64MB');
           roomGiven = true;
           roomGivenAt = Date.now();
@@ -139,10 +110,8 @@ describe('chaos: NATS out of storage under ingest load, then given more room', (
 
     const t = topology('');
     const store = new EventStore(nc, t);
-    const inLog = new Map<string, number>();
-    for await (const batch of replay(store, 'sessions', sessionEventSchema)) for (const { event } of batch) inLog.set(event.id, (inLog.get(event.id) ?? 0) + 1);
-    const lost = [...acked.keys()].filter((id) => !inLog.has(id));
-    expect({ lost: lost.length, twice: [...inLog.values()].filter((c) => c > 1).length }).toEqual({ lost: 0, twice: 0 });
+    const { inLog, lost, twice } = await sessionsLog(store, acked);
+    expect({ lost, twice }).toEqual({ lost: 0, twice: 0 });
     expect(acked.size).toBeGreaterThan(50);
 
     // The read model caught up and equals its rebuild; nothing was dead-lettered.

@@ -10,37 +10,29 @@
  * --compare-only`) equal to a rebuild from the log, every consumer caught up,
  * nothing dead-lettered. Loopback only. The recovery times go to .reverie/chaos-report.json.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { Client } from 'pg';
-import { newId, SERVICE_NAMES, sessionEventSchema, topology, type ServiceName, type SessionEvent } from '@reverie/contracts';
-import { SessionBuilder } from '@reverie/dreaming-domain';
-import { CONSUMERS, EventStore, rebuildProjection, replay } from '@reverie/event-store';
+import { SERVICE_NAMES, sessionEventSchema, topology, type ServiceName, type SessionEvent } from '@reverie/contracts';
+import { CONSUMERS, EventStore, rebuildProjection } from '@reverie/event-store';
 import { createDataSource } from '@reverie/persistence';
-import { eventually, freePort, operatorKeys, pgTestEnv, readinessOf, tcpProxy, type PgTestEnv, type TcpProxy } from '@reverie/testing';
+import { eventually, freePort, operatorKeys, pgTestEnv, tcpProxy, type PgTestEnv, type TcpProxy } from '@reverie/testing';
 import { cliConfig } from '../apps/cli/src/cli-config';
 import { setupCommand } from '../apps/cli/src/commands/setup.command';
 import { rebuildCommand, rebuildListCommand } from '../apps/cli/src/commands/rebuild.command';
 import { sessionsProjection } from '../apps/session-ingest/src/sessions/sessions.projection';
+import { acknowledged, chaosSession, ensureBuilt, ingestBatch, ownServiceReady, ROOT, sessionsLog, spawnService, startNatsServer, stopProcess } from './chaos-kit';
 
 const OUTAGE_S = Number(process.env.CHAOS_PG_OUTAGE_SECONDS ?? 20);
 jest.setTimeout((OUTAGE_S + 300) * 1000);
 
-const ROOT = path.resolve(__dirname, '..');
-const STATE = path.join(ROOT, '.reverie/chaos');
 const { keys: KEYS, REVERIE_API_KEYS } = operatorKeys({ ingest: { tenant: 'chaos', roles: 'ingest' } });
 
-const sessionEvents = (n: number): SessionEvent[] => {
-  const b = new SessionBuilder('chaos', `c-${n}-${newId().slice(0, 8)}`, 'chaos-bot', `u-${n % 17}`, Date.UTC(2026, 10, 1) + n * 1000);
-  b.start(`Task ${n}`);
-  b.tool('Bash', { command: 'npm test' }, n % 3 ? 'ok' : 'FAIL src/a.spec.ts', n % 3 === 0);
-  b.user('thanks');
-  return b.end(n % 3 ? 'success' : 'failure').map(({ tenantId: _t, recordedAt: _r, ...e }) => e as SessionEvent);
-};
+const sessionEvents = (n: number): SessionEvent[] => chaosSession(n, { prefix: 'c', users: 17, failEvery: 3, failOutput: 'FAIL src/a.spec.ts' });
 
 describe(`chaos: kill -9 of every service, a NATS restart, a ${OUTAGE_S} s Postgres outage, under load`, () => {
   let natsDir: string;
@@ -53,10 +45,7 @@ describe(`chaos: kill -9 of every service, a NATS restart, a ${OUTAGE_S} s Postg
   const procs = {} as Record<ServiceName, ChildProcess | undefined>;
 
   const startNats = async () => {
-    let log = '';
-    nats = spawn('nats-server', ['-a', '127.0.0.1', '-p', String(natsPort), '-js', '-sd', natsDir]);
-    nats.stderr?.on('data', (d) => (log += d));
-    await eventually(() => log.includes('Server is ready') || nats?.exitCode !== null, { what: 'nats-server ready', timeoutMs: 20_000 });
+    nats = await startNatsServer(['-a', '127.0.0.1', '-p', String(natsPort), '-js', '-sd', natsDir]);
   };
   const env = (s: ServiceName): NodeJS.ProcessEnv => {
     const through = new URL(pg.url);
@@ -68,12 +57,7 @@ describe(`chaos: kill -9 of every service, a NATS restart, a ${OUTAGE_S} s Postg
     };
   };
   const startService = (s: ServiceName) => {
-    const log = openSync(path.join(STATE, `${s}.log`), 'a');
-    procs[s] = spawn(process.execPath, [path.join(ROOT, `dist/apps/${s}/src/main.js`)], { env: env(s), stdio: ['ignore', log, log] });
-  };
-  const kill9 = async (p: ChildProcess | undefined) => {
-    if (!p || p.exitCode !== null) return;
-    await new Promise<void>((resolve) => { p.once('exit', () => resolve()); p.kill('SIGKILL'); });
+    procs[s] = spawnService(s, env(s), `${s}.log`);
   };
   /**
    * A restarted service gets a new free port: another test file running beside this one may take
@@ -86,14 +70,12 @@ describe(`chaos: kill -9 of every service, a NATS restart, a ${OUTAGE_S} s Postg
   };
   const ready = async (s: ServiceName) => {
     if (procs[s]?.exitCode !== null) await restart(s); // it could not start (its port taken meanwhile): again, elsewhere
-    const r = await readinessOf(`http://127.0.0.1:${ports[s]}`);
-    return r.status === 200 && r.service === s;
+    return ownServiceReady(procs[s], ports[s], s);
   };
   const allReady = async () => (await Promise.all(SERVICE_NAMES.map(ready))).every(Boolean);
 
   beforeAll(async () => {
-    mkdirSync(STATE, { recursive: true });
-    if (!existsSync(path.join(ROOT, 'dist/apps/session-ingest/src/main.js'))) execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
+    ensureBuilt();
     natsDir = mkdtempSync(path.join(os.tmpdir(), 'reverie-chaos-nats-'));
     natsPort = await freePort();
     await startNats();
@@ -107,9 +89,9 @@ describe(`chaos: kill -9 of every service, a NATS restart, a ${OUTAGE_S} s Postg
   });
 
   afterAll(async () => {
-    for (const s of SERVICE_NAMES) await kill9(procs[s]);
+    for (const s of SERVICE_NAMES) await stopProcess(procs[s]);
     await nc?.close().catch(() => undefined);
-    await kill9(nats);
+    await stopProcess(nats);
     await proxy?.close();
     await pg?.cleanup();
     if (natsDir) rmSync(natsDir, { recursive: true, force: true });
@@ -124,11 +106,7 @@ describe(`chaos: kill -9 of every service, a NATS restart, a ${OUTAGE_S} s Postg
       for (let n = 0; running; n++) {
         const events = [...sessionEvents(2 * n), ...sessionEvents(2 * n + 1)];
         for (;;) {
-          const res = await fetch(`http://127.0.0.1:${ports['session-ingest']}/v1/events`, { method: 'POST', headers: { 'x-api-key': KEYS.ingest.key, 'content-type': 'application/json' }, body: JSON.stringify({ events }) }).catch(() => undefined);
-          if (res && (res.status === 202 || res.status === 207)) {
-            const body = (await res.json()) as { rejected: { index: number }[] };
-            const rejected = new Set(body.rejected.map((r) => r.index));
-            events.forEach((e, i) => { if (!rejected.has(i)) acked.set(e.id, e.streamId); });
+          if (acknowledged(await ingestBatch(ports['session-ingest'], KEYS.ingest.key, events, acked))) {
             sent++;
             break;
           }
@@ -147,7 +125,7 @@ describe(`chaos: kill -9 of every service, a NATS restart, a ${OUTAGE_S} s Postg
     await eventually(() => sent >= 20, { what: 'load running' });
 
     for (const s of SERVICE_NAMES) {
-      await kill9(procs[s]);
+      await stopProcess(procs[s]);
       const t0 = Date.now();
       await restart(s);
       await waitReady(`kill -9 ${s}`, t0);
@@ -155,7 +133,7 @@ describe(`chaos: kill -9 of every service, a NATS restart, a ${OUTAGE_S} s Postg
       await eventually(() => sent >= before + 5, { what: `load going on after ${s}`, timeoutMs: 60_000 });
     }
 
-    await kill9(nats);
+    await stopProcess(nats);
     let t0 = Date.now();
     await startNats();
     await waitReady('NATS restart (kill -9, same store)', t0);
@@ -183,10 +161,8 @@ describe(`chaos: kill -9 of every service, a NATS restart, a ${OUTAGE_S} s Postg
 
     // No acknowledged event lost, none stored twice.
     const store = new EventStore(nc, t);
-    const inLog = new Map<string, number>();
-    for await (const batch of replay(store, 'sessions', sessionEventSchema)) for (const { event } of batch) inLog.set(event.id, (inLog.get(event.id) ?? 0) + 1);
-    const lost = [...acked.keys()].filter((id) => !inLog.has(id));
-    expect({ acked: acked.size, lost: lost.length, twice: [...inLog.values()].filter((n) => n > 1).length }).toEqual({ acked: acked.size, lost: 0, twice: 0 });
+    const { lost, twice } = await sessionsLog(store, acked);
+    expect({ acked: acked.size, lost, twice }).toEqual({ acked: acked.size, lost: 0, twice: 0 });
     expect(acked.size).toBeGreaterThan(100);
 
     // The sessions read model equals a rebuild from the log, and counts each event once.

@@ -1,7 +1,7 @@
 import { jetstreamManager } from '@nats-io/jetstream';
-import { newId, sessionEventSchema, type SessionEvent } from '@reverie/contracts';
+import { sessionEventSchema, type SessionEvent } from '@reverie/contracts';
 import { createDataSource } from '@reverie/persistence';
-import { eventually, natsTestEnv, pgTestEnv, type NatsTestEnv, type PgTestEnv } from '@reverie/testing';
+import { eventually, natsTestEnv, pgTestEnv, type NatsTestEnv, type PgTestEnv, userMessage } from '@reverie/testing';
 import type { DataSource, EntityManager } from 'typeorm';
 import { EventStore } from './event-store';
 import type { RunningConsumer } from './consumer-runner';
@@ -13,10 +13,7 @@ const CONSUMER = { stream: 'sessions' as const, app: 'test', purpose: 'leased-pr
 
 jest.setTimeout(60_000);
 
-const message = (i: number): SessionEvent => ({
-  id: newId(), type: 'UserMessageRecorded', schemaVersion: 1, tenantId: 'acme', streamId: `s-${i % 5}`,
-  occurredAt: new Date().toISOString(), recordedAt: new Date().toISOString(), actor: { kind: 'user', id: 'u1' }, correlationId: 'c', data: { seq: i, text: `m${i}` },
-});
+const message = (i: number): SessionEvent => userMessage(i, 5);
 
 describe('a projection run by two replicas: one applies it at a time, in order, and the other takes over (real NATS and Postgres)', () => {
   let nats: NatsTestEnv;

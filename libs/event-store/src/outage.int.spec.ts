@@ -1,6 +1,6 @@
-import { newId, sessionEventSchema, type SessionEvent } from '@reverie/contracts';
+import { sessionEventSchema, type SessionEvent } from '@reverie/contracts';
 import { createDataSource } from '@reverie/persistence';
-import { eventually, natsTestEnv, pgTestEnv, tcpProxy, type NatsTestEnv, type PgTestEnv, type TcpProxy } from '@reverie/testing';
+import { eventually, natsTestEnv, pgTestEnv, tcpProxy, type NatsTestEnv, type PgTestEnv, type TcpProxy, userMessage } from '@reverie/testing';
 import type { DataSource, EntityManager } from 'typeorm';
 import { runConsumer } from './consumer-runner';
 import { EventStore } from './event-store';
@@ -14,10 +14,7 @@ const OUTAGE_MS = 6000;
 
 jest.setTimeout(60_000);
 
-const message = (i: number): SessionEvent => ({
-  id: newId(), type: 'UserMessageRecorded', schemaVersion: 1, tenantId: 'acme', streamId: `s-${i % 3}`,
-  occurredAt: new Date().toISOString(), recordedAt: new Date().toISOString(), actor: { kind: 'user', id: 'u1' }, correlationId: 'c', data: { seq: i, text: `m${i}` },
-});
+const message = (i: number): SessionEvent => userMessage(i, 3);
 
 describe('a Postgres outage (the real Postgres behind a TCP proxy that is cut): nothing dead-lettered, nothing lost, nothing applied twice', () => {
   let nats: NatsTestEnv;

@@ -1,7 +1,7 @@
 import { jetstreamManager } from '@nats-io/jetstream';
-import { newId, sessionEventSchema, type SessionEvent } from '@reverie/contracts';
+import { sessionEventSchema, type SessionEvent } from '@reverie/contracts';
 import { createDataSource } from '@reverie/persistence';
-import { eventually, natsTestEnv, pgTestEnv, type NatsTestEnv, type PgTestEnv } from '@reverie/testing';
+import { eventually, natsTestEnv, pgTestEnv, type NatsTestEnv, type PgTestEnv, userMessage } from '@reverie/testing';
 import type { DataSource, EntityManager } from 'typeorm';
 import { EventStore } from './event-store';
 import type { RunningConsumer } from './consumer-runner';
@@ -14,10 +14,7 @@ const CONSUMERS = Array.from({ length: PARTITIONS }, (_, i) => ({ stream: 'sessi
 
 jest.setTimeout(90_000);
 
-const message = (i: number): SessionEvent => ({
-  id: newId(), type: 'UserMessageRecorded', schemaVersion: 1, tenantId: 'acme', streamId: `s-${i % 40}`,
-  occurredAt: new Date().toISOString(), recordedAt: new Date().toISOString(), actor: { kind: 'user', id: 'u1' }, correlationId: 'c', data: { seq: i, text: `m${i}` },
-});
+const message = (i: number): SessionEvent => userMessage(i, 40);
 
 describe('a projection in partitions shared by two replicas (real NATS and Postgres)', () => {
   let nats: NatsTestEnv;

@@ -1,6 +1,6 @@
-import { newId, sessionEventSchema, type SessionEvent } from '@reverie/contracts';
+import { sessionEventSchema, type SessionEvent } from '@reverie/contracts';
 import { createDataSource } from '@reverie/persistence';
-import { eventually, natsTestEnv, pgTestEnv, type NatsTestEnv, type PgTestEnv } from '@reverie/testing';
+import { eventually, natsTestEnv, pgTestEnv, type NatsTestEnv, type PgTestEnv, userMessage } from '@reverie/testing';
 import type { DataSource, EntityManager } from 'typeorm';
 import { EventStore } from './event-store';
 import { runProjection, type Projection } from './projection-runner';
@@ -12,10 +12,7 @@ const CONSUMER = { stream: 'sessions' as const, app: 'test', purpose: 'rebuild-p
 
 jest.setTimeout(60_000);
 
-const message = (i: number): SessionEvent => ({
-  id: newId(), type: 'UserMessageRecorded', schemaVersion: 1, tenantId: 'acme', streamId: `s-${i % 7}`,
-  occurredAt: new Date().toISOString(), recordedAt: new Date().toISOString(), actor: { kind: 'user', id: 'u1' }, correlationId: 'c', data: { seq: i, text: `m${i}` },
-});
+const message = (i: number): SessionEvent => userMessage(i, 7);
 
 /** One row per event and a count per session; `written_at` says when, not what. */
 const projection: Projection<SessionEvent> = {
