@@ -29,6 +29,7 @@ module.exports = {
       displayName: 'integration',
       testMatch: ['<rootDir>/{apps,libs,bench,tools,e2e}/**/*.int.spec.ts'],
       testTimeout: 60000,
+      globalSetup: '<rootDir>/tools/jest/sweep-test-streams.cjs',
     },
   ],
 };

@@ -9,7 +9,7 @@
  */
 import { ROUTES, SERVICE_NAMES, type DreamView, type LessonView, type ServedLesson, type ServiceName } from '@reverie/contracts';
 import { createLogger, type ServiceHandle } from '@reverie/service-kit';
-import { eventually, pgTestEnv, TEST_NATS_URL, uniqueNamespace, type PgTestEnv } from '@reverie/testing';
+import { deleteNamespaceStreams, eventually, pgTestEnv, TEST_NATS_URL, TEST_RETENTION_ENV, uniqueNamespace, type PgTestEnv } from '@reverie/testing';
 import { Client } from 'pg';
 import { createApp as createServing } from '../apps/agent-serving/src/app.factory';
 import { loadServingConfig } from '../apps/agent-serving/src/config/serving.config';
@@ -38,7 +38,8 @@ interface LoopResult {
 
 async function runLoop(replicas: 1 | 2, pg: PgTestEnv): Promise<LoopResult> {
   const namespace = uniqueNamespace('rep');
-  const base = { NATS_URL: TEST_NATS_URL, DATABASE_URL: pg.url, REVERIE_NAMESPACE: namespace, REVERIE_SESSION_PARTITIONS: PARTITIONS, REVERIE_PROJECTION_LEASE_SECONDS: '3' };
+  // The shared server reserves each stream's byte cap: the test's retention, not production's 1.25 GiB per namespace.
+  const base = { NATS_URL: TEST_NATS_URL, DATABASE_URL: pg.url, REVERIE_NAMESPACE: namespace, REVERIE_SESSION_PARTITIONS: PARTITIONS, REVERIE_PROJECTION_LEASE_SECONDS: '3', ...TEST_RETENTION_ENV };
   await setupCommand(cliConfig(base), { json: true, result: () => undefined, note: () => undefined }, base);
   const apps = {} as Record<ServiceName, ServiceHandle[]>;
   const start = async (s: ServiceName, replica: number): Promise<ServiceHandle> => {
@@ -96,6 +97,7 @@ async function runLoop(replicas: 1 | 2, pg: PgTestEnv): Promise<LoopResult> {
   } finally {
     for (const s of SERVICE_NAMES) for (const app of apps[s] ?? []) await app.shutdown('test done');
     await db.end();
+    await deleteNamespaceStreams(namespace);
   }
 }
 

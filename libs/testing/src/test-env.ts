@@ -30,6 +30,19 @@ export interface NatsTestEnv { nc: NatsConnection; topology: Topology; cleanup()
 
 export const TEST_RETENTION = { serving: { maxAgeDays: 1, maxBytes: 8 * 1024 * 1024 }, deadletter: { maxAgeDays: 1, maxBytes: 8 * 1024 * 1024 } };
 
+/** TEST_RETENTION as the variables `reverie setup` and the services read, for a test that provisions through them. */
+export const TEST_RETENTION_ENV = { REVERIE_SERVING_MAX_BYTES: '8MiB', REVERIE_SERVING_MAX_AGE_DAYS: '1', REVERIE_DEADLETTER_MAX_BYTES: '8MiB', REVERIE_DEADLETTER_MAX_AGE_DAYS: '1' };
+
+/** Removes a namespace's streams from the shared test server (for a test that provisioned them through `reverie setup`). */
+export async function deleteNamespaceStreams(namespace: string): Promise<void> {
+  const nc = await connect({ servers: TEST_NATS_URL, noAsyncTraces: true });
+  try {
+    await deleteStreams(nc, topology(namespace));
+  } finally {
+    await nc.close();
+  }
+}
+
 /** Connects to the real NATS server and provisions every stream (and the given consumers) in a new namespace. */
 export async function natsTestEnv(options: { consumers?: ConsumerSpec[]; duplicateWindowSeconds?: number } = {}): Promise<NatsTestEnv> {
   const nc = await connect({ servers: TEST_NATS_URL, noAsyncTraces: true });
