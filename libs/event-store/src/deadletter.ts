@@ -20,5 +20,8 @@ export async function deadletter(store: EventStore, consumer: string, m: JsMsg, 
 /** Poison: copy the message to DEADLETTER, then `term()` it so the server never redelivers it. */
 export async function deadletterAndTerm(store: EventStore, consumer: string, m: JsMsg, reason: string): Promise<void> {
   await deadletter(store, consumer, m, reason);
-  m.term(reason);
+  // No reason on the term: nats-server before 2.10 takes only a bare `+TERM` and ignores
+  // `+TERM <reason>`, leaving the message pending (redelivered after each ack wait, the ack floor
+  // stuck below it). The reason is in the DEADLETTER copy's headers.
+  m.term();
 }

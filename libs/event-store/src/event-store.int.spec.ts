@@ -95,6 +95,10 @@ describe('durable consumer', () => {
       handle: async ({ event }) => { handled.push(event.id); },
     });
     await eventually(() => handled.length === 1, { what: 'the good message' });
+    // Terminated for good: nothing left pending, the ack floor past both poison messages.
+    const worker = await jetstream(nats.nc).consumers.get(nats.topology.streamName('sessions'), nats.topology.consumerName('test', 'worker'));
+    await eventually(async () => (await worker.info()).num_ack_pending === 0, { what: 'nothing pending' });
+    expect((await worker.info()).ack_floor.stream_seq).toBe((await worker.info()).delivered.stream_seq);
     await consumer.stop();
     expect(handled).toEqual([good.id]);
     const dead = await deadLetters();
@@ -213,7 +217,7 @@ describe('projection runner', () => {
     await stopping;
     expect(await checkpoint()).toBeLessThan(100);
     const second = await start({ projection: countingProjection(false) });
-    // Messages the first runner had fetched but not handled come back after the ack wait.
+    // Messages the first runner had fetched but not handled come first: the second one rewinds the durable to them.
     await eventually(async () => (await checkpoint()) === 100 && (await settled()), { what: 'every message acked', timeoutMs: 20000 });
     await second.stop();
     expect(await counts()).toEqual({ q0: 20, q1: 20, q2: 20, q3: 20, q4: 20 });
