@@ -13,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { AuthorizationError, connect, headers as natsHeaders, type NatsConnection } from '@nats-io/transport-node';
-import { ROUTES, SERVICE_NAMES, type DreamView, type LessonView, type ServedLesson, type ServiceName } from '@reverie/contracts';
+import { newId, ROUTES, SERVICE_NAMES, type DreamView, type LessonView, type ServedLesson, type ServiceName } from '@reverie/contracts';
 import { NATS_API_KEY_HEADER, NATS_STATUS_HEADER } from '@reverie/ingest-client';
 import { createLogger, type ServiceHandle } from '@reverie/service-kit';
 import { eventually, freePort, pgTestEnv, type PgTestEnv } from '@reverie/testing';
@@ -257,5 +257,44 @@ describe('NATS users and permissions (deploy/nats/nats-server.conf)', () => {
       if (saved.pass === undefined) delete process.env.NATS_PASSWORD;
     }
     expect(violations(serverLog.slice(logFrom))).toEqual([]);
+  });
+
+  it('lets a service rewind its own durables when it starts again after a crash, and no other service\'s (after the loop above)', async () => {
+    const logFrom = serverLog.length;
+    const durable = 'dreaming--session-signals';
+    const admin = await jetstreamManager(await as('admin'));
+    // dreaming goes down; sessions keep coming; a dreaming that crashed had taken two of them and never acknowledged them.
+    await apps.dreaming.shutdown('test: crash');
+    const events = publishWithoutBuildSessions('acme', 1).flat().map((e) => ({ ...e, id: newId(), streamId: `${e.streamId}-after-crash` }));
+    const res = await fetch(`${apps['session-ingest'].url}${ROUTES.ingestEvents}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': acme.ingest }, body: JSON.stringify({ events }) });
+    expect(res.status).toBe(202);
+    await eventually(async () => (await admin.consumers.info('SESSIONS', durable)).num_pending >= events.length, { what: 'sessions waiting for dreaming' });
+    const crashed = await as('dreaming');
+    const taken = await (await jetstream(crashed).consumers.get('SESSIONS', durable)).fetch({ max_messages: 2, expires: 5000 });
+    let held = 0;
+    for await (const _ of taken) held++;
+    expect(held).toBe(2);
+    await crashed.close();
+    const before = await admin.consumers.info('SESSIONS', durable);
+    expect(before.num_ack_pending).toBe(2);
+
+    // Started again as its own user: it rewinds the durable (delete, create again) and applies everything now, not after the 30 s ack wait.
+    const env = { NATS_URL: url, DATABASE_URL: pg.url, PORT: '0', LOG_LEVEL: 'silent', REVERIE_API_KEYS: apiKeysSpec(), NATS_USER: 'dreaming', NATS_PASSWORD: PASSWORDS.dreaming };
+    apps.dreaming = await createDreaming(loadDreamingConfig(env), { handleSignals: false, logger: createLogger('dreaming', 'silent') });
+    await eventually(async () => {
+      const info = await admin.consumers.info('SESSIONS', durable);
+      return info.num_pending === 0 && info.num_ack_pending === 0 ? info : undefined;
+    }, { what: 'dreaming caught up, nothing left unacknowledged', timeoutMs: 15_000 });
+    expect((await admin.consumers.info('SESSIONS', durable)).config).toMatchObject({ deliver_policy: 'by_start_sequence', opt_start_seq: before.ack_floor.stream_seq + 1, ack_wait: 30_000_000_000 });
+    expect((await fetch(`${apps.dreaming.url}/health`)).status).toBe(200);
+
+    // It may delete its own durables only.
+    const dreaming = await jetstreamManager(await as('dreaming'));
+    await expect(dreaming.consumers.delete('SESSIONS', 'session-ingest--sessions-projection')).rejects.toThrow();
+    await expect(dreaming.consumers.delete('LESSONS', 'lesson-governance--lessons-projection')).rejects.toThrow();
+    expect((await admin.consumers.info('SESSIONS', 'session-ingest--sessions-projection')).name).toBe('session-ingest--sessions-projection');
+    const refused = violations(serverLog.slice(logFrom));
+    expect(refused).toHaveLength(2);
+    expect(refused.join('\n')).toContain('Subject "$JS.API.CONSUMER.DELETE.SESSIONS.session-ingest--sessions-projection"');
   });
 });

@@ -1,6 +1,6 @@
 import type { Envelope } from '@reverie/contracts';
 import { silentLogger, type RunningConsumer } from './consumer-runner';
-import { acquireLease, LeaseLostError, releaseLease, type LeaseSettings } from './projection-lease';
+import { acquireLease, leaseHeldByAnother, LeaseLostError, releaseLease, type LeaseSettings } from './projection-lease';
 import { runProjection, type ProjectionRunnerOptions } from './projection-runner';
 import { isTransientFailure } from './transient-failure';
 
@@ -79,8 +79,10 @@ export async function runLeasedProjection<E extends Envelope>(opts: LeasedProjec
       try {
         await running.done;
       } catch (err) {
-        if (!(err instanceof LeaseLostError)) throw err;
-        logger.warn('projection lease taken by another replica', { projection: projection.name, replica: lease.owner, error: err.message });
+        // A successor that took the lease rewinds the durable (deletes it): this runner's loop then
+        // ends with the consumer gone, which is the lease lost too, not a failure to restart for.
+        if (!(err instanceof LeaseLostError) && !(await leaseHeldByAnother(dataSource, projection.name, lease.owner))) throw err;
+        logger.warn('projection lease taken by another replica', { projection: projection.name, replica: lease.owner, error: (err as Error).message });
       } finally {
         clearInterval(renew);
         current = undefined;

@@ -52,3 +52,11 @@ export async function assertLease(manager: EntityManager, projection: string, le
   const [held] = await manager.query('SELECT lease_owner FROM projection_checkpoints WHERE projection = $1', [projection]) as { lease_owner: string | null }[];
   throw new LeaseLostError(projection, lease.owner, held?.lease_owner ?? null);
 }
+
+/** Whether another replica holds the projection's lease now (false when this one does, it is free, or Postgres cannot say). */
+export async function leaseHeldByAnother(ds: DataSource, projection: string, owner: string): Promise<boolean> {
+  const rows: { lease_owner: string | null }[] = await ds
+    .query('SELECT lease_owner FROM projection_checkpoints WHERE projection = $1 AND lease_until > now()', [projection])
+    .catch(() => []);
+  return Boolean(rows[0]?.lease_owner && rows[0].lease_owner !== owner);
+}

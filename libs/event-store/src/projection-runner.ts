@@ -10,6 +10,7 @@ import { endWhenConsumerGone } from './consumer-gone';
 import { redrivenForAnother } from './deadletter-tools';
 import { PoisonMessageError } from './errors';
 import type { EventStore, StoredEvent } from './event-store';
+import { rewindToAckFloor } from './consumer-rewind';
 import { claimSequences, pruneClaims, readCheckpoint, writeCheckpoint } from './checkpoint';
 import { assertLease, LeaseLostError, type LeaseSettings } from './projection-lease';
 import { partitionOf } from './partitions';
@@ -114,7 +115,11 @@ export async function runProjection<E extends Envelope>(opts: ProjectionRunnerOp
   const idleCommitMs = opts.idleCommitMs ?? 25;
   const caughtUp = opts.caughtUp ?? ((m: JsMsg) => m.info.pending === 0);
   const backoff = opts.backoffMs ?? defaultBackoff;
-  const consumer = await store.js.consumers.get(store.topology.streamName(opts.stream), durable);
+  const streamName = store.topology.streamName(opts.stream);
+  // In stream order from here: what an earlier reader left unacknowledged comes first, not after the ack wait.
+  const rewind = await rewindToAckFloor(await store.jsm(), dataSource, projection.name, streamName, durable);
+  if (rewind) logger.info('durable rewound to its first unacknowledged message', { durable, from: rewind.from, unacknowledged: rewind.unacknowledged });
+  const consumer = await store.js.consumers.get(streamName, durable);
   const { partition } = opts;
   const inPartition = (subject: string) => {
     if (!partition || partition.count === 1) return true;

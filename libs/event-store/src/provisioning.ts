@@ -223,11 +223,20 @@ export async function provisionStreams(nc: NatsConnection, topology: Topology, o
       if (isNotFound(err)) return false;
       throw err;
     });
-    if (exists) await jsm.consumers.update(stream, config.durable_name, config);
+    if (exists) await jsm.consumers.update(stream, config.durable_name, updatable(config));
     else await jsm.consumers.add(stream, config);
     report.consumers.push({ stream, name: config.durable_name, action: exists ? 'updated' : 'created' });
   }
   return report;
+}
+
+/**
+ * What an update may change on an existing durable: not where it starts, which JetStream refuses
+ * to change and which a projection moves itself when it rewinds the durable (consumer-rewind.ts).
+ */
+function updatable(config: Partial<ConsumerConfig>): Partial<ConsumerConfig> {
+  const { deliver_policy: _policy, opt_start_seq: _seq, opt_start_time: _time, ...rest } = config;
+  return rest;
 }
 
 /** Fails with a message naming what is missing, so a service started before `reverie setup` says so. */
