@@ -36,21 +36,24 @@ export async function releaseLease(ds: DataSource, projection: string, owner: st
 }
 
 /**
- * Inside a batch's transaction, after `readCheckpoint` locked the row: the batch may commit only
- * while `owner` holds the lease (fencing: a leader that lost it during a pause or an outage does
- * not write after its successor). A lease that expired without anyone taking it is renewed.
+ * Inside a batch's transaction, in one statement: locks the projection's checkpoint row (creating
+ * it when missing) and returns its last sequence, provided `owner` holds the lease; a lease nobody
+ * holds is taken, and the one `owner` holds renewed. Otherwise LeaseLostError (fencing: a leader
+ * that lost the lease during a pause or an outage does not write after its successor). With
+ * `readCheckpoint` then a separate lease check this was two round trips per batch.
  */
-export async function assertLease(manager: EntityManager, projection: string, lease: LeaseSettings): Promise<void> {
-  const rows: { lease_owner: string | null }[] = await manager.query(
-    // As a SELECT: TypeORM answers an UPDATE with [rows, count], not the rows.
-    `WITH renewed AS (UPDATE projection_checkpoints SET lease_owner = $2, lease_until = now() + $3 * interval '1 millisecond'
-       WHERE projection = $1 AND (lease_owner = $2 OR lease_owner IS NULL) RETURNING lease_owner)
-     SELECT lease_owner FROM renewed`,
+export async function lockCheckpointUnderLease(manager: EntityManager, projection: string, lease: LeaseSettings): Promise<number> {
+  const rows: { last_seq: string; lease_owner: string | null }[] = await manager.query(
+    `INSERT INTO projection_checkpoints AS c (projection, last_seq, lease_owner, lease_until) VALUES ($1, 0, $2, now() + $3 * interval '1 millisecond')
+     ON CONFLICT (projection) DO UPDATE SET
+       lease_owner = CASE WHEN c.lease_owner IS NULL OR c.lease_owner = $2 THEN $2 ELSE c.lease_owner END,
+       lease_until = CASE WHEN c.lease_owner IS NULL OR c.lease_owner = $2 THEN EXCLUDED.lease_until ELSE c.lease_until END
+     RETURNING c.last_seq, c.lease_owner`,
     [projection, lease.owner, lease.ttlMs],
   );
-  if (rows.length) return;
-  const [held] = await manager.query('SELECT lease_owner FROM projection_checkpoints WHERE projection = $1', [projection]) as { lease_owner: string | null }[];
-  throw new LeaseLostError(projection, lease.owner, held?.lease_owner ?? null);
+  const [row] = rows;
+  if (row.lease_owner !== lease.owner) throw new LeaseLostError(projection, lease.owner, row.lease_owner);
+  return Number(row.last_seq);
 }
 
 /** Whether another replica holds the projection's lease now (false when this one does, it is free, or Postgres cannot say). */

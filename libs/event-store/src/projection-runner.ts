@@ -12,7 +12,7 @@ import { PoisonMessageError } from './errors';
 import type { EventStore, StoredEvent } from './event-store';
 import { rewindToAckFloor } from './consumer-rewind';
 import { claimSequences, pruneClaims, readCheckpoint, writeCheckpoint } from './checkpoint';
-import { assertLease, LeaseLostError, type LeaseSettings } from './projection-lease';
+import { lockCheckpointUnderLease, LeaseLostError, type LeaseSettings } from './projection-lease';
 import { partitionOf } from './partitions';
 import { extractTraceContext } from './trace-context';
 
@@ -93,8 +93,7 @@ export function claimedOnce<E extends Envelope>(batch: StoredEvent<E>[], claimed
 export async function applyProjectionBatch<E extends Envelope>(
   manager: EntityManager, projection: Projection<E>, batch: StoredEvent<E>[], options: { upTo?: number; lease?: LeaseSettings } = {},
 ): Promise<number> {
-  const checkpoint = await readCheckpoint(manager, projection.name);
-  if (options.lease) await assertLease(manager, projection.name, options.lease);
+  const checkpoint = options.lease ? await lockCheckpointUnderLease(manager, projection.name, options.lease) : await readCheckpoint(manager, projection.name);
   const seqs = batch.map((b) => b.seq);
   const claimed = projection.idempotentByEventId ? new Set(seqs) : await claimSequences(manager, projection.name, seqs);
   const fresh = claimedOnce(batch, claimed);
