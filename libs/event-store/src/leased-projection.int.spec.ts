@@ -101,4 +101,26 @@ describe('a projection run by two replicas: one applies it at a time, in order, 
     const dead = await jetstreamManager(nats.nc).then((j) => j.streams.info(nats.topology.streamName('deadletter')));
     expect(dead.state.messages).toBe(0);
   });
+
+  it('keeps each session in order when the lease is taken from a leader still running (it paused past its lease) under a steady stream', async () => {
+    for (const r of running.splice(0)) await r.stop();
+    await start('replica-c');
+    await eventually(() => roles.includes('replica-c:leader'), { what: 'c leads' });
+    await start('replica-d');
+    await eventually(() => roles.includes('replica-d:standby'), { what: 'd stands by' });
+
+    // Events keep coming; a third of the way in, d is given the lease while c is mid-stream.
+    const before = await total();
+    const appending = append(before, before + 300);
+    await eventually(async () => (await total()) >= before + 100, { what: 'c applying' });
+    await ds.query(`UPDATE projection_checkpoints SET lease_owner = 'replica-d', lease_until = now() + interval '1 hour' WHERE projection = 'leased-test'`);
+    await appending;
+    await eventually(async () => (await total()) === before + 300, { what: 'all applied', timeoutMs: 20_000 });
+
+    expect(roles).toEqual(expect.arrayContaining(['replica-d:leader']));
+    const rows = await applied();
+    expect(rows.find((r) => r.replica === 'replica-d')?.n).toBeGreaterThan(0);
+    expect(rows.every((r) => r.in_order && r.n === r.distinct_events)).toBe(true);
+    expect(rows.reduce((n, r) => n + r.n, 0)).toBe(before + 300);
+  });
 });

@@ -127,7 +127,10 @@ export async function runProjection<E extends Envelope>(opts: ProjectionRunnerOp
     return parsed ? partitionOf(parsed.tenantId, parsed.streamId, partition.count) === partition.index : partition.index === 0;
   };
   const maxDeliver = (await consumer.info(true)).config.max_deliver ?? -1;
-  const messages: ConsumerMessages = await consumer.consume({ max_messages: batchSize });
+  // Ends at once when the durable is deleted (a successor that took the lease rewinds it): left to
+  // the status listener, the loop could pull once more from the recreated durable and hand back
+  // what it got (its commit is refused), behind newer events.
+  const messages: ConsumerMessages = await consumer.consume({ max_messages: batchSize, abort_on_missing_resource: true });
   const gone = endWhenConsumerGone(messages, durable);
 
   const commit = async (batch: { m: JsMsg; stored: StoredEvent<E> }[]): Promise<number> => {
