@@ -22,7 +22,7 @@ import { connect, headers as natsHeaders } from '@nats-io/transport-node';
 import { Client } from 'pg';
 import { ROUTES, topology as makeTopology } from '@reverie/contracts';
 import { AckPublisher } from '@reverie/event-store';
-import { freePort, pgTestEnv, TEST_NATS_URL, uniqueNamespace, eventually, type PgTestEnv } from '@reverie/testing';
+import { deleteNamespaceStreams, freePort, pgTestEnv, TEST_NATS_URL, TEST_RETENTION_ENV, uniqueNamespace, eventually, type PgTestEnv } from '@reverie/testing';
 import { cliConfig } from '../../apps/cli/src/cli-config';
 import { setupCommand } from '../../apps/cli/src/commands/setup.command';
 import { benchEvent } from '../ingest/bench-event';
@@ -38,9 +38,14 @@ interface Row extends Config { ingestEventsPerSecond: number; ingestWithReadMode
 async function environment(partitions: number) {
   const namespace = uniqueNamespace('scale');
   const pg = await pgTestEnv();
-  const env = { NATS_URL: TEST_NATS_URL, DATABASE_URL: pg.url, REVERIE_NAMESPACE: namespace, REVERIE_SESSION_PARTITIONS: String(partitions) };
+  // The test retention: the shared server reserves each stream's byte cap, production's would be 1.25 GiB per namespace.
+  const env = { NATS_URL: TEST_NATS_URL, DATABASE_URL: pg.url, REVERIE_NAMESPACE: namespace, REVERIE_SESSION_PARTITIONS: String(partitions), ...TEST_RETENTION_ENV };
   await setupCommand(cliConfig(env), { json: true, result: () => undefined, note: () => undefined }, env);
-  return { namespace, pg, env };
+  const cleanup = async () => {
+    await pg.cleanup();
+    await deleteNamespaceStreams(namespace);
+  };
+  return { namespace, pg, env, cleanup };
 }
 
 async function startReplicas(count: number, env: Record<string, string>, logDir: string, pg: PgTestEnv, partitions: number): Promise<{ urls: string[]; stop(): Promise<void> }> {
@@ -92,7 +97,7 @@ async function projected(pg: PgTestEnv): Promise<number> {
 const eventsFor = (run: string, from: number, to: number) => Array.from({ length: to - from }, (_, k) => benchEvent(run, from + k));
 
 async function ingestPhase(c: Config, events: number, batch: number, clients: number, logDir: string): Promise<{ ingest: number; withReadModel: number }> {
-  const { pg, env } = await environment(c.partitions);
+  const { pg, env, cleanup } = await environment(c.partitions);
   const replicas = await startReplicas(c.replicas, env, logDir, pg, c.partitions);
   try {
     const run = uniqueNamespace('i');
@@ -119,12 +124,12 @@ async function ingestPhase(c: Config, events: number, batch: number, clients: nu
     return { ingest: events / ingestSeconds, withReadModel: events / totalSeconds };
   } finally {
     await replicas.stop();
-    await pg.cleanup();
+    await cleanup();
   }
 }
 
 async function projectionPhase(c: Config, events: number, logDir: string): Promise<{ projection: number; raw: number }> {
-  const { namespace, pg, env } = await environment(c.partitions);
+  const { namespace, pg, env, cleanup } = await environment(c.partitions);
   const nc = await connect({ servers: TEST_NATS_URL });
   const replicas = await startReplicas(c.replicas, env, logDir, pg, c.partitions);
   try {
@@ -148,7 +153,7 @@ async function projectionPhase(c: Config, events: number, logDir: string): Promi
   } finally {
     await replicas.stop();
     await nc.close();
-    await pg.cleanup();
+    await cleanup();
   }
 }
 
