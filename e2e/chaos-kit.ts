@@ -1,15 +1,19 @@
 /**
  * What the chaos tests share: services and nats-server as processes of their own, the ingest
- * load (a batch is sent again until acknowledged), and the check that no acknowledged event is
- * missing from SESSIONS or stored twice.
+ * load (a batch is sent again until acknowledged), the check that no acknowledged event is
+ * missing from SESSIONS or stored twice, and the one that the sessions read model caught up and
+ * equals its rebuild.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import { newId, sessionEventSchema, type ServiceName, type SessionEvent } from '@reverie/contracts';
 import { SessionBuilder } from '@reverie/dreaming-domain';
-import { replay, type EventStore } from '@reverie/event-store';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { rebuildProjectionInShadow, replay, type EventStore } from '@reverie/event-store';
+import { createDataSource } from '@reverie/persistence';
 import { eventually, readinessOf } from '@reverie/testing';
+import { sessionsProjection } from '../apps/session-ingest/src/sessions/sessions.projection';
 
 export const ROOT = path.resolve(__dirname, '..');
 /** Where the services' logs go. */
@@ -89,4 +93,28 @@ export async function sessionsLog(store: EventStore, acked: Map<string, string>)
   const inLog = new Map<string, number>();
   for await (const batch of replay(store, 'sessions', sessionEventSchema)) for (const { event } of batch) inLog.set(event.id, (inLog.get(event.id) ?? 0) + 1);
   return { inLog, lost: [...acked.keys()].filter((id) => !inLog.has(id)).length, twice: [...inLog.values()].filter((c) => c > 1).length };
+}
+
+/**
+ * After a fault: the sessions projection caught up, nothing dead-lettered, the read model equal
+ * to its rebuild from the log (each event counted once) with one row per acknowledged session.
+ */
+export async function expectSessionsReadModelRebuilt(store: EventStore, databaseUrl: string, inLog: Map<string, number>, acked: Map<string, string>): Promise<void> {
+  const t = store.topology;
+  const jsm = await jetstreamManager(store.nc);
+  await eventually(async () => {
+    const info = await jsm.consumers.info(t.streamName('sessions'), t.consumerName('session-ingest', 'sessions-projection'));
+    return info.num_pending === 0 && info.num_ack_pending === 0;
+  }, { what: 'sessions projection caught up', timeoutMs: 60_000 });
+  expect((await jsm.streams.info(t.streamName('deadletter'))).state.messages).toBe(0);
+  const ds = createDataSource({ url: databaseUrl, poolSize: 2 });
+  await ds.initialize();
+  try {
+    const report = await rebuildProjectionInShadow({ store, dataSource: ds, stream: 'sessions', parser: sessionEventSchema, projection: sessionsProjection }, { mode: 'compare' });
+    expect(report).toMatchObject({ equal: true, events: inLog.size });
+    const [{ sessions }] = await ds.query('SELECT count(*)::int AS sessions FROM ingest_sessions');
+    expect(sessions).toBe(new Set(acked.values()).size);
+  } finally {
+    await ds.destroy();
+  }
 }

@@ -13,16 +13,13 @@ import { execFileSync, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { sessionEventSchema, topology, type SessionEvent } from '@reverie/contracts';
-import { EventStore, rebuildProjectionInShadow } from '@reverie/event-store';
-import { createDataSource } from '@reverie/persistence';
+import { topology, type SessionEvent } from '@reverie/contracts';
+import { EventStore } from '@reverie/event-store';
 import { eventually, freePort, operatorKeys, readinessOf } from '@reverie/testing';
 import { cliConfig } from '../apps/cli/src/cli-config';
 import { setupCommand } from '../apps/cli/src/commands/setup.command';
-import { sessionsProjection } from '../apps/session-ingest/src/sessions/sessions.projection';
-import { acknowledged, chaosSession, ensureBuilt, ingestBatch, ownServiceReady, ROOT, sessionsLog, spawnService, startNatsServer, stopProcess } from './chaos-kit';
+import { acknowledged, chaosSession, ensureBuilt, expectSessionsReadModelRebuilt, ingestBatch, ownServiceReady, ROOT, sessionsLog, spawnService, startNatsServer, stopProcess } from './chaos-kit';
 
 const DOWN_S = Number(process.env.CHAOS_PG_DOWN_SECONDS ?? 20);
 jest.setTimeout((DOWN_S + 180) * 1000);
@@ -140,26 +137,10 @@ describeIf(`chaos: Postgres stopped (pg_ctl stop -m fast) for ${DOWN_S} s and st
     running = false;
     await load;
 
-    const t = topology('');
     const { inLog, lost, twice } = await sessionsLog(store, acked);
     expect({ lost, twice }).toEqual({ lost: 0, twice: 0 });
 
-    const jsm = await jetstreamManager(nc);
-    await eventually(async () => {
-      const info = await jsm.consumers.info(t.streamName('sessions'), t.consumerName('session-ingest', 'sessions-projection'));
-      return info.num_pending === 0 && info.num_ack_pending === 0;
-    }, { what: 'sessions projection caught up', timeoutMs: 60_000 });
-    expect((await jsm.streams.info(t.streamName('deadletter'))).state.messages).toBe(0);
-    const ds = createDataSource({ url: url(), poolSize: 2 });
-    await ds.initialize();
-    try {
-      const report = await rebuildProjectionInShadow({ store, dataSource: ds, stream: 'sessions', parser: sessionEventSchema, projection: sessionsProjection }, { mode: 'compare' });
-      expect(report).toMatchObject({ equal: true, events: inLog.size });
-      const [{ sessions }] = await ds.query('SELECT count(*)::int AS sessions FROM ingest_sessions');
-      expect(sessions).toBe(new Set(acked.values()).size);
-    } finally {
-      await ds.destroy();
-    }
+    await expectSessionsReadModelRebuilt(store, url(), inLog, acked);
     process.stdout.write(`chaos (Postgres stopped ${DOWN_S} s): session-ingest ready ${readyAfterMs} ms after Postgres started; ${acked.size} events acknowledged\n`);
     writeFileSync(path.join(ROOT, '.reverie/chaos-postgres-restart-report.json'), `${JSON.stringify({ downSeconds: DOWN_S, readyAfterMs, eventsAcked: acked.size }, null, 2)}\n`);
   });

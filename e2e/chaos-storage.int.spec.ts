@@ -12,16 +12,13 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { sessionEventSchema, topology, type SessionEvent } from '@reverie/contracts';
-import { EventStore, rebuildProjectionInShadow } from '@reverie/event-store';
-import { createDataSource } from '@reverie/persistence';
+import { topology, type SessionEvent } from '@reverie/contracts';
+import { EventStore } from '@reverie/event-store';
 import { eventually, freePort, operatorKeys, pgTestEnv, type PgTestEnv } from '@reverie/testing';
 import { cliConfig } from '../apps/cli/src/cli-config';
 import { setupCommand } from '../apps/cli/src/commands/setup.command';
-import { sessionsProjection } from '../apps/session-ingest/src/sessions/sessions.projection';
-import { acknowledged, chaosSession, ensureBuilt, ingestBatch, ownServiceReady, ROOT, sessionsLog, spawnService, startNatsServer, stopProcess, type IngestAnswer } from './chaos-kit';
+import { acknowledged, chaosSession, ensureBuilt, expectSessionsReadModelRebuilt, ingestBatch, ownServiceReady, ROOT, sessionsLog, spawnService, startNatsServer, stopProcess, type IngestAnswer } from './chaos-kit';
 
 jest.setTimeout(240_000);
 
@@ -115,22 +112,7 @@ describe('chaos: NATS out of storage under ingest load, then given more room', (
     expect(acked.size).toBeGreaterThan(50);
 
     // The read model caught up and equals its rebuild; nothing was dead-lettered.
-    const jsm = await jetstreamManager(nc);
-    await eventually(async () => {
-      const info = await jsm.consumers.info(t.streamName('sessions'), t.consumerName('session-ingest', 'sessions-projection'));
-      return info.num_pending === 0 && info.num_ack_pending === 0;
-    }, { what: 'sessions projection caught up', timeoutMs: 60_000 });
-    const ds = createDataSource({ url: pg.url, poolSize: 2 });
-    await ds.initialize();
-    try {
-      const report = await rebuildProjectionInShadow({ store, dataSource: ds, stream: 'sessions', parser: sessionEventSchema, projection: sessionsProjection }, { mode: 'compare' });
-      expect(report).toMatchObject({ equal: true, events: inLog.size });
-      const [{ sessions }] = await ds.query('SELECT count(*)::int AS sessions FROM ingest_sessions');
-      expect(sessions).toBe(new Set(acked.values()).size);
-    } finally {
-      await ds.destroy();
-    }
-    expect((await jsm.streams.info(t.streamName('deadletter'))).state.messages).toBe(0);
+    await expectSessionsReadModelRebuilt(store, pg.url, inLog, acked);
     process.stdout.write(`chaos (storage full): ${refusals.length} refusals (${[...new Set(refusals.map((r) => r.detail))].join(' | ')}); ingest took events again ${recoveredAfterMs} ms after NATS came back with room; ${acked.size} events acknowledged\n`);
     writeFileSync(path.join(ROOT, '.reverie/chaos-storage-report.json'), `${JSON.stringify({ refusals: refusals.length, recoveredAfterMs, eventsAcked: acked.size }, null, 2)}\n`);
   });
