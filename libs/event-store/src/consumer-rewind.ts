@@ -1,5 +1,6 @@
-import { DeliverPolicy, JetStreamApiCodes, JetStreamApiError, type ConsumerConfig, type ConsumerInfo, type JetStreamManager } from '@nats-io/jetstream';
+import { DeliverPolicy, type ConsumerConfig, type ConsumerInfo, type JetStreamManager } from '@nats-io/jetstream';
 import type { DataSource } from 'typeorm';
+import { isJetStreamNotFound } from './errors';
 
 export interface Rewind {
   /** The first stream sequence the durable delivers again. */
@@ -70,7 +71,7 @@ async function recreate(jsm: JetStreamManager, stream: string, durable: string, 
 
 async function infoOrUndefined(jsm: JetStreamManager, stream: string, durable: string): Promise<ConsumerInfo | undefined> {
   return jsm.consumers.info(stream, durable).catch((err: unknown) => {
-    if (err instanceof JetStreamApiError && err.code === JetStreamApiCodes.ConsumerNotFound) return undefined;
+    if (isJetStreamNotFound(err)) return undefined;
     throw err;
   });
 }

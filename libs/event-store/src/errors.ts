@@ -22,3 +22,8 @@ export function isWrongLastSequence(err: unknown): boolean {
   const e = err as { api_error?: { err_code?: number }; message?: string } | undefined;
   return e?.api_error?.err_code === JetStreamApiCodes.StreamWrongLastSequence || /wrong last sequence/i.test(e?.message ?? '');
 }
+
+/** The stream or consumer does not exist (JetStream answers 404: StreamNotFoundError, ConsumerNotFoundError). */
+export function isJetStreamNotFound(err: unknown): boolean {
+  return err instanceof JetStreamApiError && (err.status === 404 || err.code === JetStreamApiCodes.StreamNotFound || err.code === JetStreamApiCodes.ConsumerNotFound);
+}

@@ -1,5 +1,6 @@
+import { isJetStreamNotFound } from './errors';
 import { partitionPurpose } from './partitions';
-import { AckPolicy, DeliverPolicy, DiscardPolicy, JetStreamApiCodes, JetStreamApiError, jetstreamManager, RetentionPolicy, StorageType, type ConsumerConfig, type StreamConfig } from '@nats-io/jetstream';
+import { AckPolicy, DeliverPolicy, DiscardPolicy, JetStreamApiError, jetstreamManager, RetentionPolicy, StorageType, type ConsumerConfig, type StreamConfig } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { STREAM_KEYS, type StreamKey, type Topology } from '@reverie/contracts';
 
@@ -203,7 +204,7 @@ export async function provisionStreams(nc: NatsConnection, topology: Topology, o
     const wanted = streamConfig(topology, key, options.settings, retention);
     const limits = isLimited(key) ? { limits: { ...retention[key] } } : {};
     const existing = await jsm.streams.info(wanted.name).catch((err: unknown) => {
-      if (isNotFound(err)) return undefined;
+      if (isJetStreamNotFound(err)) return undefined;
       throw err;
     });
     if (!existing) {
@@ -220,7 +221,7 @@ export async function provisionStreams(nc: NatsConnection, topology: Topology, o
     const stream = topology.streamName(spec.stream);
     const config = consumerConfig(topology, spec);
     const exists = await jsm.consumers.info(stream, config.durable_name).then(() => true, (err: unknown) => {
-      if (isNotFound(err)) return false;
+      if (isJetStreamNotFound(err)) return false;
       throw err;
     });
     if (exists) await jsm.consumers.update(stream, config.durable_name, updatable(config));
@@ -271,11 +272,6 @@ function storageError(err: unknown, key: StreamKey, wanted: Partial<StreamConfig
     `JetStream cannot reserve ${formatBytes(wanted.max_bytes ?? 0)} for stream ${wanted.name} (${RETENTION_VARIABLES[key].maxBytes}): ${err.message || 'insufficient storage resources'}; ` +
       'lower it or give the NATS server more JetStream storage (max_file_store)',
   );
-}
-
-/** The stream or consumer does not exist (JetStream answers 404: StreamNotFoundError, ConsumerNotFoundError). */
-function isNotFound(err: unknown): boolean {
-  return err instanceof JetStreamApiError && (err.status === 404 || err.code === JetStreamApiCodes.StreamNotFound || err.code === JetStreamApiCodes.ConsumerNotFound);
 }
 
 function differs(existing: Record<string, unknown>, wanted: Record<string, unknown>): boolean {
